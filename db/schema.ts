@@ -1,0 +1,216 @@
+import { sql } from 'drizzle-orm';
+import {
+  type AnySQLiteColumn,
+  check,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+/**
+ * Administrative units. A code is not an identity: codes were reused on 2025-07-01,
+ * so a unit is a (code, validity) pair and rows point at its id.
+ * Dates are ISO days; a unit exists in a month when it covers the whole month.
+ */
+export const localities = sqliteTable(
+  'localities',
+  {
+    id: integer('id').primaryKey(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    level: text('level', { enum: ['country', 'province', 'commune'] }).notNull(),
+    parentId: integer('parent_id').references((): AnySQLiteColumn => localities.id),
+    validFrom: text('valid_from').notNull(),
+    validTo: text('valid_to'),
+    successorId: integer('successor_id').references((): AnySQLiteColumn => localities.id),
+  },
+  (t) => [uniqueIndex('localities_code_from').on(t.code, t.validFrom), index('localities_parent').on(t.parentId)],
+);
+
+/** Renames that kept the code and the unit (e.g. 75 became "Thành phố Đồng Nai" on 2026-04-30). */
+export const localityRenames = sqliteTable(
+  'locality_renames',
+  {
+    localityId: integer('locality_id')
+      .notNull()
+      .references(() => localities.id),
+    changedOn: text('changed_on').notNull(),
+    nameBefore: text('name_before').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.localityId, t.changedOn] })],
+);
+
+export const services = sqliteTable(
+  'services',
+  {
+    id: integer('id').primaryKey(),
+    code: text('code').notNull(),
+    nameVi: text('name_vi').notNull(),
+    nameEn: text('name_en'),
+    agency: text('agency'),
+    onlineLevel: text('online_level', { enum: ['full', 'partial'] }).notNull(),
+    onlineSince: text('online_since'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('services_code').on(t.code)],
+);
+
+export const publishers = sqliteTable('publishers', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  // The token is "td_<tokenId>_<secret>": the id finds the row, the secret is checked against its hash.
+  tokenId: text('token_id').notNull().unique(),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: text('created_at').notNull(),
+  revokedAt: text('revoked_at'),
+});
+
+export const publisherLocalities = sqliteTable(
+  'publisher_localities',
+  {
+    publisherId: integer('publisher_id')
+      .notNull()
+      .references(() => publishers.id),
+    localityId: integer('locality_id')
+      .notNull()
+      .references(() => localities.id),
+  },
+  (t) => [primaryKey({ columns: [t.publisherId, t.localityId] })],
+);
+
+/** No rows for a publisher means every service. */
+export const publisherServices = sqliteTable(
+  'publisher_services',
+  {
+    publisherId: integer('publisher_id')
+      .notNull()
+      .references(() => publishers.id),
+    serviceId: integer('service_id')
+      .notNull()
+      .references(() => services.id),
+  },
+  (t) => [primaryKey({ columns: [t.publisherId, t.serviceId] })],
+);
+
+/** Every submission, stored or rejected: the audit trail of who sent what. */
+export const batches = sqliteTable(
+  'batches',
+  {
+    id: integer('id').primaryKey(),
+    publisherId: integer('publisher_id').references(() => publishers.id),
+    source: text('source', { enum: ['api', 'cli', 'demo', 'pull'] }).notNull(),
+    format: text('format', { enum: ['csv', 'json'] }).notNull(),
+    receivedAt: text('received_at').notNull(),
+    sha256: text('sha256').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    remoteAddr: text('remote_addr'),
+    outcome: text('outcome', { enum: ['stored', 'rejected'] }).notNull(),
+    statusCode: integer('status_code').notNull(),
+    rows: integer('rows').notNull(),
+    inserted: integer('inserted').notNull(),
+    revised: integer('revised').notNull(),
+    unchanged: integer('unchanged').notNull(),
+    errorCount: integer('error_count').notNull(),
+  },
+  (t) => [index('batches_publisher').on(t.publisherId)],
+);
+
+/** Current counts: one row per locality, service and month. (WITHOUT ROWID in the migration.) */
+export const observations = sqliteTable(
+  'observations',
+  {
+    localityId: integer('locality_id')
+      .notNull()
+      .references(() => localities.id),
+    serviceId: integer('service_id')
+      .notNull()
+      .references(() => services.id),
+    period: text('period').notNull(),
+    onlineCount: integer('online_count').notNull(),
+    totalCount: integer('total_count').notNull(),
+    batchId: integer('batch_id')
+      .notNull()
+      .references(() => batches.id),
+    demo: integer('demo', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.localityId, t.serviceId, t.period] }),
+    // Partial: costs nothing for real data, answers "is any demo row left?" at once.
+    index('observations_demo').on(t.period).where(sql`demo = 1`),
+    check('observations_counts', sql`online_count >= 0 AND online_count <= total_count`),
+  ],
+);
+
+/** Earlier counts, each with the batch that sent it and the batch that replaced it. */
+export const observationRevisions = sqliteTable(
+  'observation_revisions',
+  {
+    id: integer('id').primaryKey(),
+    localityId: integer('locality_id').notNull(),
+    serviceId: integer('service_id').notNull(),
+    period: text('period').notNull(),
+    onlineCount: integer('online_count').notNull(),
+    totalCount: integer('total_count').notNull(),
+    batchId: integer('batch_id')
+      .notNull()
+      .references(() => batches.id),
+    supersededBy: integer('superseded_by')
+      .notNull()
+      .references(() => batches.id),
+  },
+  (t) => [index('revisions_key').on(t.localityId, t.serviceId, t.period)],
+);
+
+/**
+ * Sums per service, month and area in today's boundaries (a current province, or VN for
+ * country-level rows), kept in step with observations inside each ingest transaction.
+ * self_rows/sub_rows count rows at the area's own level and below it: they guard against
+ * the same dossiers being reported at two levels of the tree. (WITHOUT ROWID.)
+ */
+export const rollupServiceArea = sqliteTable(
+  'rollup_service_area',
+  {
+    serviceId: integer('service_id').notNull(),
+    period: text('period').notNull(),
+    areaId: integer('area_id').notNull(),
+    onlineCount: integer('online_count').notNull(),
+    totalCount: integer('total_count').notNull(),
+    selfRows: integer('self_rows').notNull(),
+    subRows: integer('sub_rows').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.serviceId, t.period, t.areaId] })],
+);
+
+/** The same sums over all services. (WITHOUT ROWID.) */
+export const rollupArea = sqliteTable(
+  'rollup_area',
+  {
+    areaId: integer('area_id').notNull(),
+    period: text('period').notNull(),
+    onlineCount: integer('online_count').notNull(),
+    totalCount: integer('total_count').notNull(),
+    rows: integer('rows').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.areaId, t.period] })],
+);
+
+/** A rate to reach by a month, nationally or for a locality, for one service or all. */
+export const targets = sqliteTable('targets', {
+  id: integer('id').primaryKey(),
+  serviceId: integer('service_id').references(() => services.id),
+  localityId: integer('locality_id')
+    .notNull()
+    .references(() => localities.id),
+  dueMonth: text('due_month').notNull(),
+  targetRate: real('target_rate').notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
