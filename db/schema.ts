@@ -193,7 +193,8 @@ export const rollupArea = sqliteTable(
     period: text('period').notNull(),
     onlineCount: integer('online_count').notNull(),
     totalCount: integer('total_count').notNull(),
-    rows: integer('rows').notNull(),
+    selfRows: integer('self_rows').notNull(),
+    subRows: integer('sub_rows').notNull(),
   },
   (t) => [primaryKey({ columns: [t.areaId, t.period] })],
 );

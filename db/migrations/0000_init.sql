@@ -108,7 +108,8 @@ CREATE TABLE `rollup_area` (
 	`period` text NOT NULL,
 	`online_count` integer NOT NULL,
 	`total_count` integer NOT NULL,
-	`rows` integer NOT NULL,
+	`self_rows` integer NOT NULL,
+	`sub_rows` integer NOT NULL,
 	PRIMARY KEY(`area_id`, `period`)
 ) WITHOUT ROWID;
 --> statement-breakpoint

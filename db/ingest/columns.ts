@@ -1,0 +1,21 @@
+import { OBSERVATION_FIELDS } from './types.ts';
+import { closest, quote } from './text.ts';
+
+/** Checks a set of column names against the five fields: a message for each problem. */
+export function columnProblems(columns: string[], fields: readonly string[] = OBSERVATION_FIELDS): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const column of columns) {
+    if (seen.has(column)) problems.push(`column ${quote(column)} appears twice`);
+    seen.add(column);
+    if (!fields.includes(column)) {
+      const guess = closest(column, fields);
+      problems.push(`unknown column ${quote(column)}${guess ? `: did you mean "${guess}"?` : ''}`);
+    }
+  }
+  const missing = fields.filter((f) => !seen.has(f));
+  if (missing.length > 0) problems.push(`missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  return problems;
+}
+
+export const EXPECTED_COLUMNS = `the columns are ${OBSERVATION_FIELDS.join(', ')}`;

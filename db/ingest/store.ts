@@ -1,0 +1,267 @@
+import type Database from 'better-sqlite3';
+import type { LocalityRegistry } from '../localities/registry.ts';
+import { bumpDataVersion } from '../meta.ts';
+import type { RowError, ValidRow } from './types.ts';
+
+export interface BatchInfo {
+  source: 'api' | 'cli' | 'demo' | 'pull';
+  format: 'csv' | 'json';
+  publisherId: number | null;
+  sha256: string;
+  byteSize: number;
+  remoteAddr: string | null;
+  receivedAt: string;
+}
+
+export interface StoredCounts {
+  batchId: number;
+  rows: number;
+  inserted: number;
+  revised: number;
+  unchanged: number;
+}
+
+export type StoreResult = { ok: true; counts: StoredCounts } | { ok: false; errors: RowError[] };
+
+interface Delta {
+  serviceId: number;
+  period: string;
+  areaId: number;
+  online: number;
+  total: number;
+  selfRows: number;
+  subRows: number;
+}
+
+/** Prepared statements of the write path, made once per database. */
+class Statements {
+  readonly insertObservation;
+  readonly selectObservation;
+  readonly updateObservation;
+  readonly insertRevision;
+  readonly upsertServiceArea;
+  readonly upsertArea;
+  readonly serviceAreaRows;
+  readonly areaRows;
+  readonly otherAreaRow;
+  readonly insertBatch;
+  readonly finishBatch;
+
+  constructor(sqlite: Database.Database) {
+    this.insertObservation = sqlite.prepare(
+      `INSERT INTO observations (locality_id, service_id, period, online_count, total_count, batch_id, demo)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    );
+    this.selectObservation = sqlite.prepare(
+      `SELECT online_count AS online, total_count AS total, batch_id AS batchId
+       FROM observations WHERE locality_id = ? AND service_id = ? AND period = ?`,
+    );
+    this.updateObservation = sqlite.prepare(
+      `UPDATE observations SET online_count = ?, total_count = ?, batch_id = ?, demo = ?
+       WHERE locality_id = ? AND service_id = ? AND period = ?`,
+    );
+    this.insertRevision = sqlite.prepare(
+      `INSERT INTO observation_revisions (locality_id, service_id, period, online_count, total_count, batch_id, superseded_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.upsertServiceArea = sqlite.prepare(
+      `INSERT INTO rollup_service_area (service_id, period, area_id, online_count, total_count, self_rows, sub_rows)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (service_id, period, area_id) DO UPDATE SET
+         online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
+         self_rows = self_rows + excluded.self_rows, sub_rows = sub_rows + excluded.sub_rows`,
+    );
+    this.upsertArea = sqlite.prepare(
+      `INSERT INTO rollup_area (area_id, period, online_count, total_count, self_rows, sub_rows)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (area_id, period) DO UPDATE SET
+         online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
+         self_rows = self_rows + excluded.self_rows, sub_rows = sub_rows + excluded.sub_rows`,
+    );
+    this.serviceAreaRows = sqlite.prepare(
+      `SELECT self_rows AS selfRows, sub_rows AS subRows FROM rollup_service_area
+       WHERE service_id = ? AND period = ? AND area_id = ?`,
+    );
+    this.areaRows = sqlite.prepare(
+      'SELECT self_rows AS selfRows, sub_rows AS subRows FROM rollup_area WHERE area_id = ? AND period = ?',
+    );
+    this.otherAreaRow = sqlite.prepare(
+      `SELECT area_id AS areaId FROM rollup_service_area
+       WHERE service_id = ? AND period = ? AND area_id != ? AND self_rows + sub_rows > 0 LIMIT 1`,
+    );
+    this.insertBatch = sqlite.prepare(
+      `INSERT INTO batches (publisher_id, source, format, received_at, sha256, byte_size, remote_addr, outcome,
+                            status_code, rows, inserted, revised, unchanged, error_count)
+       VALUES (@publisherId, @source, @format, @receivedAt, @sha256, @byteSize, @remoteAddr, @outcome,
+               @statusCode, @rows, @inserted, @revised, @unchanged, @errorCount)`,
+    );
+    this.finishBatch = sqlite.prepare('UPDATE batches SET inserted = ?, revised = ?, unchanged = ? WHERE id = ?');
+  }
+}
+
+const statementCache = new WeakMap<Database.Database, Statements>();
+function statements(sqlite: Database.Database): Statements {
+  let s = statementCache.get(sqlite);
+  if (!s) statementCache.set(sqlite, (s = new Statements(sqlite)));
+  return s;
+}
+
+type RowsAtLevel = { selfRows: number; subRows: number };
+
+/**
+ * Finds rows that would count the same dossiers twice: a row whose ancestor or descendant
+ * has a row for the same service and month, stored or in this batch. Runs inside the write
+ * transaction, so no other writer can slip a conflicting row in between.
+ */
+function treeConflicts(sqlite: Database.Database, rows: ValidRow[], localities: LocalityRegistry): RowError[] {
+  const st = statements(sqlite);
+  const countryId = localities.country.id;
+  const inBatch = new Map<string, { self?: number; sub?: number }>();
+  const countryInBatch = new Map<string, number>();
+  const otherInBatch = new Map<string, number>();
+  for (const r of rows) {
+    const key = `${r.serviceId}:${r.period}:${r.areaId}`;
+    const entry = inBatch.get(key) ?? {};
+    if (r.level === 'commune') entry.sub ??= r.row;
+    else entry.self ??= r.row;
+    inBatch.set(key, entry);
+    const month = `${r.serviceId}:${r.period}`;
+    if (r.level === 'country') countryInBatch.set(month, countryInBatch.get(month) ?? r.row);
+    else otherInBatch.set(month, otherInBatch.get(month) ?? r.row);
+  }
+
+  // Whole areas with no rows at a level let most rows skip the per-service lookup.
+  const areaCache = new Map<string, RowsAtLevel | undefined>();
+  const areaRows = (areaId: number, period: string) => {
+    const key = `${areaId}:${period}`;
+    if (!areaCache.has(key)) areaCache.set(key, st.areaRows.get(areaId, period) as RowsAtLevel | undefined);
+    return areaCache.get(key);
+  };
+  const storedAt = (r: ValidRow, areaId: number, level: 'selfRows' | 'subRows') => {
+    if (!areaRows(areaId, r.period)?.[level]) return false;
+    const row = st.serviceAreaRows.get(r.serviceId, r.period, areaId) as RowsAtLevel | undefined;
+    return (row?.[level] ?? 0) > 0;
+  };
+  const where = (line: number | undefined) => (line === undefined ? 'is already stored' : `is in this batch at row ${line}`);
+
+  const errors: RowError[] = [];
+  const conflict = (r: ValidRow, message: string) =>
+    errors.push({ row: r.row, column: 'locality_code', value: localities.get(r.localityId).code, message: `would count dossiers twice: ${message}` });
+
+  for (const r of rows) {
+    const month = `${r.serviceId}:${r.period}`;
+    const area = localities.get(r.areaId);
+    if (r.level === 'country') {
+      const other = otherInBatch.get(month);
+      const stored = other === undefined ? (st.otherAreaRow.get(r.serviceId, r.period, countryId) as { areaId: number } | undefined) : undefined;
+      if (other !== undefined || stored) {
+        conflict(r, `a row for a locality inside VN for this service and month ${where(other)}`);
+      }
+      continue;
+    }
+    const countryLine = countryInBatch.get(month);
+    if (countryLine !== undefined || storedAt(r, countryId, 'selfRows')) {
+      conflict(r, `a country-level (VN) row for this service and month ${where(countryLine)}`);
+      continue;
+    }
+    const batchEntry = inBatch.get(`${r.serviceId}:${r.period}:${r.areaId}`);
+    if (r.level === 'province' && r.localityId === r.areaId) {
+      if (batchEntry?.sub !== undefined || storedAt(r, r.areaId, 'subRows')) {
+        conflict(r, `a row for a commune of ${area.code} (${area.name}) for this service and month ${where(batchEntry?.sub)}`);
+      }
+    } else if (r.level === 'commune') {
+      if (batchEntry?.self !== undefined || storedAt(r, r.areaId, 'selfRows')) {
+        conflict(r, `a row for its province ${area.code} (${area.name}) for this service and month ${where(batchEntry?.self)}`);
+      }
+    }
+  }
+  return errors;
+}
+
+/** Records a batch that was refused, for the audit trail; no observation is touched. */
+export function recordRejectedBatch(sqlite: Database.Database, info: BatchInfo, statusCode: number, rows: number, errorCount: number): number {
+  const result = statements(sqlite).insertBatch.run({
+    ...info,
+    outcome: 'rejected',
+    statusCode,
+    rows,
+    inserted: 0,
+    revised: 0,
+    unchanged: 0,
+    errorCount,
+  });
+  return Number(result.lastInsertRowid);
+}
+
+/**
+ * Writes a validated batch in one immediate transaction: all rows or none.
+ * New keys are inserted, changed counts become revisions, identical counts change nothing.
+ */
+export function storeBatch(
+  sqlite: Database.Database,
+  localities: LocalityRegistry,
+  rows: ValidRow[],
+  info: BatchInfo,
+  onProgress?: (done: number) => void,
+): StoreResult {
+  const st = statements(sqlite);
+  const demo = info.source === 'demo' ? 1 : 0;
+  const write = sqlite.transaction((): StoreResult => {
+    const conflicts = treeConflicts(sqlite, rows, localities);
+    if (conflicts.length > 0) return { ok: false, errors: conflicts };
+
+    const batchId = Number(
+      st.insertBatch.run({ ...info, outcome: 'stored', statusCode: 201, rows: rows.length, inserted: 0, revised: 0, unchanged: 0, errorCount: 0 })
+        .lastInsertRowid,
+    );
+    const deltas = new Map<string, Delta>();
+    const addDelta = (r: ValidRow, online: number, total: number, newRow: boolean) => {
+      const key = `${r.serviceId}:${r.period}:${r.areaId}`;
+      let d = deltas.get(key);
+      if (!d) deltas.set(key, (d = { serviceId: r.serviceId, period: r.period, areaId: r.areaId, online: 0, total: 0, selfRows: 0, subRows: 0 }));
+      d.online += online;
+      d.total += total;
+      if (newRow) r.level === 'commune' ? d.subRows++ : d.selfRows++;
+    };
+
+    let inserted = 0;
+    let revised = 0;
+    let unchanged = 0;
+    rows.forEach((r, i) => {
+      if (st.insertObservation.run(r.localityId, r.serviceId, r.period, r.online, r.total, batchId, demo).changes === 1) {
+        inserted++;
+        addDelta(r, r.online, r.total, true);
+      } else {
+        const old = st.selectObservation.get(r.localityId, r.serviceId, r.period) as { online: number; total: number; batchId: number };
+        if (old.online === r.online && old.total === r.total) {
+          unchanged++;
+        } else {
+          revised++;
+          st.insertRevision.run(r.localityId, r.serviceId, r.period, old.online, old.total, old.batchId, batchId);
+          st.updateObservation.run(r.online, r.total, batchId, demo, r.localityId, r.serviceId, r.period);
+          addDelta(r, r.online - old.online, r.total - old.total, false);
+        }
+      }
+      if (onProgress && (i + 1) % 5000 === 0) onProgress(i + 1);
+    });
+
+    const byArea = new Map<string, Omit<Delta, 'serviceId'>>();
+    for (const d of deltas.values()) {
+      st.upsertServiceArea.run(d.serviceId, d.period, d.areaId, d.online, d.total, d.selfRows, d.subRows);
+      const key = `${d.areaId}:${d.period}`;
+      const a = byArea.get(key) ?? { period: d.period, areaId: d.areaId, online: 0, total: 0, selfRows: 0, subRows: 0 };
+      a.online += d.online;
+      a.total += d.total;
+      a.selfRows += d.selfRows;
+      a.subRows += d.subRows;
+      byArea.set(key, a);
+    }
+    for (const a of byArea.values()) st.upsertArea.run(a.areaId, a.period, a.online, a.total, a.selfRows, a.subRows);
+
+    st.finishBatch.run(inserted, revised, unchanged, batchId);
+    if (inserted + revised > 0) bumpDataVersion(sqlite);
+    onProgress?.(rows.length);
+    return { ok: true, counts: { batchId, rows: rows.length, inserted, revised, unchanged } };
+  });
+  return write.immediate();
+}

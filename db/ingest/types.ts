@@ -1,0 +1,43 @@
+/** The five fields of an observation, as the contract names them. */
+export const OBSERVATION_FIELDS = ['period', 'service_code', 'locality_code', 'online_count', 'total_count'] as const;
+export type ObservationField = (typeof OBSERVATION_FIELDS)[number];
+
+export const MAX_TOTAL_COUNT = 1_000_000_000;
+/** How many row errors a response lists; error_count has the total. */
+export const MAX_LISTED_ERRORS = 1000;
+
+/** A row as received: CSV cells are strings, JSON values anything. `row` is the number we report. */
+export interface RawRow {
+  row: number;
+  values: Record<string, unknown>;
+  /** A problem with the row's shape, found while parsing (wrong field count, not an object). */
+  problem?: string;
+}
+
+export interface RowError {
+  row: number;
+  column: string | null;
+  value: string | null;
+  message: string;
+}
+
+/** A body that could not be read as observations at all: answered with 400. */
+export interface ParseFailure {
+  error: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; rows: RawRow[]; format: 'csv' | 'json' } | { ok: false; failure: ParseFailure };
+
+/** A row that passed every rule that needs no database. */
+export interface ValidRow {
+  row: number;
+  period: string;
+  serviceId: number;
+  localityId: number;
+  /** The current province (or VN) the row rolls up into. */
+  areaId: number;
+  level: 'country' | 'province' | 'commune';
+  online: number;
+  total: number;
+}

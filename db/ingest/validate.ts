@@ -1,0 +1,170 @@
+import type { LocalityRegistry } from '../localities/registry.ts';
+import { FIRST_MONTH, MONTH_PATTERN, type Month } from '../months.ts';
+import { closest, quote } from './text.ts';
+import { MAX_TOTAL_COUNT, OBSERVATION_FIELDS, type RawRow, type RowError, type ValidRow } from './types.ts';
+
+export interface Scope {
+  /** Locality ids the writer may write, with everything under or merged into them; null = all. */
+  localityIds: Set<number> | null;
+  serviceIds: Set<number> | null;
+}
+
+export interface ValidationContext {
+  localities: LocalityRegistry;
+  serviceIds: Map<string, number>;
+  /** The latest month accepted: the current month in the reporting time zone. */
+  latestMonth: Month;
+  scope: Scope;
+}
+
+export interface Validation {
+  rows: ValidRow[];
+  errors: RowError[];
+  scopeErrors: RowError[];
+}
+
+/** Applies every rule that needs no stored data; all errors are collected, not just the first. */
+export function validateRows(raw: RawRow[], ctx: ValidationContext): Validation {
+  const rows: ValidRow[] = [];
+  const errors: RowError[] = [];
+  const scopeErrors: RowError[] = [];
+  const firstLineOfKey = new Map<string, number>();
+
+  for (const item of raw) {
+    const rowErrors: RowError[] = [];
+    const report = (column: string | null, value: unknown, message: string) =>
+      rowErrors.push({ row: item.row, column, value: value === undefined || value === null ? null : String(value), message });
+
+    if (item.problem) {
+      errors.push({ row: item.row, column: null, value: null, message: item.problem });
+      continue;
+    }
+    for (const key of Object.keys(item.values)) {
+      if (!(OBSERVATION_FIELDS as readonly string[]).includes(key)) {
+        const guess = closest(key, OBSERVATION_FIELDS);
+        report(key, null, `unknown field ${quote(key)}${guess ? `: did you mean "${guess}"?` : ''}`);
+      }
+    }
+
+    const period = checkPeriod(item.values.period, ctx.latestMonth, report);
+    const serviceCode = checkCode(item.values.service_code, 'service_code', report);
+    const localityCode = checkCode(item.values.locality_code, 'locality_code', report);
+    const online = checkCount(item.values.online_count, 'online_count', report);
+    const total = checkCount(item.values.total_count, 'total_count', report);
+
+    let serviceId: number | undefined;
+    if (serviceCode !== undefined) {
+      serviceId = ctx.serviceIds.get(serviceCode);
+      if (serviceId === undefined) {
+        report('service_code', serviceCode, `unknown service ${quote(serviceCode)}: register it first (PUT /api/v1/services/{code})`);
+      } else if (ctx.scope.serviceIds && !ctx.scope.serviceIds.has(serviceId)) {
+        scopeErrors.push({ row: item.row, column: 'service_code', value: serviceCode, message: `service ${quote(serviceCode)} is outside this token's scope` });
+      }
+    }
+
+    let locality: ValidRowLocality | undefined;
+    if (localityCode !== undefined && period !== undefined) {
+      const resolved = ctx.localities.resolve(localityCode, period);
+      if (resolved.ok) {
+        const unit = resolved.locality;
+        locality = { id: unit.id, level: unit.level, areaId: ctx.localities.areaOf(unit) };
+        const scope = ctx.scope.localityIds;
+        if (scope && !ctx.localities.scopeChain(unit).some((id) => scope.has(id))) {
+          scopeErrors.push({ row: item.row, column: 'locality_code', value: localityCode, message: `locality ${localityCode} (${unit.name}) is outside this token's scope` });
+        }
+      } else {
+        report('locality_code', localityCode, `${resolved.message}${leadingZeroHint(localityCode, period, ctx.localities)}`);
+      }
+    }
+
+    if (online !== undefined && total !== undefined && online > total) {
+      report('online_count', online, `online_count (${online}) is greater than total_count (${total}): the total counts every channel, online included`);
+    }
+
+    if (rowErrors.length === 0 && serviceId !== undefined && locality && period && online !== undefined && total !== undefined) {
+      const key = `${locality.id}:${serviceId}:${period}`;
+      const earlier = firstLineOfKey.get(key);
+      if (earlier !== undefined) {
+        report(null, null, `same period, service_code and locality_code as row ${earlier}: send each one once per batch`);
+      } else {
+        firstLineOfKey.set(key, item.row);
+        rows.push({ row: item.row, period, serviceId, localityId: locality.id, areaId: locality.areaId, level: locality.level, online, total });
+      }
+    }
+    errors.push(...rowErrors);
+  }
+  return { rows, errors, scopeErrors };
+}
+
+interface ValidRowLocality {
+  id: number;
+  level: ValidRow['level'];
+  areaId: number;
+}
+
+type Report = (column: string | null, value: unknown, message: string) => void;
+
+function checkPeriod(value: unknown, latest: Month, report: Report): Month | undefined {
+  if (value === undefined || value === null || value === '') return void report('period', value, 'period is required (YYYY-MM)');
+  if (typeof value !== 'string') return void report('period', value, 'period must be a string "YYYY-MM"');
+  const text = value.trim();
+  const loose = /^(\d{4})[-/.](\d{1,2})$/.exec(text);
+  if (!MONTH_PATTERN.test(text)) {
+    const hint = loose ? `: write ${loose[1]}-${loose[2]!.padStart(2, '0')}` : '';
+    return void report('period', value, `period must be YYYY-MM${hint}`);
+  }
+  const month = Number(text.slice(5, 7));
+  if (month < 1 || month > 12) return void report('period', value, `month ${text.slice(5, 7)} does not exist: months are 01 to 12`);
+  if (text < FIRST_MONTH) return void report('period', value, `periods start at ${FIRST_MONTH}`);
+  if (text > latest) return void report('period', value, `${text} is in the future: the latest month accepted is ${latest}`);
+  return text;
+}
+
+function checkCode(value: unknown, column: string, report: Report): string | undefined {
+  if (value === undefined || value === null || value === '') return void report(column, value, `${column} is required`);
+  if (typeof value !== 'string') return void report(column, value, `${column} must be a string (write "01", not 1)`);
+  return value.trim().normalize('NFC');
+}
+
+/** Digits only; every other spelling of a number gets a hint saying how to write it. */
+function checkCount(value: unknown, column: string, report: Report): number | undefined {
+  if (value === undefined || value === null || value === '') return void report(column, value, `${column} is required`);
+  let n: number;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) return void report(column, value, `${column} must be a whole number`);
+    n = value;
+  } else if (typeof value === 'string') {
+    const text = value.trim();
+    if (!/^\d+$/.test(text)) return void report(column, value, `${column} ${countHint(text)}`);
+    n = Number(text);
+  } else {
+    return void report(column, value, `${column} must be a whole number`);
+  }
+  if (n < 0) return void report(column, value, `${column} cannot be negative`);
+  if (n > MAX_TOTAL_COUNT) return void report(column, value, `${column} is over the limit of 1000000000 dossiers a month`);
+  return n;
+}
+
+function countHint(text: string): string {
+  if (/^-\d/.test(text)) return 'cannot be negative';
+  if (/^\d{1,3}(,\d{3})+$/.test(text)) return `must be digits only, without thousands separators: write ${text.replaceAll(',', '')}`;
+  if (/^\d{1,3}(\.\d{3})+$/.test(text)) return `must be digits only: if the dots separate thousands, write ${text.replaceAll('.', '')}`;
+  if (/^\d*[.,]\d+$/.test(text)) return 'must be a whole number of dossiers';
+  if (/^[\d.]+e[+-]?\d+$/i.test(text)) {
+    const n = Number(text);
+    return Number.isSafeInteger(n) ? `must be written in full, without an exponent: write ${n}` : 'must be written in full digits, without an exponent';
+  }
+  return 'must be a whole number written in digits only (0-9)';
+}
+
+/** Spreadsheets drop leading zeros: "1" was probably "01". */
+function leadingZeroHint(code: string, month: Month, localities: LocalityRegistry): string {
+  if (!/^\d+$/.test(code)) return '';
+  for (const width of [2, 5]) {
+    const padded = code.padStart(width, '0');
+    if (padded !== code && localities.resolve(padded, month).ok) {
+      return `; did you mean "${padded}"? Spreadsheets drop leading zeros: format the column as text`;
+    }
+  }
+  return '';
+}

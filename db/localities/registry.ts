@@ -1,0 +1,179 @@
+import type Database from 'better-sqlite3';
+import { type Month, currentMonth, dayBefore, monthEnd, monthStart } from '../months.ts';
+
+export type LocalityLevel = 'country' | 'province' | 'commune';
+
+export interface Locality {
+  id: number;
+  code: string;
+  name: string;
+  level: LocalityLevel;
+  parentId: number | null;
+  validFrom: string;
+  validTo: string | null;
+  successorId: number | null;
+}
+
+export type Resolution = { ok: true; locality: Locality } | { ok: false; message: string };
+
+interface Rename {
+  changedOn: string;
+  nameBefore: string;
+}
+
+/**
+ * The administrative units in memory (about 3,400), read once per database.
+ * Answers "which unit does this code mean in this month" and how units nest and merge.
+ */
+export class LocalityRegistry {
+  readonly country: Locality;
+  private readonly byId = new Map<number, Locality>();
+  private readonly byCode = new Map<string, Locality[]>();
+  private readonly predecessorsOf = new Map<number, Locality[]>();
+  private readonly renames = new Map<number, Rename[]>();
+
+  constructor(units: Locality[], renames: Array<Rename & { localityId: number }>) {
+    for (const unit of units) {
+      this.byId.set(unit.id, unit);
+      const same = this.byCode.get(unit.code) ?? [];
+      same.push(unit);
+      this.byCode.set(unit.code, same);
+      if (unit.successorId !== null) {
+        const list = this.predecessorsOf.get(unit.successorId) ?? [];
+        list.push(unit);
+        this.predecessorsOf.set(unit.successorId, list);
+      }
+    }
+    for (const list of this.byCode.values()) list.sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+    for (const r of renames) {
+      const list = this.renames.get(r.localityId) ?? [];
+      list.push(r);
+      list.sort((a, b) => a.changedOn.localeCompare(b.changedOn));
+      this.renames.set(r.localityId, list);
+    }
+    const country = this.byCode.get('VN')?.[0];
+    if (!country) throw new Error('locality registry has no VN');
+    this.country = country;
+  }
+
+  static load(sqlite: Database.Database): LocalityRegistry {
+    const units = sqlite
+      .prepare(
+        `SELECT id, code, name, level, parent_id AS parentId, valid_from AS validFrom,
+                valid_to AS validTo, successor_id AS successorId FROM localities`,
+      )
+      .all() as Locality[];
+    const renames = sqlite
+      .prepare('SELECT locality_id AS localityId, changed_on AS changedOn, name_before AS nameBefore FROM locality_renames')
+      .all() as Array<Rename & { localityId: number }>;
+    return new LocalityRegistry(units, renames);
+  }
+
+  get(id: number): Locality {
+    const unit = this.byId.get(id);
+    if (!unit) throw new Error(`no locality with id ${id}`);
+    return unit;
+  }
+
+  all(): Locality[] {
+    return [...this.byId.values()];
+  }
+
+  existsIn(unit: Locality, month: Month): boolean {
+    return unit.validFrom <= monthStart(month) && (unit.validTo === null || unit.validTo >= monthEnd(month));
+  }
+
+  /** The unit a code means in a month, or a message that says what to send instead. */
+  resolve(code: string, month: Month): Resolution {
+    const units = this.byCode.get(code);
+    if (!units) return { ok: false, message: `unknown locality code "${code}"` };
+    const unit = units.find((u) => this.existsIn(u, month));
+    if (unit) return { ok: true, locality: unit };
+    const ended = [...units].reverse().find((u) => u.validTo !== null && u.validTo < monthStart(month));
+    if (ended) return { ok: false, message: this.endedMessage(ended) };
+    const first = units[0]!;
+    return {
+      ok: false,
+      message: `${first.code} (${first.name}) exists only from ${first.validFrom}; for ${month} report under the units of that month`,
+    };
+  }
+
+  /** "02 (Tỉnh Hà Giang) ended on 2025-06-30; since 2025-07-01 it is part of 08 (Tỉnh Tuyên Quang)" */
+  endedMessage(unit: Locality): string {
+    const base = `${unit.code} (${unit.name}) ended on ${unit.validTo}`;
+    if (unit.successorId === null) return base;
+    const successor = this.get(unit.successorId);
+    return `${base}; since ${successor.validFrom} it is part of ${successor.code} (${successor.name})`;
+  }
+
+  /**
+   * The unit a code means today, or the most recent one that had it: what a reader
+   * means by "80" in a query is today's 80.
+   */
+  current(code: string, today: Month = currentMonth()): Locality | undefined {
+    const units = this.byCode.get(code);
+    if (!units) return undefined;
+    return units.find((u) => this.existsIn(u, today)) ?? units[units.length - 1];
+  }
+
+  /** Units that exist in a month. */
+  at(month: Month): Locality[] {
+    return this.all().filter((u) => this.existsIn(u, month));
+  }
+
+  nameAt(unit: Locality, month: Month): string {
+    const renames = this.renames.get(unit.id);
+    if (!renames) return unit.name;
+    const firstDay = monthStart(month);
+    const pending = renames.find((r) => r.changedOn > firstDay);
+    return pending ? pending.nameBefore : unit.name;
+  }
+
+  /** The day before which a unit had its current name, if it was renamed. */
+  renamedOn(unit: Locality): { name: string; until: string }[] {
+    return (this.renames.get(unit.id) ?? []).map((r) => ({ name: r.nameBefore, until: dayBefore(r.changedOn) }));
+  }
+
+  /** Units merged into this one (old provinces, for a current province). */
+  predecessors(unit: Locality): Locality[] {
+    return this.predecessorsOf.get(unit.id) ?? [];
+  }
+
+  /**
+   * The area a row counts towards in today's boundaries: its current province, or the
+   * country for a country-level row. Rollups are kept per area.
+   */
+  areaOf(unit: Locality): number {
+    if (unit.level === 'country') return unit.id;
+    const province = unit.level === 'commune' ? this.get(unit.parentId!) : unit;
+    return province.successorId ?? province.id;
+  }
+
+  /** The unit, its ancestors and what it merged into: a scope on any of these covers the unit. */
+  scopeChain(unit: Locality): number[] {
+    const chain: number[] = [];
+    let cursor: Locality | undefined = unit;
+    while (cursor) {
+      chain.push(cursor.id);
+      if (cursor.successorId !== null) chain.push(...this.scopeChain(this.get(cursor.successorId)));
+      cursor = cursor.parentId === null ? undefined : this.get(cursor.parentId);
+    }
+    return [...new Set(chain)];
+  }
+
+  children(unit: Locality): Locality[] {
+    return this.all().filter((u) => u.parentId === unit.id);
+  }
+}
+
+const registries = new WeakMap<Database.Database, LocalityRegistry>();
+
+/** The registry of a database, read on first use: the units change only with a migration. */
+export function localityRegistry(sqlite: Database.Database): LocalityRegistry {
+  let registry = registries.get(sqlite);
+  if (!registry) {
+    registry = LocalityRegistry.load(sqlite);
+    registries.set(sqlite, registry);
+  }
+  return registry;
+}
