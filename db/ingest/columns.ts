@@ -1,8 +1,8 @@
 import { OBSERVATION_FIELDS } from './types.ts';
 import { closest, quote } from './text.ts';
 
-/** Checks a set of column names against the five fields: a message for each problem. */
-export function columnProblems(columns: string[], fields: readonly string[] = OBSERVATION_FIELDS): string[] {
+/** Checks column names against the known fields: a message for each problem. */
+export function columnProblems(columns: string[], fields: readonly string[] = OBSERVATION_FIELDS, required: readonly string[] = fields): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const column of columns) {
@@ -13,7 +13,7 @@ export function columnProblems(columns: string[], fields: readonly string[] = OB
       problems.push(`unknown column ${quote(column)}${guess ? `: did you mean "${guess}"?` : ''}`);
     }
   }
-  const missing = fields.filter((f) => !seen.has(f));
+  const missing = required.filter((f) => !seen.has(f));
   if (missing.length > 0) problems.push(`missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   return problems;
 }

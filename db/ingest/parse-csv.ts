@@ -10,7 +10,7 @@ const OTHER_DELIMITERS: Array<[string, string]> = [
 ];
 
 /** Reads a CSV body (UTF-8, BOM allowed, RFC 4180, LF or CRLF) into rows keyed by header. */
-export function parseCsv(body: Buffer, fields?: readonly string[]): ParseResult {
+export function parseCsv(body: Buffer, fields?: readonly string[], required?: readonly string[]): ParseResult {
   const text = decodeUtf8(body);
   if (text === null) return fail('not_utf8', 'the body is not valid UTF-8: save the file as "CSV UTF-8"');
   if (text.trim() === '') return fail('empty_body', `the body is empty: send a header row and data rows (${EXPECTED_COLUMNS})`);
@@ -25,12 +25,13 @@ export function parseCsv(body: Buffer, fields?: readonly string[]): ParseResult 
 
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
+    // With `info`, each record comes with its position; the typings only know plain records.
     records = parse(text, {
       info: true,
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_empty_values: true,
-    });
+    }) as unknown as typeof records;
   } catch (err) {
     if (err instanceof CsvError) {
       const line = (err as CsvError & { lines?: number }).lines;
@@ -45,8 +46,8 @@ export function parseCsv(body: Buffer, fields?: readonly string[]): ParseResult 
   const [head, ...data] = records;
   if (!head) return fail('empty_body', 'the body has no header row');
   const columns = head.record.map((c) => c.trim());
-  const problems = columnProblems(columns, fields);
-  if (problems.length > 0) return fail('bad_columns', `${problems.join('; ')}. Expected: ${EXPECTED_COLUMNS}`);
+  const problems = columnProblems(columns, fields, required);
+  if (problems.length > 0) return fail('bad_columns', `${problems.join('; ')}. Expected: ${fields ? `the columns ${fields.join(', ')}` : EXPECTED_COLUMNS}`);
   if (data.length === 0) return fail('no_rows', 'the file has a header row but no data rows');
 
   const rows: RawRow[] = data.map(({ record, info }) => {

@@ -1,0 +1,100 @@
+import type Database from 'better-sqlite3';
+import type { Locality, LocalityRegistry } from './localities/registry.ts';
+import type { Month } from './months.ts';
+
+export type Granularity = 'month' | 'quarter' | 'year';
+
+export interface Bucket {
+  period: string;
+  first_month: string;
+  last_month: string;
+  /** Months in the bucket that have data. */
+  months: number;
+  online_count: number;
+  total_count: number;
+  rate: number | null;
+}
+
+export interface AdoptionQuery {
+  serviceId: number | null;
+  locality: Locality;
+  from?: Month;
+  to?: Month;
+  granularity: Granularity;
+}
+
+interface MonthSum {
+  period: string;
+  online: number;
+  total: number;
+}
+
+/** Σonline / Σtotal, to four decimals; null when nothing was counted. Never a mean of rates. */
+export function rateOf(online: number, total: number): number | null {
+  return total === 0 ? null : Math.round((online / total) * 10_000) / 10_000;
+}
+
+const EARLIEST = '0000-00';
+const LATEST = '9999-99';
+
+/**
+ * Monthly sums for a service (or all) in a locality, in today's boundaries: a current
+ * province includes the old provinces merged into it. The country and current provinces
+ * read the rollups; communes and units that no longer exist sum their own rows.
+ */
+function monthlySums(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery): MonthSum[] {
+  const range = [q.from ?? EARLIEST, q.to ?? LATEST];
+  const unit = q.locality;
+  const sums = 'sum(online_count) AS online, sum(total_count) AS total';
+  const hasRows = 'HAVING sum(self_rows + sub_rows) > 0';
+  if (unit.level === 'country') {
+    return q.serviceId === null
+      ? (sqlite.prepare(`SELECT period, ${sums} FROM rollup_area WHERE period BETWEEN ? AND ? GROUP BY period ${hasRows} ORDER BY period`).all(...range) as MonthSum[])
+      : (sqlite
+          .prepare(`SELECT period, ${sums} FROM rollup_service_area WHERE service_id = ? AND period BETWEEN ? AND ? GROUP BY period ${hasRows} ORDER BY period`)
+          .all(q.serviceId, ...range) as MonthSum[]);
+  }
+  if (unit.level === 'province' && unit.successorId === null) {
+    return q.serviceId === null
+      ? (sqlite.prepare(`SELECT period, ${sums} FROM rollup_area WHERE area_id = ? AND period BETWEEN ? AND ? GROUP BY period ${hasRows} ORDER BY period`).all(unit.id, ...range) as MonthSum[])
+      : (sqlite
+          .prepare(`SELECT period, ${sums} FROM rollup_service_area WHERE service_id = ? AND area_id = ? AND period BETWEEN ? AND ? GROUP BY period ${hasRows} ORDER BY period`)
+          .all(q.serviceId, unit.id, ...range) as MonthSum[]);
+  }
+  const ids = [unit.id, ...registry.children(unit).map((c) => c.id)];
+  const inList = ids.map(() => '?').join(',');
+  const service = q.serviceId === null ? '' : 'AND service_id = ?';
+  const params = q.serviceId === null ? [...ids, ...range] : [...ids, q.serviceId, ...range];
+  return sqlite
+    .prepare(`SELECT period, ${sums} FROM observations WHERE locality_id IN (${inList}) ${service} AND period BETWEEN ? AND ? GROUP BY period ORDER BY period`)
+    .all(...params) as MonthSum[];
+}
+
+export function bucketOf(month: Month, granularity: Granularity): string {
+  if (granularity === 'month') return month;
+  if (granularity === 'year') return month.slice(0, 4);
+  return `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`;
+}
+
+/** Groups monthly sums into buckets that say which months with data they cover. */
+export function toBuckets(months: MonthSum[], granularity: Granularity): Bucket[] {
+  const buckets: Bucket[] = [];
+  for (const m of months) {
+    const period = bucketOf(m.period, granularity);
+    let b = buckets[buckets.length - 1];
+    if (!b || b.period !== period) {
+      b = { period, first_month: m.period, last_month: m.period, months: 0, online_count: 0, total_count: 0, rate: null };
+      buckets.push(b);
+    }
+    b.last_month = m.period;
+    b.months++;
+    b.online_count += m.online;
+    b.total_count += m.total;
+  }
+  for (const b of buckets) b.rate = rateOf(b.online_count, b.total_count);
+  return buckets;
+}
+
+export function adoptionSeries(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery): Bucket[] {
+  return toBuckets(monthlySums(sqlite, registry, q), q.granularity);
+}

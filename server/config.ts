@@ -1,0 +1,22 @@
+/** The environment the contract names, read once, with its defaults. */
+export interface Config {
+  host: string;
+  port: number;
+  dbPath: string;
+  siteDir: string;
+  adminToken: string | null;
+  seedDemo: boolean;
+  maxBodyBytes: number;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: Number(env.PORT || 3000),
+    dbPath: env.DB_PATH || './data/thuocdo.db',
+    siteDir: env.SITE_DIR || './data/site',
+    adminToken: env.ADMIN_TOKEN || null,
+    seedDemo: env.SEED_DEMO !== '0',
+    maxBodyBytes: Math.round(Number(env.MAX_BODY_MB || 100) * 1024 * 1024),
+  };
+}

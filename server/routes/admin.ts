@@ -1,0 +1,118 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { importCatalogue } from '../../db/catalogue.ts';
+import { createPublisher, revokePublisher } from '../../db/publishers.ts';
+import { upsertService } from '../../db/services.ts';
+import { sendError } from '../plugins/errors.ts';
+import { Code, DemoFlag, ErrorBody, Month, RowErrorSchema } from '../schemas.ts';
+import { ServiceSchema } from './services.ts';
+
+const ServiceBody = Type.Object(
+  {
+    name_vi: Type.String({ minLength: 1, maxLength: 500 }),
+    name_en: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    agency: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    online_level: Type.Union([Type.Literal('full'), Type.Literal('partial')]),
+    online_since: Type.Optional(Type.Union([Month, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+const PublisherBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    localities: Type.Array(Code, { minItems: 1, maxItems: 4000 }),
+    services: Type.Optional(Type.Array(Code, { maxItems: 10000 })),
+  },
+  { additionalProperties: false },
+);
+
+const adminErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
+
+/** Admin endpoints (bearer ADMIN_TOKEN): the service registry and publishers. */
+const adminRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes: number }> = async (fastify, { maxBodyBytes }) => {
+  fastify.addHook('onRequest', fastify.requireAdmin);
+
+  fastify.put(
+    '/api/v1/services/:code',
+    {
+      schema: {
+        summary: 'Create or replace a service',
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        params: Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }) }),
+        body: ServiceBody,
+        response: { 200: ServiceSchema, 201: ServiceSchema, ...adminErrors },
+      },
+    },
+    async (request, reply) => {
+      const { created, service } = upsertService(fastify.db.sqlite, { code: request.params.code, ...request.body });
+      return reply.code(created ? 201 : 200).send(service);
+    },
+  );
+
+  fastify.register(async (catalogue) => {
+    catalogue.removeAllContentTypeParsers();
+    catalogue.addContentTypeParser(['text/csv', 'application/json'], { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_r, body, done) => done(null, body));
+    catalogue.post(
+      '/api/v1/services',
+      {
+        schema: {
+          summary: 'Import a service catalogue',
+          description: 'CSV with columns code,name_vi,name_en,agency,online_level,online_since, or JSON {"services": [...]}. All or nothing.',
+          tags: ['admin'],
+          security: [{ bearer: [] }],
+          response: {
+            200: Type.Object({ services: Type.Integer(), created: Type.Integer(), updated: Type.Integer(), demo: DemoFlag }),
+            ...adminErrors,
+            415: ErrorBody,
+            422: Type.Object({ error: Type.String(), message: Type.String(), error_count: Type.Integer(), errors: Type.Array(RowErrorSchema), demo: DemoFlag }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const format = String(request.headers['content-type']).includes('json') ? 'json' : 'csv';
+        const outcome = importCatalogue(fastify.db.sqlite, Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0), format);
+        return reply.code(outcome.status).send(outcome.body);
+      },
+    );
+  });
+
+  fastify.post(
+    '/api/v1/publishers',
+    {
+      schema: {
+        summary: 'Create a publisher; its token is shown once',
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        body: PublisherBody,
+        response: { 201: Type.Object({ id: Type.Integer(), token: Type.String(), demo: DemoFlag }), ...adminErrors },
+      },
+    },
+    async (request, reply) => {
+      const result = createPublisher(fastify.db.sqlite, request.body);
+      if (!result.ok) return sendError(reply, 400, 'bad_request', result.message);
+      request.log.info({ publisher: result.id }, 'publisher created');
+      return reply.code(201).send({ id: result.id, token: result.token });
+    },
+  );
+
+  fastify.delete(
+    '/api/v1/publishers/:id',
+    {
+      schema: {
+        summary: 'Revoke a publisher: its token stops working at once',
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        response: { 204: Type.Null(), 404: ErrorBody, ...adminErrors },
+      },
+    },
+    async (request, reply) => {
+      if (!revokePublisher(fastify.db.sqlite, request.params.id)) return sendError(reply, 404, 'not_found', `no publisher ${request.params.id}`);
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+export default adminRoutes;

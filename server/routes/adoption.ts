@@ -1,0 +1,66 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { adoptionSeries } from '../../db/adoption.ts';
+import { getService } from '../../db/services.ts';
+import { sendError } from '../plugins/errors.ts';
+import { DemoFlag, ErrorBody } from '../schemas.ts';
+import { MonthParam, badRange } from './query.ts';
+
+const BucketSchema = Type.Object({
+  period: Type.String({ description: 'YYYY-MM, YYYY-Qn or YYYY' }),
+  first_month: Type.String(),
+  last_month: Type.String(),
+  months: Type.Integer({ description: 'months in the bucket that have data' }),
+  online_count: Type.Integer(),
+  total_count: Type.Integer(),
+  rate: Type.Union([Type.Number(), Type.Null()], { description: 'Σonline / Σtotal, 4 decimals; null when the total is 0' }),
+});
+
+const AdoptionSchema = Type.Object({
+  service: Type.String(),
+  locality: Type.String(),
+  locality_name: Type.String(),
+  granularity: Type.String(),
+  demo: DemoFlag,
+  series: Type.Array(BucketSchema),
+});
+
+/** GET /api/v1/adoption: the adoption rate of a service (or all) in a locality, over time. */
+const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    '/api/v1/adoption',
+    {
+      schema: {
+        summary: 'Adoption rate over time',
+        description:
+          'rate = Σonline_count / Σtotal_count over the bucket (never a mean of rates). A current locality includes the units merged into it.',
+        tags: ['read'],
+        querystring: Type.Object({
+          service: Type.Optional(Type.String({ minLength: 1, description: 'a service code; omitted = all services' })),
+          locality: Type.Optional(Type.String({ minLength: 1, description: 'a locality code; omitted = VN' })),
+          from: Type.Optional(MonthParam),
+          to: Type.Optional(MonthParam),
+          granularity: Type.Optional(Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year')], { default: 'month' })),
+        }),
+        response: { 200: AdoptionSchema, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { service, locality = 'VN', from, to, granularity = 'month' } = request.query;
+      const rangeProblem = badRange(from, to);
+      if (rangeProblem) return sendError(reply, 400, 'bad_request', rangeProblem);
+      const unit = fastify.localities.current(locality);
+      if (!unit) return sendError(reply, 404, 'not_found', `unknown locality "${locality}"; see /api/v1/localities`);
+      let serviceId: number | null = null;
+      if (service !== undefined) {
+        const found = getService(fastify.db.sqlite, service);
+        if (!found) return sendError(reply, 404, 'not_found', `unknown service "${service}"; see /api/v1/services`);
+        serviceId = found.id;
+      }
+      const series = adoptionSeries(fastify.db.sqlite, fastify.localities, { serviceId, locality: unit, from, to, granularity });
+      return { service: service ?? 'all', locality: unit.code, locality_name: unit.name, granularity, series };
+    },
+  );
+};
+
+export default adoptionRoutes;

@@ -1,0 +1,25 @@
+import { Type } from 'typebox';
+
+export const ErrorBody = Type.Object(
+  { error: Type.String(), message: Type.String(), demo: Type.Optional(Type.Boolean()) },
+  { $id: 'ErrorBody', description: 'What went wrong and what to do about it' },
+);
+
+export const RowErrorSchema = Type.Object({
+  row: Type.Integer({ description: 'CSV line (header = 1) or 1-based position in the JSON array' }),
+  column: Type.Union([Type.String(), Type.Null()]),
+  value: Type.Union([Type.String(), Type.Null()]),
+  message: Type.String(),
+});
+
+export const Month = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM', examples: ['2022-07'] });
+export const Code = Type.String({ minLength: 1, maxLength: 64 });
+
+/** Added to every API answer by the demo-flag plugin. */
+export const Demo = Type.Boolean({ description: 'true while any demo rows are in the database' });
+export const DemoFlag = Type.Optional(Demo);
+
+export const errorResponses = {
+  400: ErrorBody,
+  404: ErrorBody,
+};
