@@ -27,6 +27,8 @@ export function openDb(file: string): Db {
   // NORMAL is durable in WAL mode except for the last commits on power loss, never corrupt.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
+  // Batches touch keys all over the observations tree: a 64 MiB page cache keeps it in memory.
+  sqlite.pragma('cache_size = -65536');
   const orm = drizzle(sqlite, { schema });
   migrate(orm, { migrationsFolder: MIGRATIONS });
   seedLocalities(sqlite);

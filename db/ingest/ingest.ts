@@ -72,6 +72,7 @@ export function ingestRows(sqlite: Database.Database, raw: RawRow[], info: Batch
     serviceIds: serviceIdsByCode(sqlite),
     latestMonth: currentMonth(options.now),
     scope,
+    format: info.format,
   });
   options.onProgress?.('validate', raw.length, raw.length);
 

@@ -1,7 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { EXPECTED_COLUMNS, columnProblems } from './columns.ts';
 import { decodeUtf8 } from './text.ts';
-import type { ParseResult, RawRow } from './types.ts';
+import type { ParseFailure, ParseResult, RawRow } from './types.ts';
 
 const OTHER_DELIMITERS: Array<[string, string]> = [
   [';', 'semicolons'],
@@ -23,24 +23,13 @@ export function parseCsv(body: Buffer, fields?: readonly string[], required?: re
     }
   }
 
-  let records: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    // With `info`, each record comes with its position; the typings only know plain records.
-    records = parse(text, {
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_empty_values: true,
-    }) as unknown as typeof records;
-  } catch (err) {
-    if (err instanceof CsvError) {
-      const line = (err as CsvError & { lines?: number }).lines;
-      return fail(
-        'not_csv',
-        `could not read the CSV${line ? ` at line ${line}` : ''}: ${err.message}. Quote fields that contain commas, and double any quote inside a quoted field ("")`,
-      );
-    }
-    throw err;
+  let records: CsvRecord[];
+  if (text.includes('"')) {
+    const read = readQuoted(text);
+    if (!read.ok) return read;
+    records = read.records;
+  } else {
+    records = splitUnquoted(text);
   }
 
   const [head, ...data] = records;
@@ -64,4 +53,50 @@ export function parseCsv(body: Buffer, fields?: readonly string[], required?: re
 
 function fail(error: string, message: string): ParseResult {
   return { ok: false, failure: { error, message } };
+}
+
+interface CsvRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+/**
+ * Without a quote character, RFC 4180 reduces to lines and commas: split them directly,
+ * which is several times faster than the general parser on large batches.
+ */
+function splitUnquoted(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
+    if (/^,*$/.test(line)) continue;
+    records.push({ record: line.split(','), info: { lines: i + 1 } });
+  }
+  return records;
+}
+
+/** The general case, with csv-parse: quoted fields, escaped quotes, line breaks inside quotes. */
+function readQuoted(text: string): { ok: true; records: CsvRecord[] } | { ok: false; failure: ParseFailure } {
+  try {
+    // With `info`, each record comes with its position; the typings only know plain records.
+    const records = parse(text, {
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+    }) as unknown as CsvRecord[];
+    return { ok: true, records };
+  } catch (err) {
+    if (err instanceof CsvError) {
+      const line = (err as CsvError & { lines?: number }).lines;
+      return {
+        ok: false,
+        failure: {
+          error: 'not_csv',
+          message: `could not read the CSV${line ? ` at line ${line}` : ''}: ${err.message}. Quote fields that contain commas, and double any quote inside a quoted field ("")`,
+        },
+      };
+    }
+    throw err;
+  }
 }

@@ -116,18 +116,25 @@ type RowsAtLevel = { selfRows: number; subRows: number };
 function treeConflicts(sqlite: Database.Database, rows: ValidRow[], localities: LocalityRegistry): RowError[] {
   const st = statements(sqlite);
   const countryId = localities.country.id;
+  // Only rows at a current province, a commune or the country can meet another level;
+  // rows of the old provinces (most history) have no descendants, so they skip the maps.
   const inBatch = new Map<string, { self?: number; sub?: number }>();
   const countryInBatch = new Map<string, number>();
   const otherInBatch = new Map<string, number>();
+  const batchHasCountryRows = rows.some((r) => r.level === 'country');
   for (const r of rows) {
-    const key = `${r.serviceId}:${r.period}:${r.areaId}`;
+    const month = `${r.serviceId}:${r.period}`;
+    if (r.level === 'country') {
+      if (!countryInBatch.has(month)) countryInBatch.set(month, r.row);
+      continue;
+    }
+    if (batchHasCountryRows && !otherInBatch.has(month)) otherInBatch.set(month, r.row);
+    if (r.level === 'province' && r.localityId !== r.areaId) continue;
+    const key = `${month}:${r.areaId}`;
     const entry = inBatch.get(key) ?? {};
     if (r.level === 'commune') entry.sub ??= r.row;
     else entry.self ??= r.row;
     inBatch.set(key, entry);
-    const month = `${r.serviceId}:${r.period}`;
-    if (r.level === 'country') countryInBatch.set(month, countryInBatch.get(month) ?? r.row);
-    else otherInBatch.set(month, otherInBatch.get(month) ?? r.row);
   }
 
   // Whole areas with no rows at a level let most rows skip the per-service lookup.
@@ -164,7 +171,7 @@ function treeConflicts(sqlite: Database.Database, rows: ValidRow[], localities: 
       conflict(r, `a country-level (VN) row for this service and month ${where(countryLine)}`);
       continue;
     }
-    const batchEntry = inBatch.get(`${r.serviceId}:${r.period}:${r.areaId}`);
+    const batchEntry = inBatch.get(`${month}:${r.areaId}`);
     if (r.level === 'province' && r.localityId === r.areaId) {
       if (batchEntry?.sub !== undefined || storedAt(r, r.areaId, 'subRows')) {
         conflict(r, `a row for a commune of ${area.code} (${area.name}) for this service and month ${where(batchEntry?.sub)}`);
@@ -245,8 +252,10 @@ export function storeBatch(
       if (onProgress && (i + 1) % 5000 === 0) onProgress(i + 1);
     });
 
+    // In key order, the upserts walk the rollup b-tree once instead of jumping around it.
+    const ordered = [...deltas.values()].sort((a, b) => a.serviceId - b.serviceId || (a.period < b.period ? -1 : a.period > b.period ? 1 : a.areaId - b.areaId));
     const byArea = new Map<string, Omit<Delta, 'serviceId'>>();
-    for (const d of deltas.values()) {
+    for (const d of ordered) {
       st.upsertServiceArea.run(d.serviceId, d.period, d.areaId, d.online, d.total, d.selfRows, d.subRows);
       const key = `${d.areaId}:${d.period}`;
       const a = byArea.get(key) ?? { period: d.period, areaId: d.areaId, online: 0, total: 0, selfRows: 0, subRows: 0 };

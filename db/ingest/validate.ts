@@ -15,6 +15,8 @@ export interface ValidationContext {
   /** The latest month accepted: the current month in the reporting time zone. */
   latestMonth: Month;
   scope: Scope;
+  /** JSON counts must be JSON integers; only CSV cells are text. */
+  format: 'csv' | 'json';
 }
 
 export interface Validation {
@@ -39,7 +41,8 @@ export function validateRows(raw: RawRow[], ctx: ValidationContext): Validation 
       errors.push({ row: item.row, column: null, value: null, message: item.problem });
       continue;
     }
-    for (const key of Object.keys(item.values)) {
+    // CSV columns were checked once, at the header; JSON objects each bring their own keys.
+    if (ctx.format === 'json') for (const key of Object.keys(item.values)) {
       if (!(OBSERVATION_FIELDS as readonly string[]).includes(key)) {
         const guess = closest(key, OBSERVATION_FIELDS);
         report(key, null, `unknown field ${quote(key)}${guess ? `: did you mean "${guess}"?` : ''}`);
@@ -49,8 +52,8 @@ export function validateRows(raw: RawRow[], ctx: ValidationContext): Validation 
     const period = checkPeriod(item.values.period, ctx.latestMonth, report);
     const serviceCode = checkCode(item.values.service_code, 'service_code', report);
     const localityCode = checkCode(item.values.locality_code, 'locality_code', report);
-    const online = checkCount(item.values.online_count, 'online_count', report);
-    const total = checkCount(item.values.total_count, 'total_count', report);
+    const online = checkCount(item.values.online_count, 'online_count', report, ctx.format);
+    const total = checkCount(item.values.total_count, 'total_count', report, ctx.format);
 
     let serviceId: number | undefined;
     if (serviceCode !== undefined) {
@@ -107,9 +110,9 @@ type Report = (column: string | null, value: unknown, message: string) => void;
 function checkPeriod(value: unknown, latest: Month, report: Report): Month | undefined {
   if (value === undefined || value === null || value === '') return void report('period', value, 'period is required (YYYY-MM)');
   if (typeof value !== 'string') return void report('period', value, 'period must be a string "YYYY-MM"');
-  const text = value.trim();
-  const loose = /^(\d{4})[-/.](\d{1,2})$/.exec(text);
+  const text = value.length === 7 ? value : value.trim();
   if (!MONTH_PATTERN.test(text)) {
+    const loose = /^(\d{4})[-/.](\d{1,2})$/.exec(text);
     const hint = loose ? `: write ${loose[1]}-${loose[2]!.padStart(2, '0')}` : '';
     return void report('period', value, `period must be YYYY-MM${hint}`);
   }
@@ -127,8 +130,12 @@ function checkCode(value: unknown, column: string, report: Report): string | und
 }
 
 /** Digits only; every other spelling of a number gets a hint saying how to write it. */
-function checkCount(value: unknown, column: string, report: Report): number | undefined {
+function checkCount(value: unknown, column: string, report: Report, format?: 'csv' | 'json'): number | undefined {
   if (value === undefined || value === null || value === '') return void report(column, value, `${column} is required`);
+  if (format === 'json' && typeof value === 'string') {
+    const digits = /^\d+$/.test(value.trim());
+    return void report(column, value, `${column} must be a JSON integer${digits ? `: write ${value.trim()}, not "${value.trim()}"` : ''}`);
+  }
   let n: number;
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) return void report(column, value, `${column} must be a whole number`);

@@ -31,6 +31,8 @@ export class LocalityRegistry {
   private readonly byCode = new Map<string, Locality[]>();
   private readonly predecessorsOf = new Map<number, Locality[]>();
   private readonly renames = new Map<number, Rename[]>();
+  /** Batches repeat the same few hundred (code, month) pairs: resolve each once. */
+  private readonly resolved = new Map<string, Resolution>();
 
   constructor(units: Locality[], renames: Array<Rename & { localityId: number }>) {
     for (const unit of units) {
@@ -85,6 +87,16 @@ export class LocalityRegistry {
 
   /** The unit a code means in a month, or a message that says what to send instead. */
   resolve(code: string, month: Month): Resolution {
+    const key = `${code}|${month}`;
+    let resolution = this.resolved.get(key);
+    if (!resolution) {
+      resolution = this.resolveUncached(code, month);
+      if (this.resolved.size < 1_000_000) this.resolved.set(key, resolution);
+    }
+    return resolution;
+  }
+
+  private resolveUncached(code: string, month: Month): Resolution {
     const units = this.byCode.get(code);
     if (!units) return { ok: false, message: `unknown locality code "${code}"` };
     const unit = units.find((u) => this.existsIn(u, month));

@@ -1,0 +1,34 @@
+import type Database from 'better-sqlite3';
+import { UNRESTRICTED, batchInfo, ingestRows } from '../ingest/ingest.ts';
+import type { RawRow } from '../ingest/types.ts';
+import { lastCompleteMonth } from '../months.ts';
+import { upsertServices } from '../services.ts';
+import { generateDemo } from './generate.ts';
+
+const DEMO_WRITER = { source: 'demo' as const, publisherId: null, scope: UNRESTRICTED };
+
+/**
+ * Loads the labelled demo dataset into a database with no observations, through the same
+ * validation and write path as a publisher's batch (one batch per year). Returns null when
+ * the database already has data.
+ */
+export function loadDemoIfEmpty(sqlite: Database.Database, now = new Date()): { rows: number; ms: number } | null {
+  if (sqlite.prepare('SELECT 1 FROM observations LIMIT 1').get()) return null;
+  const started = performance.now();
+  const demo = generateDemo(lastCompleteMonth(now));
+  upsertServices(sqlite, demo.services);
+
+  const byYear = new Map<string, RawRow[]>();
+  demo.rows.forEach((values, i) => {
+    const year = values.period.slice(0, 4);
+    const list = byYear.get(year) ?? [];
+    list.push({ row: i + 1, values: values as unknown as Record<string, unknown> });
+    byYear.set(year, list);
+  });
+  for (const [year, rows] of byYear) {
+    const info = batchInfo(Buffer.from(`demo ${year}`), 'json', DEMO_WRITER, now);
+    const outcome = ingestRows(sqlite, rows, info, UNRESTRICTED, { now });
+    if (outcome.status !== 201) throw new Error(`demo data for ${year} was refused: ${JSON.stringify(outcome.body).slice(0, 500)}`);
+  }
+  return { rows: demo.rows.length, ms: Math.round(performance.now() - started) };
+}

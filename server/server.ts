@@ -1,0 +1,32 @@
+import { loadDemoIfEmpty } from '../db/demo/load.ts';
+import { openDb } from '../db/open.ts';
+import { maintenanceJob, startJobs } from '../jobs/scheduler.ts';
+import { buildApp } from './app.ts';
+import { configFromEnv } from './config.ts';
+
+/** The one place that wires everything: database, demo seed, app, jobs, signals. */
+const config = configFromEnv();
+const db = openDb(config.dbPath);
+const app = await buildApp({ db, config, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+
+if (config.seedDemo) {
+  const loaded = loadDemoIfEmpty(db.sqlite);
+  if (loaded) app.log.info({ rows: loaded.rows, ms: loaded.ms }, 'demo dataset loaded (Dữ liệu minh họa — Demo data)');
+}
+
+const jobs = startJobs([maintenanceJob(db)], app.log);
+
+let closing = false;
+async function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  app.log.info({ signal }, 'shutting down');
+  jobs.stop();
+  await app.close();
+  db.sqlite.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await app.listen({ host: config.host, port: config.port });

@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Db, openDb } from '../db/open.ts';
+import { type ServiceInput, upsertServices } from '../db/services.ts';
+import { type App, buildApp } from '../server/app.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const HEADER = 'period,service_code,locality_code,online_count,total_count';
+
+/** A fresh folder under the system temp dir; remove() deletes it. */
+export function tempDir(prefix = 'thuocdo-'): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A real SQLite file in a temp folder, migrated and seeded with the localities. */
+export function testDb(): Db & { remove: () => void } {
+  const dir = tempDir();
+  const db = openDb(join(dir.path, 'test.db'));
+  return {
+    ...db,
+    remove: () => {
+      db.sqlite.close();
+      dir.remove();
+    },
+  };
+}
+
+export function service(code: string, extra: Partial<ServiceInput> = {}): ServiceInput {
+  return { code, name_vi: `Dịch vụ ${code}`, name_en: `Service ${code}`, agency: 'Bộ Tư pháp', online_level: 'full', online_since: '2019-01', ...extra };
+}
+
+export function addServices(db: Db, ...codes: string[]): void {
+  upsertServices(db.sqlite, codes.map((c) => service(c)));
+}
+
+export interface TestApp {
+  app: App;
+  db: Db;
+  close: () => Promise<void>;
+  /** Creates a publisher through the admin API and returns its bearer header. */
+  publisher: (localities: string[], services?: string[]) => Promise<{ id: number; headers: Record<string, string> }>;
+}
+
+/** The whole app on a real temp database, for app.inject. */
+export async function testApp(options: { adminToken?: string | null; maxBodyBytes?: number; onBatchStored?: () => void } = {}): Promise<TestApp> {
+  const db = testDb();
+  const adminToken = options.adminToken === undefined ? ADMIN_TOKEN : options.adminToken;
+  const app = await buildApp({ db, config: { adminToken, maxBodyBytes: options.maxBodyBytes ?? 100 * 1024 * 1024 }, onBatchStored: options.onBatchStored });
+  return {
+    app,
+    db,
+    close: async () => {
+      await app.close();
+      db.remove();
+    },
+    publisher: async (localities, services) => {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/publishers', headers: adminHeaders(), payload: { name: 'Sở TT&TT', localities, services } });
+      if (res.statusCode !== 201) throw new Error(`publisher create failed: ${res.body}`);
+      const { id, token } = res.json() as { id: number; token: string };
+      return { id, headers: { authorization: `Bearer ${token}` } };
+    },
+  };
+}
+
+export function adminHeaders(): Record<string, string> {
+  return { authorization: `Bearer ${ADMIN_TOKEN}` };
+}
+
+/** A CSV body from rows of [period, service, locality, online, total]. */
+export function csv(rows: Array<Array<string | number>>, header = HEADER): string {
+  return [header, ...rows.map((r) => r.join(','))].join('\n') + '\n';
+}
+
+export function count(db: Db, table: string): number {
+  return (db.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
