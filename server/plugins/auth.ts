@@ -6,8 +6,8 @@ import { sendError } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    requirePublisher: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
-    requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    requirePublisher: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+    requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
   }
   interface FastifyRequest {
     publisher: Publisher | null;
@@ -22,7 +22,11 @@ function bearer(request: FastifyRequest): string | null {
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
-/** Bearer tokens: publishers for writes, ADMIN_TOKEN for admin. Runs before the body is read. */
+/**
+ * Bearer tokens: publishers for writes, ADMIN_TOKEN for admin. Runs before the body is read.
+ * A refusal returns the reply: an async hook must, or the request goes on to the handler
+ * while the answer is still being serialised.
+ */
 export default fp<{ adminToken: string | null }>(
   async (fastify, { adminToken }) => {
     fastify.decorateRequest('publisher', null);
@@ -30,17 +34,19 @@ export default fp<{ adminToken: string | null }>(
 
     fastify.decorate('requirePublisher', async (request: FastifyRequest, reply: FastifyReply) => {
       const token = bearer(request);
-      if (!token) return void sendError(reply, 401, 'unauthorized', 'send your publisher token as "Authorization: Bearer <token>"');
+      if (!token) return sendError(reply, 401, 'unauthorized', 'send your publisher token as "Authorization: Bearer <token>"');
       const publisher = authenticate(fastify.db.sqlite, token);
-      if (!publisher) return void sendError(reply, 401, 'unauthorized', 'the token is unknown or has been revoked');
+      if (!publisher) return sendError(reply, 401, 'unauthorized', 'the token is unknown or has been revoked');
       request.publisher = publisher;
+      return undefined;
     });
 
     fastify.decorate('requireAdmin', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!adminDigest) return void sendError(reply, 403, 'admin_disabled', 'admin endpoints are disabled: the server has no ADMIN_TOKEN');
+      if (!adminDigest) return sendError(reply, 403, 'admin_disabled', 'admin endpoints are disabled: the server has no ADMIN_TOKEN');
       const token = bearer(request);
-      if (!token) return void sendError(reply, 401, 'unauthorized', 'send the admin token as "Authorization: Bearer <token>"');
-      if (!timingSafeEqual(digest(token), adminDigest)) return void sendError(reply, 401, 'unauthorized', 'the admin token is wrong');
+      if (!token) return sendError(reply, 401, 'unauthorized', 'send the admin token as "Authorization: Bearer <token>"');
+      if (!timingSafeEqual(digest(token), adminDigest)) return sendError(reply, 401, 'unauthorized', 'the admin token is wrong');
+      return undefined;
     });
   },
   { name: 'auth', dependencies: ['db'] },
