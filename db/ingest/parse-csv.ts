@@ -41,7 +41,7 @@ export function parseCsv(body: Buffer, fields?: readonly string[], required?: re
 
   const rows: RawRow[] = data.map(({ record, info }) => {
     const values: Record<string, unknown> = {};
-    columns.forEach((column, i) => (values[column] = record[i]));
+    for (let i = 0; i < columns.length; i++) values[columns[i]!] = record[i];
     const row: RawRow = { row: info.lines, values };
     if (record.length !== columns.length) {
       row.problem = `expected ${columns.length} fields like the header, found ${record.length}; quote fields that contain commas`;

@@ -234,7 +234,8 @@ export function storeBatch(
     let inserted = 0;
     let revised = 0;
     let unchanged = 0;
-    rows.forEach((r, i) => {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
       if (st.insertObservation.run(r.localityId, r.serviceId, r.period, r.online, r.total, batchId, demo).changes === 1) {
         inserted++;
         addDelta(r, r.online, r.total, true);
@@ -250,7 +251,7 @@ export function storeBatch(
         }
       }
       if (onProgress && (i + 1) % 5000 === 0) onProgress(i + 1);
-    });
+    }
 
     // In key order, the upserts walk the rollup b-tree once instead of jumping around it.
     const ordered = [...deltas.values()].sort((a, b) => a.serviceId - b.serviceId || (a.period < b.period ? -1 : a.period > b.period ? 1 : a.areaId - b.areaId));

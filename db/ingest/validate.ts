@@ -1,4 +1,4 @@
-import type { LocalityRegistry } from '../localities/registry.ts';
+import type { Locality, LocalityRegistry } from '../localities/registry.ts';
 import { FIRST_MONTH, MONTH_PATTERN, type Month } from '../months.ts';
 import { closest, quote } from './text.ts';
 import { MAX_TOTAL_COUNT, OBSERVATION_FIELDS, type RawRow, type RowError, type ValidRow } from './types.ts';
@@ -28,24 +28,25 @@ export interface Validation {
 /** Applies every rule that needs no stored data; all errors are collected, not just the first. */
 export function validateRows(raw: RawRow[], ctx: ValidationContext): Validation {
   const rows: ValidRow[] = [];
-  const errors: RowError[] = [];
+  const report = new Reporter();
   const scopeErrors: RowError[] = [];
   const firstLineOfKey = new Map<string, number>();
+  const inScope = scopeTest(ctx);
 
   for (const item of raw) {
-    const rowErrors: RowError[] = [];
-    const report = (column: string | null, value: unknown, message: string) =>
-      rowErrors.push({ row: item.row, column, value: value === undefined || value === null ? null : String(value), message });
-
+    report.row = item.row;
+    const errorsBefore = report.errors.length;
     if (item.problem) {
-      errors.push({ row: item.row, column: null, value: null, message: item.problem });
+      report.add(null, null, item.problem);
       continue;
     }
     // CSV columns were checked once, at the header; JSON objects each bring their own keys.
-    if (ctx.format === 'json') for (const key of Object.keys(item.values)) {
-      if (!(OBSERVATION_FIELDS as readonly string[]).includes(key)) {
-        const guess = closest(key, OBSERVATION_FIELDS);
-        report(key, null, `unknown field ${quote(key)}${guess ? `: did you mean "${guess}"?` : ''}`);
+    if (ctx.format === 'json') {
+      for (const key of Object.keys(item.values)) {
+        if (!(OBSERVATION_FIELDS as readonly string[]).includes(key)) {
+          const guess = closest(key, OBSERVATION_FIELDS);
+          report.add(key, null, `unknown field ${quote(key)}${guess ? `: did you mean "${guess}"?` : ''}`);
+        }
       }
     }
 
@@ -59,96 +60,111 @@ export function validateRows(raw: RawRow[], ctx: ValidationContext): Validation 
     if (serviceCode !== undefined) {
       serviceId = ctx.serviceIds.get(serviceCode);
       if (serviceId === undefined) {
-        report('service_code', serviceCode, `unknown service ${quote(serviceCode)}: register it first (PUT /api/v1/services/{code})`);
+        report.add('service_code', serviceCode, `unknown service ${quote(serviceCode)}: register it first (PUT /api/v1/services/{code})`);
       } else if (ctx.scope.serviceIds && !ctx.scope.serviceIds.has(serviceId)) {
         scopeErrors.push({ row: item.row, column: 'service_code', value: serviceCode, message: `service ${quote(serviceCode)} is outside this token's scope` });
       }
     }
 
-    let locality: ValidRowLocality | undefined;
+    let unit: Locality | undefined;
     if (localityCode !== undefined && period !== undefined) {
       const resolved = ctx.localities.resolve(localityCode, period);
       if (resolved.ok) {
-        const unit = resolved.locality;
-        locality = { id: unit.id, level: unit.level, areaId: ctx.localities.areaOf(unit) };
-        const scope = ctx.scope.localityIds;
-        if (scope && !ctx.localities.scopeChain(unit).some((id) => scope.has(id))) {
+        unit = resolved.locality;
+        if (!inScope(unit)) {
           scopeErrors.push({ row: item.row, column: 'locality_code', value: localityCode, message: `locality ${localityCode} (${unit.name}) is outside this token's scope` });
         }
       } else {
-        report('locality_code', localityCode, `${resolved.message}${leadingZeroHint(localityCode, period, ctx.localities)}`);
+        report.add('locality_code', localityCode, `${resolved.message}${leadingZeroHint(localityCode, period, ctx.localities)}`);
       }
     }
 
     if (online !== undefined && total !== undefined && online > total) {
-      report('online_count', online, `online_count (${online}) is greater than total_count (${total}): the total counts every channel, online included`);
+      report.add('online_count', online, `online_count (${online}) is greater than total_count (${total}): the total counts every channel, online included`);
     }
 
-    if (rowErrors.length === 0 && serviceId !== undefined && locality && period && online !== undefined && total !== undefined) {
-      const key = `${locality.id}:${serviceId}:${period}`;
+    if (report.errors.length === errorsBefore && serviceId !== undefined && unit && period && online !== undefined && total !== undefined) {
+      const key = `${unit.id}:${serviceId}:${period}`;
       const earlier = firstLineOfKey.get(key);
       if (earlier !== undefined) {
-        report(null, null, `same period, service_code and locality_code as row ${earlier}: send each one once per batch`);
+        report.add(null, null, `same period, service_code and locality_code as row ${earlier}: send each one once per batch`);
       } else {
         firstLineOfKey.set(key, item.row);
-        rows.push({ row: item.row, period, serviceId, localityId: locality.id, areaId: locality.areaId, level: locality.level, online, total });
+        rows.push({ row: item.row, period, serviceId, localityId: unit.id, areaId: ctx.localities.areaOf(unit), level: unit.level, online, total });
       }
     }
-    errors.push(...rowErrors);
   }
-  return { rows, errors, scopeErrors };
+  return { rows, errors: report.errors, scopeErrors };
 }
 
-interface ValidRowLocality {
-  id: number;
-  level: ValidRow['level'];
-  areaId: number;
+/** Collects a batch's errors in one list; `row` is set before each row is checked. */
+class Reporter {
+  readonly errors: RowError[] = [];
+  row = 0;
+
+  add(column: string | null, value: unknown, message: string): undefined {
+    this.errors.push({ row: this.row, column, value: value === undefined || value === null ? null : String(value), message });
+    return undefined;
+  }
 }
 
-type Report = (column: string | null, value: unknown, message: string) => void;
+/** Whether the writer's scope covers a unit, worked out once per unit. */
+function scopeTest(ctx: ValidationContext): (unit: Locality) => boolean {
+  const scope = ctx.scope.localityIds;
+  if (!scope) return () => true;
+  const known = new Map<number, boolean>();
+  return (unit) => {
+    let allowed = known.get(unit.id);
+    if (allowed === undefined) {
+      allowed = ctx.localities.scopeChain(unit).some((id) => scope.has(id));
+      known.set(unit.id, allowed);
+    }
+    return allowed;
+  };
+}
 
-function checkPeriod(value: unknown, latest: Month, report: Report): Month | undefined {
-  if (value === undefined || value === null || value === '') return void report('period', value, 'period is required (YYYY-MM)');
-  if (typeof value !== 'string') return void report('period', value, 'period must be a string "YYYY-MM"');
+function checkPeriod(value: unknown, latest: Month, report: Reporter): Month | undefined {
+  if (value === undefined || value === null || value === '') return report.add('period', value, 'period is required (YYYY-MM)');
+  if (typeof value !== 'string') return report.add('period', value, 'period must be a string "YYYY-MM"');
   const text = value.length === 7 ? value : value.trim();
   if (!MONTH_PATTERN.test(text)) {
     const loose = /^(\d{4})[-/.](\d{1,2})$/.exec(text);
     const hint = loose ? `: write ${loose[1]}-${loose[2]!.padStart(2, '0')}` : '';
-    return void report('period', value, `period must be YYYY-MM${hint}`);
+    return report.add('period', value, `period must be YYYY-MM${hint}`);
   }
   const month = Number(text.slice(5, 7));
-  if (month < 1 || month > 12) return void report('period', value, `month ${text.slice(5, 7)} does not exist: months are 01 to 12`);
-  if (text < FIRST_MONTH) return void report('period', value, `periods start at ${FIRST_MONTH}`);
-  if (text > latest) return void report('period', value, `${text} is in the future: the latest month accepted is ${latest}`);
+  if (month < 1 || month > 12) return report.add('period', value, `month ${text.slice(5, 7)} does not exist: months are 01 to 12`);
+  if (text < FIRST_MONTH) return report.add('period', value, `periods start at ${FIRST_MONTH}`);
+  if (text > latest) return report.add('period', value, `${text} is in the future: the latest month accepted is ${latest}`);
   return text;
 }
 
-function checkCode(value: unknown, column: string, report: Report): string | undefined {
-  if (value === undefined || value === null || value === '') return void report(column, value, `${column} is required`);
-  if (typeof value !== 'string') return void report(column, value, `${column} must be a string (write "01", not 1)`);
+function checkCode(value: unknown, column: string, report: Reporter): string | undefined {
+  if (value === undefined || value === null || value === '') return report.add(column, value, `${column} is required`);
+  if (typeof value !== 'string') return report.add(column, value, `${column} must be a string (write "01", not 1)`);
   return value.trim().normalize('NFC');
 }
 
 /** Digits only; every other spelling of a number gets a hint saying how to write it. */
-function checkCount(value: unknown, column: string, report: Report, format?: 'csv' | 'json'): number | undefined {
-  if (value === undefined || value === null || value === '') return void report(column, value, `${column} is required`);
+function checkCount(value: unknown, column: string, report: Reporter, format?: 'csv' | 'json'): number | undefined {
+  if (value === undefined || value === null || value === '') return report.add(column, value, `${column} is required`);
   if (format === 'json' && typeof value === 'string') {
     const digits = /^\d+$/.test(value.trim());
-    return void report(column, value, `${column} must be a JSON integer${digits ? `: write ${value.trim()}, not "${value.trim()}"` : ''}`);
+    return report.add(column, value, `${column} must be a JSON integer${digits ? `: write ${value.trim()}, not "${value.trim()}"` : ''}`);
   }
   let n: number;
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) return void report(column, value, `${column} must be a whole number`);
+    if (!Number.isInteger(value)) return report.add(column, value, `${column} must be a whole number`);
     n = value;
   } else if (typeof value === 'string') {
     const text = value.trim();
-    if (!/^\d+$/.test(text)) return void report(column, value, `${column} ${countHint(text)}`);
+    if (!/^\d+$/.test(text)) return report.add(column, value, `${column} ${countHint(text)}`);
     n = Number(text);
   } else {
-    return void report(column, value, `${column} must be a whole number`);
+    return report.add(column, value, `${column} must be a whole number`);
   }
-  if (n < 0) return void report(column, value, `${column} cannot be negative`);
-  if (n > MAX_TOTAL_COUNT) return void report(column, value, `${column} is over the limit of 1000000000 dossiers a month`);
+  if (n < 0) return report.add(column, value, `${column} cannot be negative`);
+  if (n > MAX_TOTAL_COUNT) return report.add(column, value, `${column} is over the limit of 1000000000 dossiers a month`);
   return n;
 }
 
