@@ -9,6 +9,7 @@ import demoFlag from './plugins/demo-flag.ts';
 import errors from './plugins/errors.ts';
 import httpCache from './plugins/http-cache.ts';
 import openapi from './plugins/openapi.ts';
+import site from './plugins/site.ts';
 import adminRoutes from './routes/admin.ts';
 import adoptionRoutes from './routes/adoption.ts';
 import healthRoutes from './routes/health.ts';
@@ -19,7 +20,7 @@ import serviceRoutes from './routes/services.ts';
 
 export interface AppOptions {
   db: Db;
-  config: Pick<Config, 'adminToken' | 'maxBodyBytes'>;
+  config: Pick<Config, 'adminToken' | 'maxBodyBytes' | 'siteDir'>;
   /** Called after every stored batch (the site rebuild listens here). */
   onBatchStored?: () => void;
   logger?: FastifyServerOptions['logger'];
@@ -61,6 +62,7 @@ export async function buildApp({ db, config, onBatchStored = () => {}, logger = 
   await fastify.register(observationRoutes);
   await fastify.register(ingestRoutes, { maxBodyBytes: config.maxBodyBytes, onBatchStored });
   await fastify.register(adminRoutes, { maxBodyBytes: config.maxBodyBytes });
+  await fastify.register(site, { siteDir: config.siteDir });
   return fastify;
 }
 

@@ -1,20 +1,28 @@
 import { loadDemoIfEmpty } from '../db/demo/load.ts';
 import { openDb } from '../db/open.ts';
 import { maintenanceJob, startJobs } from '../jobs/scheduler.ts';
+import { buildInChildProcess, debouncedRebuilder } from '../jobs/site/rebuilder.ts';
+import { siteBuildJob, siteIsStale } from '../jobs/site/schedule.ts';
 import { buildApp } from './app.ts';
 import { configFromEnv } from './config.ts';
 
 /** The one place that wires everything: database, demo seed, app, jobs, signals. */
 const config = configFromEnv();
 const db = openDb(config.dbPath);
-const app = await buildApp({ db, config, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+const logger = { level: process.env.LOG_LEVEL ?? 'info' };
+// The app is built before the rebuilder exists; batches reach it through this hook.
+let onBatchStored = () => {};
+const app = await buildApp({ db, config, logger, onBatchStored: () => onBatchStored() });
 
 if (config.seedDemo) {
   const loaded = loadDemoIfEmpty(db.sqlite);
   if (loaded) app.log.info({ rows: loaded.rows, ms: loaded.ms }, 'demo dataset loaded (Dữ liệu minh họa — Demo data)');
 }
 
-const jobs = startJobs([maintenanceJob(db)], app.log);
+const rebuilder = debouncedRebuilder(buildInChildProcess({ dbPath: config.dbPath, siteDir: config.siteDir }), app.log);
+onBatchStored = rebuilder.request;
+if (siteIsStale(db.sqlite, config.siteDir)) rebuilder.request();
+const jobs = startJobs([maintenanceJob(db), siteBuildJob(rebuilder)], app.log);
 
 let closing = false;
 async function shutdown(signal: string) {
@@ -23,6 +31,7 @@ async function shutdown(signal: string) {
   app.log.info({ signal }, 'shutting down');
   jobs.stop();
   await app.close();
+  await rebuilder.idle();
   db.sqlite.close();
   process.exit(0);
 }

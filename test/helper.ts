@@ -44,10 +44,16 @@ export interface TestApp {
 }
 
 /** The whole app on a real temp database, for app.inject. */
-export async function testApp(options: { adminToken?: string | null; maxBodyBytes?: number; onBatchStored?: () => void } = {}): Promise<TestApp> {
+export async function testApp(
+  options: { adminToken?: string | null; maxBodyBytes?: number; onBatchStored?: () => void; siteDir?: string } = {},
+): Promise<TestApp> {
   const db = testDb();
   const adminToken = options.adminToken === undefined ? ADMIN_TOKEN : options.adminToken;
-  const app = await buildApp({ db, config: { adminToken, maxBodyBytes: options.maxBodyBytes ?? 100 * 1024 * 1024 }, onBatchStored: options.onBatchStored });
+  const app = await buildApp({
+    db,
+    config: { adminToken, maxBodyBytes: options.maxBodyBytes ?? 100 * 1024 * 1024, siteDir: options.siteDir ?? join(tmpdir(), 'thuocdo-no-site') },
+    onBatchStored: options.onBatchStored,
+  });
   return {
     app,
     db,

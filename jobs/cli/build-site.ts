@@ -1,0 +1,18 @@
+import { openDb } from '../../db/open.ts';
+import { buildSite } from '../site/build.ts';
+
+/**
+ * npm run build-site: rebuilds the whole static site into SITE_DIR. The server runs it as a
+ * child process too, with --quick after a batch.
+ */
+const quick = process.argv.includes('--quick');
+const db = openDb(process.env.DB_PATH || './data/thuocdo.db');
+try {
+  const result = buildSite(db.sqlite, process.env.SITE_DIR || './data/site', { quick });
+  console.log(JSON.stringify(result));
+} catch (err) {
+  console.error(`site build failed; the previous site is still served: ${(err as Error).stack ?? err}`);
+  process.exitCode = 1;
+} finally {
+  db.sqlite.close();
+}

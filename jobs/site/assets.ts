@@ -1,0 +1,29 @@
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
+import { writeFile } from './sink.ts';
+
+const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
+// chart.js does not export its UMD file; it sits beside the package's own entry point.
+const CHART_UMD = fileURLToPath(new URL('../../node_modules/chart.js/dist/chart.umd.min.js', import.meta.url));
+
+/** The browser files: our stylesheet and scripts (TypeScript compiled by esbuild), and Chart.js. */
+export function writeAssets(siteDir: string): void {
+  const assets = join(siteDir, 'assets');
+  mkdirSync(assets, { recursive: true });
+  writeFile(join(assets, 'site.css'), readFileSync(join(WEB, 'css/site.css')));
+  for (const name of ['site', 'charts']) {
+    buildSync({
+      entryPoints: [join(WEB, `js/${name}.ts`)],
+      outfile: join(assets, `${name}.js`),
+      bundle: true,
+      format: 'iife',
+      target: 'es2020',
+      minify: true,
+      legalComments: 'none',
+      logLevel: 'error',
+    });
+  }
+  copyFileSync(CHART_UMD, join(assets, 'chart.umd.min.js'));
+}

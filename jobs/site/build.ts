@@ -1,0 +1,40 @@
+import { rmSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { dataVersion, writeMeta } from '../../db/meta.ts';
+import { writeAssets } from './assets.ts';
+import { buildSiteModel } from './model.ts';
+import { writeOpenData } from './open-data.ts';
+import { writePages } from './pages.ts';
+import { liveBuild, publish, stagingDir } from './publish.ts';
+
+export interface BuildResult {
+  builtAt: string;
+  pages: number;
+  ms: number;
+}
+
+/**
+ * Builds the whole static site into a new folder and swaps it in atomically. On any error
+ * the new folder is removed and the previous site keeps serving. A quick build (after a
+ * batch) rewrites every page and series but links the full observation dump and the zip
+ * from the live build; the scheduled build rewrites everything.
+ */
+export function buildSite(sqlite: Database.Database, siteDir: string, options: { quick?: boolean; now?: Date } = {}): BuildResult {
+  const now = options.now ?? new Date();
+  const started = performance.now();
+  const staging = stagingDir(siteDir, now);
+  try {
+    const version = dataVersion(sqlite);
+    const model = buildSiteModel(sqlite, now);
+    writeAssets(staging);
+    const pkg = writeOpenData(staging, sqlite, model, { reuseFrom: options.quick ? liveBuild(siteDir) : null });
+    const pages = writePages(staging, model, pkg);
+    publish(siteDir, staging);
+    writeMeta(sqlite, 'site_built_at', model.meta.built_at);
+    writeMeta(sqlite, 'site_data_version', String(version));
+    return { builtAt: model.meta.built_at, pages, ms: Math.round(performance.now() - started) };
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,246 @@
+import type Database from 'better-sqlite3';
+import { rateOf, toBuckets } from '../../db/adoption.ts';
+import { type Locality, localityRegistry } from '../../db/localities/registry.ts';
+import { hasDemoRows } from '../../db/meta.ts';
+import { type Month, addMonths, currentMonth } from '../../db/months.ts';
+import { type Service, listServices } from '../../db/services.ts';
+import { type MonthSums, type Sums, monthlyByArea, monthlyByService, serviceAreaWindow } from '../../db/stats.ts';
+import { collator } from '../../web/i18n.ts';
+import type {
+  HomeData,
+  LocalitiesData,
+  LocalityData,
+  Point,
+  ProvinceSummary,
+  Series,
+  ServiceData,
+  ServiceSummary,
+  ServicesData,
+  SiteMeta,
+  Window12,
+} from '../../web/model.ts';
+import { TILE_POSITIONS } from '../../web/tilemap.ts';
+
+/** Services under this 12-month rate are "online but little used". */
+export const LITTLE_USED_THRESHOLD = 0.1;
+const MOVERS = 5;
+const LITTLE_USED_SHOWN = 10;
+
+/** Everything the site publishes, computed in one pass over the rollups. */
+export interface SiteModel {
+  meta: SiteMeta;
+  home: HomeData;
+  services: ServicesData;
+  service: ServiceData[];
+  localities: LocalitiesData;
+  locality: LocalityData[];
+  /** Monthly series behind the open-data files. */
+  nationalMonthly: Point[];
+  provinceMonthly: Array<{ province: ProvinceSummary; monthly: Point[] }>;
+  serviceMonthly: Array<{ service: ServiceSummary; monthly: Point[] }>;
+}
+
+const toPoint = (m: MonthSums): Point => ({ period: m.period, online_count: m.online, total_count: m.total, rate: rateOf(m.online, m.total) });
+
+function series(months: MonthSums[]): Series {
+  const yearly = toBuckets(months, 'year').map((b) => ({ ...b, period: b.period }));
+  return { monthly: months.map(toPoint), yearly };
+}
+
+function addInto(target: Map<Month, Sums>, months: MonthSums[]) {
+  for (const m of months) {
+    const s = target.get(m.period) ?? { online: 0, total: 0 };
+    s.online += m.online;
+    s.total += m.total;
+    target.set(m.period, s);
+  }
+}
+
+function sumWindow(months: MonthSums[], from: Month, to: Month): Sums {
+  const s = { online: 0, total: 0 };
+  for (const m of months) if (m.period >= from && m.period <= to) (s.online += m.online), (s.total += m.total);
+  return s;
+}
+
+function windowOf(current: Sums, previous: Sums): Window12 {
+  const rate = rateOf(current.online, current.total);
+  const previousRate = rateOf(previous.online, previous.total);
+  return {
+    rate_12m: rate,
+    previous_rate_12m: previousRate,
+    change_pp: rate === null || previousRate === null ? null : Math.round((rate - previousRate) * 1000) / 10,
+    online_12m: current.online,
+    total_12m: current.total,
+    paper_12m: current.total - current.online,
+  };
+}
+
+/**
+ * The latest month that every regularly reporting province (one with data in the 12 months
+ * before it) has reported, and that has ended.
+ */
+export function latestCompleteMonth(byProvince: Map<number, MonthSums[]>, before: Month): Month | null {
+  const periods = new Map<number, Set<Month>>();
+  let latest: Month | null = null;
+  for (const [id, months] of byProvince) {
+    periods.set(id, new Set(months.map((m) => m.period)));
+    for (const m of months) if (m.period < before && (latest === null || m.period > latest)) latest = m.period;
+  }
+  for (let m = latest; m !== null && m >= '2000-01'; m = addMonths(m, -1)) {
+    const month = m;
+    const expected = [...periods.values()].filter((set) => [...set].some((p) => p < month && p >= addMonths(month, -12)));
+    if (expected.every((set) => set.has(month))) return month;
+  }
+  return null;
+}
+
+export function buildSiteModel(sqlite: Database.Database, now = new Date()): SiteModel {
+  const registry = localityRegistry(sqlite);
+  const today = currentMonth(now);
+  const provinces = registry
+    .at(today)
+    .filter((u) => u.level === 'province')
+    .sort((a, b) => collator.compare(a.name, b.name));
+  const byArea = monthlyByArea(sqlite);
+  const provinceMonths = new Map(provinces.map((p) => [p.id, byArea.get(p.id) ?? []]));
+
+  const nationalMap = new Map<Month, Sums>();
+  for (const months of byArea.values()) addInto(nationalMap, months);
+  const nationalMonths = [...nationalMap.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([period, s]) => ({ period, ...s }));
+
+  const dataAsOf = nationalMonths[nationalMonths.length - 1]?.period ?? null;
+  const complete = latestCompleteMonth(provinceMonths, today);
+  const meta: SiteMeta = { built_at: now.toISOString(), data_as_of: dataAsOf, latest_complete_month: complete, demo: hasDemoRows(sqlite) };
+  const to = complete ?? addMonths(today, -1);
+  const from = addMonths(to, -11);
+  const [prevFrom, prevTo] = [addMonths(from, -12), addMonths(from, -1)];
+
+  const provinceSummary = (p: Locality, months: MonthSums[]): ProvinceSummary => ({
+    code: p.code,
+    name: p.name,
+    ...windowOf(sumWindow(months, from, to), sumWindow(months, prevFrom, prevTo)),
+    last_reported: months[months.length - 1]?.period ?? null,
+  });
+  const provinceSummaries = provinces.map((p) => provinceSummary(p, provinceMonths.get(p.id)!));
+
+  // Per service and area, over both windows: national service figures and the service × province tables.
+  const current = serviceAreaWindow(sqlite, from, to);
+  const previous = serviceAreaWindow(sqlite, prevFrom, prevTo);
+  const cell = (serviceId: number, areaId: number) => `${serviceId}:${areaId}`;
+  const previousCells = new Map(previous.map((r) => [cell(r.serviceId, r.areaId), r]));
+  const nationalCurrent = new Map<number, Sums>();
+  const nationalPrevious = new Map<number, Sums>();
+  const add = (map: Map<number, Sums>, id: number, s: Sums) => {
+    const t = map.get(id) ?? { online: 0, total: 0 };
+    t.online += s.online;
+    t.total += s.total;
+    map.set(id, t);
+  };
+  for (const r of current) add(nationalCurrent, r.serviceId, r);
+  for (const r of previous) add(nationalPrevious, r.serviceId, r);
+  const zero = { online: 0, total: 0 };
+
+  const services = listServices(sqlite);
+  const serviceSummary = (s: Service, now12: Sums, before12: Sums): ServiceSummary => ({
+    code: s.code,
+    name_vi: s.name_vi,
+    name_en: s.name_en,
+    agency: s.agency,
+    online_level: s.online_level,
+    online_since: s.online_since,
+    ...windowOf(now12, before12),
+  });
+  const serviceSummaries = services.map((s) => serviceSummary(s, nationalCurrent.get(s.id) ?? zero, nationalPrevious.get(s.id) ?? zero));
+  const byService = monthlyByService(sqlite);
+  const provinceById = new Map(provinces.map((p) => [p.id, p]));
+  const serviceById = new Map(services.map((s) => [s.id, s]));
+  const byRateAscending = <T extends Window12>(rows: T[]) => [...rows].sort((a, b) => (a.rate_12m ?? 2) - (b.rate_12m ?? 2));
+
+  const serviceCells = new Map<number, ProvinceSummary[]>();
+  const localityCells = new Map<number, ServiceSummary[]>();
+  for (const r of current) {
+    const province = provinceById.get(r.areaId);
+    const service = serviceById.get(r.serviceId);
+    if (!province || !service) continue;
+    const before = previousCells.get(cell(r.serviceId, r.areaId)) ?? zero;
+    const w = windowOf(r, before);
+    const months = provinceMonths.get(province.id)!;
+    (serviceCells.get(service.id) ?? serviceCells.set(service.id, []).get(service.id)!).push({
+      code: province.code,
+      name: province.name,
+      ...w,
+      last_reported: months[months.length - 1]?.period ?? null,
+    });
+    (localityCells.get(province.id) ?? localityCells.set(province.id, []).get(province.id)!).push(serviceSummary(service, r, before));
+  }
+
+  const ranked = [...provinceSummaries].sort((a, b) => (b.rate_12m ?? -1) - (a.rate_12m ?? -1));
+  const withChange = provinceSummaries.filter((p) => p.change_pp !== null);
+  const home: HomeData = {
+    meta,
+    headline: headline(nationalMonths, provinceMonths, complete, dataAsOf),
+    national: series(nationalMonths),
+    provinces: ranked,
+    gains: withChange.filter((p) => p.change_pp! > 0).sort((a, b) => b.change_pp! - a.change_pp!).slice(0, MOVERS),
+    falls: withChange.filter((p) => p.change_pp! < 0).sort((a, b) => a.change_pp! - b.change_pp!).slice(0, MOVERS),
+    little_used: littleUsed(serviceSummaries, to).slice(0, LITTLE_USED_SHOWN),
+    little_used_threshold: LITTLE_USED_THRESHOLD,
+  };
+
+  return {
+    meta,
+    home,
+    services: { meta, services: serviceSummaries },
+    service: services.map((s, i) => ({
+      meta,
+      service: serviceSummaries[i]!,
+      national: series(byService.get(s.id) ?? []),
+      provinces: byRateAscending(serviceCells.get(s.id) ?? []),
+    })),
+    localities: { meta, provinces: provinceSummaries.map((p) => ({ ...p, map: TILE_POSITIONS[p.code] ?? null })) },
+    locality: provinces.map((p, i) => ({
+      meta,
+      province: { ...provinceSummaries[i]!, merged_from: registry.predecessors(p).map((o) => ({ code: o.code, name: o.name })) },
+      series: series(provinceMonths.get(p.id)!),
+      services: byRateAscending(localityCells.get(p.id) ?? []),
+    })),
+    nationalMonthly: nationalMonths.map(toPoint),
+    provinceMonthly: provinces.map((p, i) => ({ province: provinceSummaries[i]!, monthly: provinceMonths.get(p.id)!.map(toPoint) })),
+    serviceMonthly: services.map((s, i) => ({ service: serviceSummaries[i]!, monthly: (byService.get(s.id) ?? []).map(toPoint) })),
+  };
+}
+
+/** Offered online by the end of the window, used, yet under the threshold: most paper first. */
+export function littleUsed(services: ServiceSummary[], to: Month): ServiceSummary[] {
+  return services
+    .filter((s) => (s.online_since === null || s.online_since <= to) && s.total_12m > 0 && s.rate_12m !== null && s.rate_12m < LITTLE_USED_THRESHOLD)
+    .sort((a, b) => b.paper_12m - a.paper_12m);
+}
+
+function headline(national: MonthSums[], byProvince: Map<number, MonthSums[]>, complete: Month | null, dataAsOf: Month | null): HomeData['headline'] {
+  const month = national.find((m) => m.period === complete);
+  if (!month || !complete) return null;
+  const year = complete.slice(0, 4);
+  const lastYear = String(Number(year) - 1);
+  const ytd = sumWindow(national, `${year}-01`, complete);
+  const before = sumWindow(national, `${lastYear}-01`, `${lastYear}${complete.slice(4)}`);
+  const ytdRate = rateOf(ytd.online, ytd.total);
+  const beforeRate = rateOf(before.online, before.total);
+  const reporting = [...byProvince.values()];
+  return {
+    month: complete,
+    rate: rateOf(month.online, month.total),
+    online_count: month.online,
+    total_count: month.total,
+    provinces_reported: reporting.filter((months) => months.some((m) => m.period === dataAsOf)).length,
+    provinces_expected: reporting.length,
+    ytd: {
+      year,
+      from: `${year}-01`,
+      to: complete,
+      rate: ytdRate,
+      previous_rate: beforeRate,
+      change_pp: ytdRate === null || beforeRate === null ? null : Math.round((ytdRate - beforeRate) * 1000) / 10,
+    },
+  };
+}

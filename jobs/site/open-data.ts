@@ -1,0 +1,281 @@
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { Zip, ZipDeflate } from 'fflate';
+import { iterateObservations } from '../../db/stats.ts';
+import type { DataPackage, DataResource, Point, SiteMeta } from '../../web/model.ts';
+import { ZIP_NAME } from '../../web/templates/pages/data.ts';
+import { csvLine } from './csv.ts';
+import type { SiteModel } from './model.ts';
+import { FileSink, writeFile } from './sink.ts';
+
+type Field = NonNullable<DataResource['schema']>['fields'][number];
+type Cell = string | number | null;
+
+/** One table, written as CSV and as its JSON twin from the same rows. */
+interface Table {
+  name: string;
+  /** Path under /data/, without the extension. */
+  path: string;
+  title: string;
+  description: string;
+  fields: Field[];
+  primaryKey?: string[];
+  /** Too big to rewrite after every batch: a quick build links it from the live site. */
+  heavy?: boolean;
+  rows: () => Iterable<Cell[]>;
+}
+
+const SOURCE = 'Thước đo — dossier counts reported by ministries and provinces';
+const LICENCE = { name: 'CC-BY-4.0', path: 'https://creativecommons.org/licenses/by/4.0/', title: 'Creative Commons Attribution 4.0' };
+
+const f = (name: string, type: Field['type'], description: string): Field => ({ name, type, description });
+const PERIOD = f('period', 'yearmonth', 'calendar month, YYYY-MM');
+const ONLINE = f('online_count', 'integer', 'dossiers submitted online');
+const TOTAL = f('total_count', 'integer', 'all dossiers, every channel');
+const RATE = f('rate', 'number', 'online_count / total_count, 4 decimals; empty when total_count is 0');
+const SERIES_FIELDS = [PERIOD, ONLINE, TOTAL, RATE];
+const pointCells = (p: Point): Cell[] => [p.period, p.online_count, p.total_count, p.rate];
+
+/** Notes at the top of every CSV: what, from where, when. Readers skip them as comments. */
+function notes(title: string, meta: SiteMeta): string {
+  const lines = [`# ${title}`, `# Source: ${SOURCE}. Licence: CC BY 4.0.`, `# Built: ${meta.built_at}; data to ${meta.data_as_of ?? '-'}.`];
+  if (meta.demo) lines.push('# Dữ liệu minh họa — Demo data: simulated figures, not official statistics.');
+  return lines.map((l) => l.replaceAll('\n', ' ') + '\r\n').join('');
+}
+
+function writeTable(dir: string, table: Table, meta: SiteMeta): DataResource[] {
+  const csv = new FileSink(join(dir, `${table.path}.csv`));
+  const json = new FileSink(join(dir, `${table.path}.json`));
+  csv.write(notes(table.title, meta));
+  csv.write(csvLine(table.fields.map((x) => x.name)));
+  json.write(
+    `{"title":${JSON.stringify(table.title)},"source":${JSON.stringify(SOURCE)},"licence":"CC-BY-4.0","built_at":"${meta.built_at}","data_as_of":${JSON.stringify(meta.data_as_of)},"demo":${meta.demo},"fields":${JSON.stringify(table.fields.map((x) => x.name))},"rows":[`,
+  );
+  let first = true;
+  for (const row of table.rows()) {
+    csv.write(csvLine(row));
+    json.write((first ? '' : ',') + JSON.stringify(row));
+    first = false;
+  }
+  json.write(']}\n');
+  const schema = { fields: table.fields, ...(table.primaryKey ? { primaryKey: table.primaryKey } : {}) };
+  return [
+    {
+      name: table.name,
+      path: `${table.path}.csv`,
+      title: table.title,
+      description: table.description,
+      format: 'csv',
+      mediatype: 'text/csv',
+      encoding: 'utf-8',
+      bytes: csv.close(),
+      dialect: { commentChar: '#', header: true },
+      schema,
+    },
+    {
+      name: `${table.name}-json`,
+      path: `${table.path}.json`,
+      title: `${table.title} (JSON)`,
+      description: `${table.description} The same rows as the CSV: "fields" names the columns, "rows" holds one array per row.`,
+      format: 'json',
+      mediatype: 'application/json',
+      encoding: 'utf-8',
+      bytes: json.close(),
+    },
+  ];
+}
+
+function tables(sqlite: Database.Database, model: SiteModel): Table[] {
+  return [
+    {
+      name: 'observations',
+      path: 'observations',
+      title: 'Observations as reported',
+      description: 'Every current observation, as its publisher reported it: one row per service, locality and month. Locality codes are read in the month of the row (codes were reused on 2025-07-01).',
+      fields: [PERIOD, f('service_code', 'string', 'service code'), f('locality_code', 'string', 'administrative code, in the month of the row'), f('locality_name', 'string', 'the unit the code meant in that month'), ONLINE, TOTAL, f('batch_id', 'integer', 'the batch that sent the current counts')],
+      primaryKey: ['period', 'service_code', 'locality_code'],
+      heavy: true,
+      rows: () => iterateObservations(sqlite),
+    },
+    {
+      name: 'adoption-national-monthly',
+      path: 'adoption-national-monthly',
+      title: 'National adoption rate, monthly',
+      description: 'All services, the whole country, by month.',
+      fields: SERIES_FIELDS,
+      primaryKey: ['period'],
+      rows: () => model.nationalMonthly.map(pointCells),
+    },
+    {
+      name: 'adoption-province-monthly',
+      path: 'adoption-province-monthly',
+      title: 'Adoption rate by province, monthly, in current boundaries',
+      description: 'All services, each of the 34 current provinces by month; before 2025-07 the old provinces merged into each are added up.',
+      fields: [PERIOD, f('locality_code', 'string', 'current province code'), f('locality_name', 'string', 'current province name'), ONLINE, TOTAL, RATE],
+      primaryKey: ['period', 'locality_code'],
+      rows: function* () {
+        for (const { province, monthly } of model.provinceMonthly) for (const p of monthly) yield [p.period, province.code, province.name, p.online_count, p.total_count, p.rate];
+      },
+    },
+    {
+      name: 'adoption-service-monthly',
+      path: 'adoption-service-monthly',
+      title: 'Adoption rate by service, monthly, nationwide',
+      description: 'Each service, the whole country, by month.',
+      fields: [PERIOD, f('service_code', 'string', 'service code'), f('service_name', 'string', 'service name (Vietnamese)'), ONLINE, TOTAL, RATE],
+      primaryKey: ['period', 'service_code'],
+      rows: function* () {
+        for (const { service, monthly } of model.serviceMonthly) for (const p of monthly) yield [p.period, service.code, service.name_vi, p.online_count, p.total_count, p.rate];
+      },
+    },
+    {
+      name: 'services',
+      path: 'services',
+      title: 'Services, with their last 12 months',
+      description: `The service registry, with totals and the online rate over the 12 complete months to ${model.meta.latest_complete_month ?? '-'} and the change from the 12 before, in percentage points.`,
+      fields: [f('code', 'string', 'service code'), f('name_vi', 'string', 'name in Vietnamese'), f('name_en', 'string', 'name in English'), f('agency', 'string', 'responsible agency'), f('online_level', 'string', 'full or partial'), f('online_since', 'yearmonth', 'first month offered online'), f('rate_12m', 'number', 'online rate, last 12 months'), f('change_pp', 'number', 'change from the previous 12 months, percentage points'), f('total_12m', 'integer', 'all dossiers, last 12 months'), f('paper_12m', 'integer', 'dossiers not submitted online, last 12 months')],
+      primaryKey: ['code'],
+      rows: () => model.services.services.map((s) => [s.code, s.name_vi, s.name_en, s.agency, s.online_level, s.online_since, s.rate_12m, s.change_pp, s.total_12m, s.paper_12m]),
+    },
+  ];
+}
+
+/** Per-chart files: the numbers behind each service and province chart, one small file each. */
+function chartTables(model: SiteModel): Array<{ group: Table; files: Table[] }> {
+  const serviceFields = [f('service_code', 'string', 'service code'), ...SERIES_FIELDS];
+  const localityFields = [f('locality_code', 'string', 'current province code'), ...SERIES_FIELDS];
+  const service = (s: SiteModel['serviceMonthly'][number]): Table => ({
+    name: `service-${s.service.code}`,
+    path: `services/${s.service.code}`,
+    title: `National adoption rate of ${s.service.name_vi} (${s.service.code}), monthly`,
+    description: '',
+    fields: serviceFields,
+    rows: () => s.monthly.map((p) => [s.service.code, ...pointCells(p)]),
+  });
+  const locality = (l: SiteModel['provinceMonthly'][number]): Table => ({
+    name: `locality-${l.province.code}`,
+    path: `localities/${l.province.code}`,
+    title: `Adoption rate in ${l.province.name} (${l.province.code}), monthly, all services`,
+    description: '',
+    fields: localityFields,
+    rows: () => l.monthly.map((p) => [l.province.code, ...pointCells(p)]),
+  });
+  const group = (name: string, title: string, fields: Field[]): Table => ({ name, path: '', title, description: '', fields, rows: () => [] });
+  return [
+    { group: group('service-charts', 'Per-service chart files', serviceFields), files: model.serviceMonthly.map(service) },
+    { group: group('locality-charts', 'Per-province chart files', localityFields), files: model.provinceMonthly.map(locality) },
+  ];
+}
+
+const README = (meta: SiteMeta) => `Thước đo — open data
+=====================
+
+Share of public-service dossiers submitted online, by service, locality and month.
+Built ${meta.built_at}; data to ${meta.data_as_of ?? '-'}.${meta.demo ? '\n\nDữ liệu minh họa — Demo data: these figures are simulated, not official statistics.' : ''}
+
+Files: see datapackage.json (Frictionless Data Package v2) for every file and field.
+CSV: UTF-8, comma-separated, header row; lines starting with # are notes.
+rate = online_count / total_count, summed before dividing (never an average of rates).
+
+Licence: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/).
+Cite as: Thước đo (${meta.built_at.slice(0, 4)}). Share of dossiers submitted online, by service and locality. Built ${meta.built_at}. CC BY 4.0.
+`;
+
+/** Streams files into a zip without holding any of them whole in memory. */
+function writeZip(dir: string, zipPath: string, entries: Array<{ name: string; path?: string; text?: string }>): number {
+  const out = openSync(zipPath, 'w');
+  let bytes = 0;
+  const zip = new Zip((err, chunk) => {
+    if (err) throw err;
+    bytes += writeSync(out, chunk);
+  });
+  const buffer = Buffer.alloc(1 << 20);
+  for (const entry of entries) {
+    // Level 1: several times faster than the default on hundreds of MB, and CSV still shrinks ~5×.
+    const file = new ZipDeflate(entry.name, { level: 1 });
+    zip.add(file);
+    if (entry.text !== undefined) {
+      file.push(new TextEncoder().encode(entry.text), true);
+      continue;
+    }
+    const fd = openSync(join(dir, entry.path!), 'r');
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      file.push(buffer.subarray(0, n).slice(), false);
+    }
+    file.push(new Uint8Array(0), true);
+    closeSync(fd);
+  }
+  zip.end();
+  closeSync(out);
+  return bytes;
+}
+
+export interface OpenDataOptions {
+  /** The live build's folder: a quick build links its heavy files instead of rewriting them. */
+  reuseFrom: string | null;
+}
+
+/** Heavy resources of the live build, with their files hard-linked into the new one. */
+function reuseHeavy(previousDir: string, dir: string, names: string[]): DataResource[] | null {
+  const pkgPath = join(previousDir, 'data', 'datapackage.json');
+  if (!existsSync(pkgPath)) return null;
+  const previous = JSON.parse(readFileSync(pkgPath, 'utf8')) as DataPackage;
+  const wanted = previous.resources.filter((r) => names.some((n) => r.name === n || r.name === `${n}-json`));
+  const files = [...wanted.map((r) => r.path as string), ZIP_NAME];
+  if (wanted.length !== names.length * 2 || !files.every((p) => existsSync(join(previousDir, 'data', p)))) return null;
+  for (const p of files) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    linkSync(join(previousDir, 'data', p), join(dir, p));
+  }
+  return wanted;
+}
+
+/** Writes /data/: every table as CSV and JSON, the datapackage.json and the zip. */
+export function writeOpenData(siteDir: string, sqlite: Database.Database, model: SiteModel, options: OpenDataOptions): DataPackage {
+  const dir = join(siteDir, 'data');
+  const all = tables(sqlite, model);
+  const heavy = all.filter((t) => t.heavy);
+  const reused = options.reuseFrom ? reuseHeavy(options.reuseFrom, dir, heavy.map((t) => t.name)) : null;
+  const resources: DataResource[] = [...(reused ?? [])];
+  for (const table of all) if (!(reused && table.heavy)) resources.push(...writeTable(dir, table, model.meta));
+  for (const { group, files } of chartTables(model)) {
+    const written = files.map((t) => writeTable(dir, t, model.meta)[0]!);
+    resources.push({
+      name: group.name,
+      path: written.map((r) => r.path as string),
+      title: group.title,
+      description: 'One CSV per chart (and a JSON twin beside each), with the numbers the chart draws. Together they form one table.',
+      format: 'csv',
+      mediatype: 'text/csv',
+      encoding: 'utf-8',
+      dialect: { commentChar: '#', header: true },
+      schema: { fields: group.fields },
+    });
+  }
+  const pkg: DataPackage = {
+    $schema: 'https://datapackage.org/profiles/2.0/datapackage.json',
+    name: 'thuoc-do',
+    title: 'Thước đo — use of online public services in Vietnam',
+    description: 'Monthly counts of dossiers submitted online and of all dossiers, per public service and locality, and the adoption rates computed from them.',
+    version: model.meta.built_at.slice(0, 10),
+    created: model.meta.built_at,
+    licenses: [LICENCE],
+    sources: [{ title: SOURCE }, { title: 'Administrative units: dvhcvn/20250701 (MIT)' }],
+    contributors: [{ title: 'Thước đo', roles: ['publisher'] }],
+    resources,
+  };
+  const pkgText = JSON.stringify(pkg, null, 2) + '\n';
+  writeFile(join(dir, 'datapackage.json'), pkgText);
+  if (!reused) {
+    const csvPaths = resources.filter((r) => r.format === 'csv').flatMap((r) => r.path);
+    writeZip(dir, join(dir, ZIP_NAME), [
+      ...csvPaths.map((p) => ({ name: p, path: p })),
+      { name: 'datapackage.json', text: pkgText },
+      { name: 'README.txt', text: README(model.meta) },
+    ]);
+  }
+  return pkg;
+}

@@ -1,0 +1,54 @@
+import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/**
+ * SITE_DIR is a symlink to one finished build in "<SITE_DIR>.builds/". A new build is
+ * written beside it, then the link is replaced with rename(), which is atomic: readers see
+ * the old site or the new one, never a half-written one, and a failed build changes nothing.
+ */
+export function buildsDir(siteDir: string): string {
+  return `${resolve(siteDir)}.builds`;
+}
+
+export function stagingDir(siteDir: string, now: Date): string {
+  const dir = join(buildsDir(siteDir), `${now.toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export function publish(siteDir: string, build: string): void {
+  const link = resolve(siteDir);
+  mkdirSync(dirname(link), { recursive: true });
+  // A plain folder left by an older version or by hand moves aside once, into the builds.
+  if (existsSync(link) && !lstatSync(link).isSymbolicLink()) renameSync(link, join(buildsDir(siteDir), `previous-${Date.now()}`));
+  const previous = existsSync(link) || isDanglingLink(link) ? readlinkSync(link) : null;
+  const temporary = `${link}.tmp-${process.pid}`;
+  rmSync(temporary, { force: true });
+  symlinkSync(join(basename(buildsDir(siteDir)), basename(build)), temporary);
+  renameSync(temporary, link);
+  removeOldBuilds(siteDir, [basename(build), previous ? basename(previous) : '']);
+}
+
+function isDanglingLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Keeps the live build and the one before it (a reader may still be mid-download). */
+function removeOldBuilds(siteDir: string, keep: string[]): void {
+  for (const name of readdirSync(buildsDir(siteDir))) {
+    if (!keep.includes(name)) rmSync(join(buildsDir(siteDir), name), { recursive: true, force: true });
+  }
+}
+
+/** The folder the live site points at, if there is one. */
+export function liveBuild(siteDir: string): string | null {
+  try {
+    return realpathSync(siteDir);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,24 @@
+import { resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fp from 'fastify-plugin';
+
+/**
+ * Serves the built static site from SITE_DIR. The folder is a symlink the builder swaps
+ * atomically, so each request sees one whole build. Pages are revalidated often; data
+ * files and assets may be cached a little longer.
+ */
+export default fp<{ siteDir: string }>(
+  async (fastify, { siteDir }) => {
+    await fastify.register(fastifyStatic, {
+      root: resolve(siteDir),
+      index: 'index.html',
+      redirect: true,
+      wildcard: true,
+      preCompressed: true,
+      setHeaders: (res, path) => {
+        res.header('cache-control', path.endsWith('.html') ? 'public, max-age=60, stale-while-revalidate=300' : 'public, max-age=300');
+      },
+    });
+  },
+  { name: 'site' },
+);

@@ -1,0 +1,131 @@
+/**
+ * The shapes of the published JSON files. The site's templates and browser code know the
+ * data only through these; the builder in jobs/ produces them.
+ */
+
+export interface Point {
+  /** YYYY-MM, or YYYY for yearly points. */
+  period: string;
+  online_count: number;
+  total_count: number;
+  rate: number | null;
+  /** For yearly points: the months with data the year covers. */
+  first_month?: string;
+  last_month?: string;
+  months?: number;
+}
+
+export interface Series {
+  monthly: Point[];
+  yearly: Point[];
+}
+
+export interface SiteMeta {
+  built_at: string;
+  /** The latest month with any data. */
+  data_as_of: string | null;
+  /** The latest month every regularly reporting province has reported. */
+  latest_complete_month: string | null;
+  demo: boolean;
+}
+
+/** Rates over the last 12 complete months, and the 12 before. */
+export interface Window12 {
+  rate_12m: number | null;
+  previous_rate_12m: number | null;
+  /** Percentage points; null when either side has no rate. */
+  change_pp: number | null;
+  online_12m: number;
+  total_12m: number;
+  /** Dossiers still on paper (total − online). */
+  paper_12m: number;
+}
+
+export interface ProvinceSummary extends Window12 {
+  code: string;
+  name: string;
+  last_reported: string | null;
+}
+
+export interface ServiceSummary extends Window12 {
+  code: string;
+  name_vi: string;
+  name_en: string | null;
+  agency: string | null;
+  online_level: 'full' | 'partial';
+  online_since: string | null;
+}
+
+export interface Headline {
+  month: string;
+  rate: number | null;
+  online_count: number;
+  total_count: number;
+  provinces_reported: number;
+  provinces_expected: number;
+  ytd: { year: string; from: string; to: string; rate: number | null; previous_rate: number | null; change_pp: number | null } | null;
+}
+
+export interface HomeData {
+  meta: SiteMeta;
+  headline: Headline | null;
+  national: Series;
+  provinces: ProvinceSummary[];
+  gains: ProvinceSummary[];
+  falls: ProvinceSummary[];
+  little_used: ServiceSummary[];
+  little_used_threshold: number;
+}
+
+export interface ServicesData {
+  meta: SiteMeta;
+  services: ServiceSummary[];
+}
+
+export interface ServiceData {
+  meta: SiteMeta;
+  service: ServiceSummary;
+  national: Series;
+  provinces: ProvinceSummary[];
+}
+
+export interface LocalitiesData {
+  meta: SiteMeta;
+  provinces: Array<ProvinceSummary & { map: { row: number; col: number } | null }>;
+}
+
+export interface LocalityData {
+  meta: SiteMeta;
+  province: ProvinceSummary & { merged_from: Array<{ code: string; name: string }> };
+  series: Series;
+  services: ServiceSummary[];
+}
+
+/** Frictionless Data Package v2 (the parts we publish). */
+export interface DataPackage {
+  $schema: string;
+  name: string;
+  title: string;
+  description: string;
+  version: string;
+  created: string;
+  licenses: Array<{ name: string; path: string; title: string }>;
+  sources: Array<{ title: string; path?: string }>;
+  contributors: Array<{ title: string; roles: string[] }>;
+  resources: DataResource[];
+}
+
+export interface DataResource {
+  name: string;
+  /** Several paths: files with one schema that together form one table. */
+  path: string | string[];
+  title: string;
+  description: string;
+  format: 'csv' | 'json';
+  mediatype: string;
+  encoding: 'utf-8';
+  bytes?: number;
+  hash?: string;
+  dialect?: { commentChar: string; header: boolean };
+  schema?: { fields: Array<{ name: string; type: 'string' | 'integer' | 'number' | 'date' | 'yearmonth'; description: string }>; primaryKey?: string[] };
+}

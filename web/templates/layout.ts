@@ -1,0 +1,84 @@
+import { type Lang, formatDateTime, localePath } from '../i18n.ts';
+import type { SiteMeta } from '../model.ts';
+import { strings } from '../strings.ts';
+import { type Html, html } from './html.ts';
+
+export interface Page {
+  lang: Lang;
+  /** The page's path without the language prefix, e.g. "/services/". */
+  path: string;
+  meta: SiteMeta;
+  title: string;
+  description: string;
+  /** Pages that draw charts load Chart.js; others do not. */
+  charts?: boolean;
+  body: Html;
+}
+
+/**
+ * A link from one page to another as a relative URL, so the site works from any folder
+ * of any static host, not just a domain's root.
+ */
+export function href(fromPath: string, to: string): string {
+  const depth = fromPath.split('/').filter(Boolean).length;
+  const up = depth === 0 ? './' : '../'.repeat(depth);
+  return up + to.replace(/^\//, '');
+}
+
+const NAV = [
+  ['home', '/'],
+  ['services', '/services/'],
+  ['localities', '/localities/'],
+  ['methodology', '/methodology/'],
+  ['data', '/data/'],
+] as const;
+
+export function layout(page: Page): string {
+  const t = strings(page.lang);
+  const here = localePath(page.lang, page.path);
+  const link = (to: string) => href(here, to);
+  const other: Lang = page.lang === 'vi' ? 'en' : 'vi';
+  const section = NAV.find(([, p]) => p !== '/' && page.path.startsWith(p))?.[1] ?? (page.path === '/' ? '/' : null);
+  const built = formatDateTime(page.meta.built_at, page.lang);
+
+  return `<!doctype html>${html`<html lang="${page.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${page.title} — ${t.siteName}</title>
+<meta name="description" content="${page.description}">
+<link rel="alternate" hreflang="vi" href="${link(localePath('vi', page.path))}">
+<link rel="alternate" hreflang="en" href="${link(localePath('en', page.path))}">
+<link rel="alternate" hreflang="x-default" href="${link(page.path)}">
+<link rel="stylesheet" href="${link('/assets/site.css')}">
+<script src="${link('/assets/site.js')}" defer></script>
+${page.charts ? html`<script src="${link('/assets/chart.umd.min.js')}" defer></script>
+<script src="${link('/assets/charts.js')}" defer></script>` : ''}
+</head>
+<body>
+<a class="skip" href="#main">${t.skip}</a>
+<header class="site-header">
+  <div class="wrap">
+    <p class="brand"><a href="${link(localePath(page.lang, '/'))}">${t.siteName}</a> <span>${t.tagline}</span></p>
+    <nav aria-label="${t.siteName}">
+      <ul>
+        ${NAV.map(([key, p]) => html`<li><a href="${link(localePath(page.lang, p))}"${section === p ? html` aria-current="page"` : ''}>${t.nav[key]}</a></li>`)}
+        <li><a href="${link('/docs')}">${t.nav.api}</a></li>
+        <li class="lang"><a href="${link(localePath(other, page.path))}" hreflang="${other}" lang="${other}">${t.otherLanguage}</a></li>
+      </ul>
+    </nav>
+  </div>
+</header>
+${page.meta.demo ? html`<div class="demo" role="note"><strong>${t.demoLabel}</strong> ${t.demoText}</div>` : ''}
+<main id="main" class="wrap">
+${page.body}
+</main>
+<footer class="site-footer">
+  <div class="wrap">
+    <p>${t.source(page.meta.data_as_of ?? '—', built)}</p>
+    <p><a href="${link(localePath(page.lang, '/data/'))}">${t.nav.data}</a> · <a href="${link(localePath(page.lang, '/methodology/'))}">${t.nav.methodology}</a> · <a href="${link('/docs')}">API</a> · CC BY 4.0</p>
+  </div>
+</footer>
+</body>
+</html>`}\n`;
+}

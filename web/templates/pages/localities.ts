@@ -1,0 +1,63 @@
+import { type Lang, formatRate, localePath } from '../../i18n.ts';
+import type { LocalitiesData, LocalityData } from '../../model.ts';
+import { strings } from '../../strings.ts';
+import { trendChart } from '../chart.ts';
+import { html } from '../html.ts';
+import { type Page, href } from '../layout.ts';
+import { provinceTable, serviceTable } from '../tables.ts';
+
+/** Colour bins of the map; each bin's text colour keeps AA contrast on its fill. */
+export const MAP_BINS = [0.2, 0.4, 0.6, 0.8];
+
+function binOf(rate: number | null): number {
+  if (rate === null) return -1;
+  const i = MAP_BINS.findIndex((edge) => rate < edge);
+  return i === -1 ? MAP_BINS.length : i;
+}
+
+export function localitiesPage(data: LocalitiesData, lang: Lang): Page {
+  const t = strings(lang);
+  const here = localePath(lang, '/localities/');
+  const legend = [0, ...MAP_BINS].map((from, i) => {
+    const to = MAP_BINS[i];
+    return html`<li><span class="swatch bin${i}" aria-hidden="true"></span>${formatRate(from, lang, 0)}${to === undefined ? '+' : `–${formatRate(to, lang, 0)}`}</li>`;
+  });
+  const body = html`
+<h1>${t.localities.title}</h1>
+<p>${t.localities.intro}</p>
+<section class="tilemap-section">
+  <h2 id="tilemap-title">${t.localities.map}</h2>
+  <ol class="tilemap" aria-labelledby="tilemap-title">${data.provinces
+    .filter((p) => p.map)
+    .map(
+      (p) => html`<li class="tile bin${binOf(p.rate_12m)} r${p.map!.row} c${p.map!.col}"><a href="${href(here, localePath(lang, `/localities/${p.code}/`))}"><span class="name">${p.name}</span> <span class="value">${formatRate(p.rate_12m, lang, 0)}</span></a></li>`,
+    )}</ol>
+  <div class="legend"><p>${t.localities.legend}</p><ul>${legend}<li><span class="swatch bin-1" aria-hidden="true"></span>${t.noDataShort}</li></ul></div>
+</section>
+${provinceTable('all-provinces', t.localities.title, data.provinces, { lang, here })}`;
+  return { lang, path: '/localities/', meta: data.meta, title: t.localities.title, description: t.localities.intro, body };
+}
+
+export function localityPage(data: LocalityData, lang: Lang): Page {
+  const t = strings(lang);
+  const p = data.province;
+  const path = `/localities/${p.code}/`;
+  const here = localePath(lang, path);
+  const merged = p.merged_from.map((m) => `${m.code} ${m.name}`).join(', ');
+  const byPaper = [...data.services].sort((a, b) => b.paper_12m - a.paper_12m);
+  const body = html`
+<p class="crumbs"><a href="${href(here, localePath(lang, '/localities/'))}">${t.localities.title}</a></p>
+<h1>${p.name}</h1>
+${merged ? html`<p class="note">${t.localities.mergedNote(merged)}</p>` : ''}
+${trendChart({ id: 'locality-trend', title: t.localities.trend(p.name), series: data.series, csv: href(here, `/data/localities/${p.code}.csv`) }, data.meta, lang)}
+<section>
+  <h2>${t.localities.byRate}</h2>
+  <p class="hint">${t.sortHint}</p>
+  ${serviceTable('services-by-rate', t.localities.byRate, data.services, { lang, here })}
+</section>
+<section>
+  <h2>${t.localities.byPaper}</h2>
+  ${serviceTable('services-by-paper', t.localities.byPaper, byPaper.slice(0, 20), { lang, here })}
+</section>`;
+  return { lang, path, meta: data.meta, title: p.name, description: t.localities.trend(p.name), charts: true, body };
+}

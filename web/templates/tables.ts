@@ -1,0 +1,96 @@
+import { type Lang, formatCount, formatMonth, formatPp, formatRate, localePath } from '../i18n.ts';
+import type { ProvinceSummary, ServiceSummary } from '../model.ts';
+import { strings } from '../strings.ts';
+import { type Html, html } from './html.ts';
+import { href } from './layout.ts';
+
+export interface TableContext {
+  lang: Lang;
+  /** The current page's full path, for relative links. */
+  here: string;
+}
+
+interface Column<T> {
+  label: string;
+  /** The cell; numeric columns give a sort key. */
+  cell: (row: T) => Html | string;
+  sort?: (row: T) => number | null;
+  numeric?: boolean;
+}
+
+/**
+ * A table that site.js makes sortable (buttons in the headers) and, with a search box,
+ * filterable. Without JavaScript it is a plain, complete table.
+ */
+function sortableTable<T>(id: string, caption: string, columns: Column<T>[], rows: T[]): Html {
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="${id}-caption">
+<table class="sortable" id="${id}">
+  <caption id="${id}-caption">${caption}</caption>
+  <thead><tr>${columns.map((c) => html`<th scope="col"${c.numeric ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead>
+  <tbody>${rows.map(
+    (row) =>
+      html`<tr>${columns.map((c, i) => {
+        const key = c.sort?.(row);
+        const attrs = html`${c.numeric ? html` class="num"` : ''}${key !== undefined ? html` data-sort="${key ?? ''}"` : ''}`;
+        return i === 0 ? html`<th scope="row"${attrs}>${c.cell(row)}</th>` : html`<td${attrs}>${c.cell(row)}</td>`;
+      })}</tr>`,
+  )}</tbody>
+</table>
+</div>`;
+}
+
+/**
+ * A rate with a bar: the text says the rate, the bar shows it (colour is never the only cue).
+ * Widths are classes in 5% steps because the CSP allows no inline styles.
+ */
+function rateCell(rate: number | null, lang: Lang): Html {
+  const step = rate === null ? 0 : Math.round(rate * 20);
+  return html`<span class="rate"><span class="bar w${step}" aria-hidden="true"></span>${formatRate(rate, lang, 1)}</span>`;
+}
+
+function windowColumns<T extends ProvinceSummary | ServiceSummary>(lang: Lang): Column<T>[] {
+  const t = strings(lang);
+  return [
+    { label: t.rate12m, cell: (r) => rateCell(r.rate_12m, lang), sort: (r) => r.rate_12m, numeric: true },
+    { label: t.change12m, cell: (r) => formatPp(r.change_pp, lang), sort: (r) => r.change_pp, numeric: true },
+    { label: t.total, cell: (r) => formatCount(r.total_12m, lang), sort: (r) => r.total_12m, numeric: true },
+    { label: t.paper, cell: (r) => formatCount(r.paper_12m, lang), sort: (r) => r.paper_12m, numeric: true },
+  ];
+}
+
+export function provinceTable(id: string, caption: string, rows: ProvinceSummary[], ctx: TableContext, linkTo?: (code: string) => string): Html {
+  const t = strings(ctx.lang);
+  const target = linkTo ?? ((code: string) => localePath(ctx.lang, `/localities/${code}/`));
+  return sortableTable<ProvinceSummary>(
+    id,
+    caption,
+    [
+      { label: t.province, cell: (r) => html`<a href="${href(ctx.here, target(r.code))}">${r.name}</a>` },
+      ...windowColumns<ProvinceSummary>(ctx.lang),
+      { label: t.lastReported, cell: (r) => formatMonth(r.last_reported, ctx.lang), sort: (r) => (r.last_reported ? Number(r.last_reported.replace('-', '')) : null) },
+    ],
+    rows,
+  );
+}
+
+export function serviceName(s: ServiceSummary, lang: Lang): string {
+  return lang === 'en' && s.name_en ? s.name_en : s.name_vi;
+}
+
+export function serviceTable(id: string, caption: string, rows: ServiceSummary[], ctx: TableContext): Html {
+  const t = strings(ctx.lang);
+  return sortableTable<ServiceSummary>(
+    id,
+    caption,
+    [
+      {
+        label: t.service,
+        cell: (r) => html`<a href="${href(ctx.here, localePath(ctx.lang, `/services/${r.code}/`))}">${serviceName(r, ctx.lang)}</a> <small>${r.agency ?? ''}</small>`,
+      },
+      { label: t.code, cell: (r) => r.code },
+      { label: t.level, cell: (r) => t.levels[r.online_level] },
+      ...windowColumns<ServiceSummary>(ctx.lang),
+    ],
+    rows,
+  );
+}
