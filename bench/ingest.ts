@@ -60,5 +60,5 @@ export async function httpIngest(server: RunningServer, adminToken: string, serv
     busy += performance.now() - started;
     rows += result.rows as number;
   }
-  return { rows, seconds: busy / 1000, rowsPerSecond: rows / (busy / 1000), batches: benchMonths().length };
+  return { rows, seconds: busy / 1000, rowsPerSecond: rows / (busy / 1000), batches: benchMonths().length, token };
 }

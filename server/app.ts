@@ -48,7 +48,7 @@ export async function buildApp({ db, config, onBatchStored = () => {}, logger = 
     },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
-  await fastify.register(errors);
+  await fastify.register(errors, { siteDir: config.siteDir });
   await fastify.register(httpCache);
   await fastify.register(dbPlugin, { db });
   await fastify.register(demoFlag);

@@ -7,6 +7,8 @@ export interface Config {
   adminToken: string | null;
   seedDemo: boolean;
   maxBodyBytes: number;
+  /** Quiet time after a batch before the site is rebuilt: a burst of batches gives one build. */
+  siteBuildDelayMs: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -18,5 +20,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: env.ADMIN_TOKEN || null,
     seedDemo: env.SEED_DEMO !== '0',
     maxBodyBytes: Math.round(Number(env.MAX_BODY_MB || 100) * 1024 * 1024),
+    siteBuildDelayMs: Number(env.SITE_BUILD_DELAY_MS || 1000),
   };
 }

@@ -19,7 +19,7 @@ if (config.seedDemo) {
   if (loaded) app.log.info({ rows: loaded.rows, ms: loaded.ms }, 'demo dataset loaded (Dữ liệu minh họa — Demo data)');
 }
 
-const rebuilder = debouncedRebuilder(buildInChildProcess({ dbPath: config.dbPath, siteDir: config.siteDir }), app.log);
+const rebuilder = debouncedRebuilder(buildInChildProcess({ dbPath: config.dbPath, siteDir: config.siteDir }), app.log, config.siteBuildDelayMs);
 onBatchStored = rebuilder.request;
 if (siteIsStale(db.sqlite, config.siteDir)) rebuilder.request();
 const jobs = startJobs([maintenanceJob(db), siteBuildJob(rebuilder)], app.log);
@@ -31,7 +31,7 @@ async function shutdown(signal: string) {
   app.log.info({ signal }, 'shutting down');
   jobs.stop();
   await app.close();
-  await rebuilder.idle();
+  await rebuilder.close();
   db.sqlite.close();
   process.exit(0);
 }

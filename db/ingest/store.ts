@@ -33,9 +33,25 @@ interface Delta {
   subRows: number;
 }
 
+const CHUNK = 50;
+
+function chunkParams(chunk: ValidRow[], batchId: number, demo: number): unknown[] {
+  const params: unknown[] = [];
+  for (const r of chunk) params.push(r.localityId, r.serviceId, r.period, r.online, r.total, batchId, demo);
+  return params;
+}
+
+/** An observation's counts as stored, with the batch that sent them. */
+interface StoredRow {
+  online: number;
+  total: number;
+  batchId: number;
+}
+
 /** Prepared statements of the write path, made once per database. */
 class Statements {
   readonly insertObservation;
+  readonly insertChunk;
   readonly selectObservation;
   readonly updateObservation;
   readonly insertRevision;
@@ -51,6 +67,10 @@ class Statements {
     this.insertObservation = sqlite.prepare(
       `INSERT INTO observations (locality_id, service_id, period, online_count, total_count, batch_id, demo)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    );
+    this.insertChunk = sqlite.prepare(
+      `INSERT INTO observations (locality_id, service_id, period, online_count, total_count, batch_id, demo)
+       VALUES ${Array(CHUNK).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
     );
     this.selectObservation = sqlite.prepare(
       `SELECT online_count AS online, total_count AS total, batch_id AS batchId
@@ -234,23 +254,40 @@ export function storeBatch(
     let inserted = 0;
     let revised = 0;
     let unchanged = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      if (st.insertObservation.run(r.localityId, r.serviceId, r.period, r.online, r.total, batchId, demo).changes === 1) {
-        inserted++;
-        addDelta(r, r.online, r.total, true);
+    const insertedNow = (r: ValidRow) => {
+      inserted++;
+      addDelta(r, r.online, r.total, true);
+    };
+    const existing = (r: ValidRow) => st.selectObservation.get(r.localityId, r.serviceId, r.period) as StoredRow;
+    const compareWith = (r: ValidRow, old: StoredRow) => {
+      if (old.online === r.online && old.total === r.total) {
+        unchanged++;
+        return;
+      }
+      revised++;
+      st.insertRevision.run(r.localityId, r.serviceId, r.period, old.online, old.total, old.batchId, batchId);
+      st.updateObservation.run(r.online, r.total, batchId, demo, r.localityId, r.serviceId, r.period);
+      addDelta(r, r.online - old.online, r.total - old.total, false);
+    };
+
+    // Rows go in chunks of one multi-row INSERT: a native call per chunk instead of per row.
+    // When a chunk hits existing keys, each row's batch_id tells whether it was just inserted.
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      const chunk = rows.slice(start, start + CHUNK);
+      if (chunk.length === CHUNK) {
+        const changes = st.insertChunk.run(chunkParams(chunk, batchId, demo)).changes;
+        for (const r of chunk) {
+          const old = changes === CHUNK ? null : existing(r);
+          if (old === null || old.batchId === batchId) insertedNow(r);
+          else compareWith(r, old);
+        }
       } else {
-        const old = st.selectObservation.get(r.localityId, r.serviceId, r.period) as { online: number; total: number; batchId: number };
-        if (old.online === r.online && old.total === r.total) {
-          unchanged++;
-        } else {
-          revised++;
-          st.insertRevision.run(r.localityId, r.serviceId, r.period, old.online, old.total, old.batchId, batchId);
-          st.updateObservation.run(r.online, r.total, batchId, demo, r.localityId, r.serviceId, r.period);
-          addDelta(r, r.online - old.online, r.total - old.total, false);
+        for (const r of chunk) {
+          if (st.insertObservation.run(r.localityId, r.serviceId, r.period, r.online, r.total, batchId, demo).changes === 1) insertedNow(r);
+          else compareWith(r, existing(r));
         }
       }
-      if (onProgress && (i + 1) % 5000 === 0) onProgress(i + 1);
+      if (onProgress && Math.floor((start + CHUNK) / 5000) > Math.floor(start / 5000)) onProgress(Math.min(start + CHUNK, rows.length));
     }
 
     // In key order, the upserts walk the rollup b-tree once instead of jumping around it.

@@ -9,7 +9,7 @@ const quick = process.argv.includes('--quick');
 const db = openDb(process.env.DB_PATH || './data/thuocdo.db');
 try {
   const result = buildSite(db.sqlite, process.env.SITE_DIR || './data/site', { quick });
-  console.log(JSON.stringify(result));
+  console.log(JSON.stringify({ ...result, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
 } catch (err) {
   console.error(`site build failed; the previous site is still served: ${(err as Error).stack ?? err}`);
   process.exitCode = 1;

@@ -13,6 +13,7 @@ export function writeAssets(siteDir: string): void {
   const assets = join(siteDir, 'assets');
   mkdirSync(assets, { recursive: true });
   writeFile(join(assets, 'site.css'), readFileSync(join(WEB, 'css/site.css')));
+  writeFile(join(assets, 'icon.svg'), readFileSync(join(WEB, 'static/icon.svg')));
   for (const name of ['site', 'charts']) {
     buildSync({
       entryPoints: [join(WEB, `js/${name}.ts`)],

@@ -6,6 +6,7 @@ import { dataPage } from '../../web/templates/pages/data.ts';
 import { homePage } from '../../web/templates/pages/home.ts';
 import { localitiesPage, localityPage } from '../../web/templates/pages/localities.ts';
 import { methodologyPage } from '../../web/templates/pages/methodology.ts';
+import { notFoundPage } from '../../web/templates/pages/not-found.ts';
 import { servicePage, servicesPage } from '../../web/templates/pages/services.ts';
 import type { SiteModel } from './model.ts';
 import { writeFile } from './sink.ts';
@@ -32,5 +33,7 @@ export function writePages(siteDir: string, model: SiteModel, pkg: DataPackage):
     write(methodologyPage(model.meta, lang));
     write(dataPage(pkg, model.meta, lang));
   }
-  return count;
+  // Served from any depth, so its links are root-relative rather than page-relative.
+  writeFile(join(siteDir, '404.html'), layout(notFoundPage(model.meta, 'vi')).replaceAll('href="./', 'href="/').replaceAll('src="./', 'src="/'));
+  return count + 1;
 }

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -10,10 +10,10 @@ export function buildsDir(siteDir: string): string {
   return `${resolve(siteDir)}.builds`;
 }
 
+/** A new, empty folder: never the live build, even for two builds in the same millisecond. */
 export function stagingDir(siteDir: string, now: Date): string {
-  const dir = join(buildsDir(siteDir), `${now.toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  mkdirSync(buildsDir(siteDir), { recursive: true });
+  return mkdtempSync(join(buildsDir(siteDir), `${now.toISOString().replace(/[:.]/g, '-')}-${process.pid}-`));
 }
 
 export function publish(siteDir: string, build: string): void {

@@ -7,7 +7,7 @@ import type { Rebuilder } from './rebuilder.ts';
 
 /** Hourly, so that month boundaries and late data show even without a new batch. */
 export function siteBuildJob(rebuilder: Rebuilder): Job {
-  return { name: 'site-build', schedule: '5 * * * *', run: () => rebuilder.request() };
+  return { name: 'site-build', schedule: '5 * * * *', run: () => rebuilder.request('full') };
 }
 
 /** True when there is no site yet, or data changed since it was built. */

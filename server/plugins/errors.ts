@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyError, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -15,8 +17,8 @@ const KNOWN: Record<string, [number, string, string]> = {
 };
 
 /** Every error leaves as {"error", "message"}; bad input is a 4xx, never a 5xx. */
-export default fp(
-  async (fastify) => {
+export default fp<{ siteDir?: string }>(
+  async (fastify, { siteDir }) => {
     fastify.setErrorHandler((err: FastifyError, request, reply) => {
       const known = err.code ? KNOWN[err.code] : undefined;
       if (known) return sendError(reply, known[0], known[1], known[0] === 400 ? `${known[2]}: ${err.message}` : known[2]);
@@ -28,9 +30,13 @@ export default fp(
       request.log.error({ err }, 'unhandled error');
       return sendError(reply, 500, 'internal_error', 'something went wrong on our side; the request changed nothing');
     });
-    fastify.setNotFoundHandler((request, reply) =>
-      sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}; see /docs`),
-    );
+    fastify.setNotFoundHandler((request, reply) => {
+      // A reader who followed a broken link gets the site's page; programs get JSON.
+      const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+      const page = siteDir ? join(siteDir, '404.html') : null;
+      if (wantsPage && page && existsSync(page)) return reply.code(404).type('text/html; charset=utf-8').send(readFileSync(page));
+      return sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}; see /docs`);
+    });
   },
   { name: 'errors' },
 );

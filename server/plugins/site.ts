@@ -14,7 +14,8 @@ export default fp<{ siteDir: string }>(
       index: 'index.html',
       redirect: true,
       wildcard: true,
-      preCompressed: true,
+      // Not preCompressed: with it, a folder's index.html answers 404 to a client that accepts gzip
+      // when no .gz sibling exists (@fastify/static 10).
       setHeaders: (res, path) => {
         res.header('cache-control', path.endsWith('.html') ? 'public, max-age=60, stale-while-revalidate=300' : 'public, max-age=300');
       },

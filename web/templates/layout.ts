@@ -1,4 +1,4 @@
-import { type Lang, formatDateTime, localePath } from '../i18n.ts';
+import { type Lang, formatDateTime, formatMonth, localePath } from '../i18n.ts';
 import type { SiteMeta } from '../model.ts';
 import { strings } from '../strings.ts';
 import { type Html, html } from './html.ts';
@@ -50,6 +50,7 @@ export function layout(page: Page): string {
 <link rel="alternate" hreflang="vi" href="${link(localePath('vi', page.path))}">
 <link rel="alternate" hreflang="en" href="${link(localePath('en', page.path))}">
 <link rel="alternate" hreflang="x-default" href="${link(page.path)}">
+<link rel="icon" href="${link('/assets/icon.svg')}" type="image/svg+xml">
 <link rel="stylesheet" href="${link('/assets/site.css')}">
 <script src="${link('/assets/site.js')}" defer></script>
 ${page.charts ? html`<script src="${link('/assets/chart.umd.min.js')}" defer></script>
@@ -75,7 +76,7 @@ ${page.body}
 </main>
 <footer class="site-footer">
   <div class="wrap">
-    <p>${t.source(page.meta.data_as_of ?? '—', built)}</p>
+    <p>${t.source(formatMonth(page.meta.data_as_of, page.lang), built)}</p>
     <p><a href="${link(localePath(page.lang, '/data/'))}">${t.nav.data}</a> · <a href="${link(localePath(page.lang, '/methodology/'))}">${t.nav.methodology}</a> · <a href="${link('/docs')}">API</a> · CC BY 4.0</p>
   </div>
 </footer>
