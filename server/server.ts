@@ -1,7 +1,7 @@
 import { loadDemoIfEmpty } from '../db/demo/load.ts';
 import { openDb } from '../db/open.ts';
 import { maintenanceJob, startJobs } from '../jobs/scheduler.ts';
-import { buildInChildProcess, debouncedRebuilder } from '../jobs/site/rebuilder.ts';
+import { debouncedRebuilder, warmBuilder } from '../jobs/site/rebuilder.ts';
 import { siteBuildJob, siteIsStale } from '../jobs/site/schedule.ts';
 import { buildApp } from './app.ts';
 import { configFromEnv } from './config.ts';
@@ -19,7 +19,8 @@ if (config.seedDemo) {
   if (loaded) app.log.info({ rows: loaded.rows, ms: loaded.ms }, 'demo dataset loaded (Dữ liệu minh họa — Demo data)');
 }
 
-const rebuilder = debouncedRebuilder(buildInChildProcess({ dbPath: config.dbPath, siteDir: config.siteDir }), app.log, config.siteBuildDelayMs);
+const builder = warmBuilder({ dbPath: config.dbPath, siteDir: config.siteDir });
+const rebuilder = debouncedRebuilder(builder.build, app.log, config.siteBuildDelayMs);
 onBatchStored = rebuilder.request;
 if (siteIsStale(db.sqlite, config.siteDir)) rebuilder.request();
 const jobs = startJobs([maintenanceJob(db), siteBuildJob(rebuilder)], app.log);
@@ -32,6 +33,7 @@ async function shutdown(signal: string) {
   jobs.stop();
   await app.close();
   await rebuilder.close();
+  builder.stop();
   db.sqlite.close();
   process.exit(0);
 }

@@ -1,26 +1,53 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../scheduler.ts';
 
-const BUILD_SCRIPT = fileURLToPath(new URL('../cli/build-site.ts', import.meta.url));
+const BUILD_WORKER = fileURLToPath(new URL('./build-worker.ts', import.meta.url));
 
 export type Build = (kind: BuildKind) => Promise<void>;
 /** Quick after a batch (heavy files linked from the live site), full on the schedule. */
 export type BuildKind = 'quick' | 'full';
 
-/** Runs `npm run build-site` as a child process: the server's event loop never waits on a build. */
-export function buildInChildProcess(env: { dbPath: string; siteDir: string }): Build {
-  return (kind) =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', BUILD_SCRIPT, ...(kind === 'quick' ? ['--quick'] : [])], {
-        env: { ...process.env, DB_PATH: env.dbPath, SITE_DIR: env.siteDir },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`site build exited with ${code}: ${stderr.slice(-2000)}`))));
+/**
+ * Builds in one long-lived child process (build-worker.ts), started on first use and again
+ * if it dies: the server's event loop never waits on a build, and no build pays start-up.
+ */
+export function warmBuilder(env: { dbPath: string; siteDir: string }): { build: Build; stop: () => void } {
+  let child: ChildProcess | null = null;
+  let nextId = 0;
+  const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  const failAll = (err: Error) => {
+    for (const w of waiting.values()) w.reject(err);
+    waiting.clear();
+  };
+  const ensure = () => {
+    if (child && child.connected) return child;
+    const started = fork(BUILD_WORKER, [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, DB_PATH: env.dbPath, SITE_DIR: env.siteDir },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
+    started.on('message', (m: { id: number; ok: boolean; error?: string }) => {
+      const w = waiting.get(m.id);
+      waiting.delete(m.id);
+      if (m.ok) w?.resolve();
+      else w?.reject(new Error(m.error));
+    });
+    started.on('exit', (code) => {
+      if (child === started) child = null;
+      failAll(new Error(`site builder exited with ${code}`));
+    });
+    return (child = started);
+  };
+  return {
+    build: (kind) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        waiting.set(id, { resolve, reject });
+        ensure().send({ id, kind });
+      }),
+    stop: () => child?.disconnect(),
+  };
 }
 
 export interface Rebuilder {

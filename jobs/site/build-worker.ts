@@ -1,0 +1,23 @@
+import { openDb } from '../../db/open.ts';
+import { buildSite } from './build.ts';
+import type { BuildKind } from './rebuilder.ts';
+
+/**
+ * The warm builder: a child process the server starts once and sends build requests to,
+ * so a rebuild pays no start-up and never blocks the server's event loop.
+ */
+const db = openDb(process.env.DB_PATH || './data/thuocdo.db');
+const siteDir = process.env.SITE_DIR || './data/site';
+
+process.on('message', (message: { id: number; kind: BuildKind }) => {
+  try {
+    const result = buildSite(db.sqlite, siteDir, { quick: message.kind === 'quick' });
+    process.send!({ id: message.id, ok: true, result });
+  } catch (err) {
+    process.send!({ id: message.id, ok: false, error: (err as Error).stack ?? String(err) });
+  }
+});
+process.on('disconnect', () => {
+  db.sqlite.close();
+  process.exit(0);
+});
