@@ -3,7 +3,7 @@ import { parseCsv } from './ingest/parse-csv.ts';
 import { parseJson } from './ingest/parse-json.ts';
 import type { RawRow, RowError } from './ingest/types.ts';
 import { MONTH_PATTERN } from './months.ts';
-import { type ServiceInput, upsertServices } from './services.ts';
+import { SERVICE_CODE_PATTERN, type ServiceInput, upsertServices } from './services.ts';
 
 export const CATALOGUE_FIELDS = ['code', 'name_vi', 'name_en', 'agency', 'online_level', 'online_since'] as const;
 const REQUIRED = ['code', 'name_vi', 'online_level'];
@@ -14,12 +14,12 @@ export type CatalogueOutcome =
   | { status: 422; body: { error: 'invalid_rows'; message: string; error_count: number; errors: RowError[] } };
 
 /** Checks one service description; the same rules as PUT /api/v1/services/{code}. */
-export function serviceProblems(values: Record<string, unknown>): Array<{ column: string; message: string }> {
+function serviceProblems(values: Record<string, unknown>): Array<{ column: string; message: string }> {
   const problems: Array<{ column: string; message: string }> = [];
   const text = (k: string) => (typeof values[k] === 'string' ? (values[k] as string).trim() : values[k]);
   const code = text('code');
-  if (typeof code !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(code)) {
-    problems.push({ column: 'code', message: 'code is required: letters, digits, ".", "_" or "-", at most 64' });
+  if (typeof code !== 'string' || !new RegExp(SERVICE_CODE_PATTERN).test(code)) {
+    problems.push({ column: 'code', message: 'code is required: letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64' });
   }
   if (typeof text('name_vi') !== 'string' || text('name_vi') === '') problems.push({ column: 'name_vi', message: 'name_vi is required' });
   if (!['full', 'partial'].includes(String(text('online_level')))) {

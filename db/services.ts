@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
 
+/**
+ * A service code: letters, digits, ".", "_" or "-", starting with a letter or digit. Codes name
+ * folders of the published site, so "." and ".." must never be codes.
+ */
+export const SERVICE_CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+
 /** A service as publishers and admins describe it (the contract's field names). */
 export interface ServiceInput {
   code: string;

@@ -45,6 +45,7 @@ const vi = {
     littleUsed: 'Đã trực tuyến nhưng ít người dùng',
     littleUsedIntro: (threshold: string) => `Dịch vụ đã cung cấp trực tuyến nhưng dưới ${threshold} hồ sơ nộp trực tuyến trong 12 tháng qua, xếp theo số hồ sơ chưa trực tuyến.`,
     allServices: 'Xem tất cả dịch vụ',
+    noMovers: 'Không có tỉnh, thành phố nào.',
   },
   chart: {
     monthly: 'Hằng tháng',
@@ -125,6 +126,7 @@ const en: Strings = {
     littleUsed: 'Online but little used',
     littleUsedIntro: (threshold: string) => `Services offered online with under ${threshold} of dossiers submitted online over the last 12 months, by the number still not online.`,
     allServices: 'See every service',
+    noMovers: 'None.',
   },
   chart: {
     monthly: 'Monthly',

@@ -7,7 +7,7 @@ import type { DataPackage, DataResource, Point, SiteMeta } from '../../web/model
 import { ZIP_NAME } from '../../web/templates/pages/data.ts';
 import { csvLine } from './csv.ts';
 import type { SiteModel } from './model.ts';
-import { FileSink, writeFile } from './sink.ts';
+import { FileSink, safeJoin, writeFile } from './sink.ts';
 
 type Field = NonNullable<DataResource['schema']>['fields'][number];
 type Cell = string | number | null;
@@ -45,8 +45,8 @@ function notes(title: string, meta: SiteMeta): string {
 }
 
 function writeTable(dir: string, table: Table, meta: SiteMeta): DataResource[] {
-  const csv = new FileSink(join(dir, `${table.path}.csv`));
-  const json = new FileSink(join(dir, `${table.path}.json`));
+  const csv = new FileSink(safeJoin(dir, ...`${table.path}.csv`.split('/')));
+  const json = new FileSink(safeJoin(dir, ...`${table.path}.json`.split('/')));
   csv.write(notes(table.title, meta));
   csv.write(csvLine(table.fields.map((x) => x.name)));
   json.write(

@@ -9,19 +9,14 @@ import { methodologyPage } from '../../web/templates/pages/methodology.ts';
 import { notFoundPage } from '../../web/templates/pages/not-found.ts';
 import { servicePage, servicesPage } from '../../web/templates/pages/services.ts';
 import type { SiteModel } from './model.ts';
-import { writeFile } from './sink.ts';
-
-/** Codes become folder names: only plain ones, never "." or "..". */
-const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+import { safeJoin, writeFile } from './sink.ts';
 
 /** Every page in both languages, as index.html files; returns how many. */
 export function writePages(siteDir: string, model: SiteModel, pkg: DataPackage): number {
   let count = 0;
   const write = (page: Page) => {
     const path = localePath(page.lang, page.path);
-    const segments = path.split('/').filter(Boolean);
-    if (!segments.every((s) => SAFE_SEGMENT.test(s))) throw new Error(`unsafe page path ${JSON.stringify(path)}`);
-    writeFile(join(siteDir, ...segments, 'index.html'), layout(page));
+    writeFile(join(safeJoin(siteDir, ...path.split('/').filter(Boolean)), 'index.html'), layout(page));
     count++;
   };
   for (const lang of LANGS) {

@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** Writes a file synchronously in large chunks, so millions of lines never sit in memory. */
 export class FileSink {
@@ -38,4 +38,14 @@ export function writeFile(path: string, data: string | Uint8Array): number {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, data);
   return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+}
+
+/** Codes become folder and file names: only plain ones, never "." or "..". */
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Joins a path under `root` from parts that each must be a plain name. */
+export function safeJoin(root: string, ...parts: string[]): string {
+  const bad = parts.find((p) => !SAFE_SEGMENT.test(p));
+  if (bad !== undefined) throw new Error(`unsafe name for a published file: ${JSON.stringify(bad)}`);
+  return join(root, ...parts);
 }

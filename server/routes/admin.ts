@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { importCatalogue } from '../../db/catalogue.ts';
 import { createPublisher, revokePublisher } from '../../db/publishers.ts';
-import { upsertService } from '../../db/services.ts';
+import { SERVICE_CODE_PATTERN, upsertService } from '../../db/services.ts';
 import { sendError } from '../plugins/errors.ts';
 import { Code, DemoFlag, ErrorBody, Month, RowErrorSchema } from '../schemas.ts';
 import { ServiceSchema } from './services.ts';
@@ -40,7 +40,7 @@ const adminRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes: number }> = async (
         summary: 'Create or replace a service',
         tags: ['admin'],
         security: [{ bearer: [] }],
-        params: Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }) }),
+        params: Type.Object({ code: Type.String({ pattern: SERVICE_CODE_PATTERN }) }),
         body: ServiceBody,
         response: { 200: ServiceSchema, 201: ServiceSchema, ...adminErrors },
       },

@@ -8,7 +8,7 @@ export const ZIP_NAME = 'thuoc-do-open-data.zip';
 
 const TEXT = {
   vi: {
-    intro: 'Mọi con số trên trang đều có thể tải về, theo giấy phép CC BY 4.0. Tệp CSV mã hóa UTF-8; các dòng bắt đầu bằng # là ghi chú (nguồn, thời điểm tạo) và có thể bỏ qua.',
+    intro: 'Mọi con số trên trang đều có thể tải về, theo giấy phép CC BY 4.0. Tệp CSV mã hóa UTF-8; các dòng bắt đầu bằng # là ghi chú (nguồn, thời điểm tạo) và có thể bỏ qua. Các chuỗi số liệu được cập nhật ngay sau mỗi lô dữ liệu; tệp observations và tệp ZIP được tạo lại mỗi giờ.',
     zip: 'Tải tất cả (ZIP: các tệp CSV, datapackage.json và README có cách trích dẫn)',
     pkg: 'Mô tả theo chuẩn Frictionless Data Package v2',
     fields: 'Trường',
@@ -21,7 +21,7 @@ const TEXT = {
     files: (n: number, example: string) => `${n} tệp, ví dụ data/${example}`,
   },
   en: {
-    intro: 'Every number on the site can be downloaded, under CC BY 4.0. CSV files are UTF-8; lines starting with # are notes (source, build time) and can be skipped.',
+    intro: 'Every number on the site can be downloaded, under CC BY 4.0. CSV files are UTF-8; lines starting with # are notes (source, build time) and can be skipped. The series are updated right after every batch; the observations file and the ZIP are rebuilt every hour.',
     zip: 'Download everything (ZIP: the CSV files, datapackage.json and a README with citation text)',
     pkg: 'Description as a Frictionless Data Package v2',
     fields: 'Field',

@@ -7,6 +7,7 @@ import { type Page, href } from '../layout.ts';
 import { provinceTable, serviceTable } from '../tables.ts';
 
 function movers(title: string, rows: ProvinceSummary[], lang: Lang, here: string) {
+  if (rows.length === 0) return html`<section class="movers"><h3>${title}</h3><p>${strings(lang).home.noMovers}</p></section>`;
   return html`<section class="movers"><h3>${title}</h3><ol>${rows.map(
     (r) => html`<li><a href="${href(here, localePath(lang, `/localities/${r.code}/`))}">${r.name}</a> <span class="pp">${formatPp(r.change_pp, lang)}</span> <span class="muted">(${formatRate(r.rate_12m, lang, 1)})</span></li>`,
   )}</ol></section>`;

@@ -1,0 +1,455 @@
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Bucket } from '../../../db/adoption.ts';
+import { rateOf } from '../../../db/adoption.ts';
+import { csvLine } from '../../../jobs/site/csv.ts';
+import { buildsDir } from '../../../jobs/site/publish.ts';
+import { type BuildKind, debouncedRebuilder } from '../../../jobs/site/rebuilder.ts';
+import { type Lang, formatCount, formatRate, localePath } from '../../../web/i18n.ts';
+import type { DataPackage } from '../../../web/model.ts';
+import { ZIP_NAME } from '../../../web/templates/pages/data.ts';
+import { tempDir, testApp, testDb } from '../../helper.ts';
+import {
+  DEMO,
+  FORMULA_NAME,
+  HOSTILE_AGENCY,
+  HOSTILE_NAME,
+  HOSTILE_NAME_ESCAPED,
+  LANGS,
+  NOW,
+  type Row,
+  build,
+  engine,
+  ingest,
+  loadDataset,
+  pages,
+  parseCsv,
+  readPage,
+  walk,
+  yearlyTable,
+} from './fixture.ts';
+
+const BUILT_AT = NOW.toISOString();
+const DEMO_LABEL = 'Dữ liệu minh họa — Demo data';
+const HOSTILE_AGENCY_ESCAPED = '&quot;&gt;&lt;img src=x onerror=alert(2)&gt;';
+
+/** A site built from its own database in its own temp folder; close() removes both. */
+function fixtureSite(setup: (db: ReturnType<typeof testDb>) => void = (db) => void loadDataset(db.sqlite)) {
+  const db = testDb();
+  const dir = tempDir('thuocdo-site-');
+  const site = join(dir.path, 'site');
+  setup(db);
+  return { db, site, close: () => (db.remove(), dir.remove()) };
+}
+
+/** What a yearly chart table must show for the engine's buckets. */
+function expectedYearly(buckets: Bucket[], lang: Lang): string[][] {
+  const partial = (months: number) => (months >= 12 ? '' : lang === 'vi' ? ` (${months} tháng)` : ` (${months} months)`);
+  return buckets.map((b) => [b.period + partial(b.months), formatCount(b.online_count, lang), formatCount(b.total_count, lang), formatRate(b.rate, lang)]);
+}
+
+/** Sums straight from the rows we sent, for a check that does not go through the engine. */
+function sums(rows: Row[], keep: (r: Row) => boolean): { online: number; total: number; rate: number | null } {
+  let online = 0;
+  let total = 0;
+  for (const r of rows) if (keep(r)) (online += r[3]), (total += r[4]);
+  return { online, total, rate: rateOf(online, total) };
+}
+
+const headlineValues = (page: string) => [...page.matchAll(/<span class="value">(.*?)<\/span>/g)].map((m) => m[1]);
+const dataFile = (site: string, path: string) => readFileSync(join(site, 'data', path), 'utf8');
+const htmlFiles = (site: string) => walk(site).filter((f) => f.endsWith('.html'));
+const csvFiles = (site: string) => walk(join(site, 'data')).filter((f) => f.endsWith('.csv'));
+
+describe('static site build', () => {
+  let fx: ReturnType<typeof fixtureSite>;
+  let rows: Row[];
+  let builtAt: string;
+
+  beforeAll(() => {
+    fx = fixtureSite((db) => void (rows = loadDataset(db.sqlite)));
+    builtAt = build(fx.db.sqlite, fx.site).builtAt;
+  });
+  afterAll(() => fx.close());
+
+  describe('figures on the pages equal the engine', () => {
+    it.each(LANGS)('home: headline and national yearly table (%s)', (lang) => {
+      const home = readPage(fx.site, localePath(lang, '/'));
+      const [october] = engine(fx.db.sqlite, 'VN', 'month', undefined, '2026-10', '2026-10');
+      const years = engine(fx.db.sqlite, 'VN', 'year');
+      // The engine agrees with plain sums of the rows we sent.
+      expect(october!.rate).toBe(sums(rows, (r) => r[0] === '2026-10').rate);
+      expect(years[0]).toMatchObject({ period: '2020', rate: sums(rows, (r) => r[0].startsWith('2020')).rate });
+
+      const [month, ytd] = headlineValues(home);
+      expect(month).toBe(formatRate(october!.rate, lang));
+      expect(ytd).toBe(formatRate(years.find((y) => y.period === '2026')!.rate, lang));
+      expect(month).toMatch(lang === 'vi' ? /^\d{1,2},\d\d%$/ : /^\d{1,2}\.\d\d%$/);
+
+      const table = yearlyTable(home);
+      expect(table).toEqual(expectedYearly(years, lang));
+      expect(table.map((r) => r[0])).toEqual(['2020', '2021', '2022', '2023', '2024', '2025', lang === 'vi' ? '2026 (10 tháng)' : '2026 (10 months)']);
+    });
+
+    it.each(LANGS)('a province page shows the engine’s series, old provinces merged in (%s)', (lang) => {
+      const years = engine(fx.db.sqlite, '08', 'year');
+      // Before 2025-07 today's 08 is old 02 (Hà Giang) plus old 08 (Tuyên Quang).
+      expect(years.find((y) => y.period === '2021')).toMatchObject({ online_count: sums(rows, (r) => r[0].startsWith('2021') && ['02', '08'].includes(r[2])).online });
+      expect(yearlyTable(readPage(fx.site, localePath(lang, '/localities/08/')))).toEqual(expectedYearly(years, lang));
+    });
+
+    it.each(LANGS)('a service page shows the engine’s national series for it (%s)', (lang) => {
+      const years = engine(fx.db.sqlite, 'VN', 'year', 'KS-01');
+      expect(years.find((y) => y.period === '2024')).toMatchObject({ total_count: sums(rows, (r) => r[0].startsWith('2024') && r[1] === 'KS-01').total });
+      const table = yearlyTable(readPage(fx.site, localePath(lang, '/services/KS-01/')));
+      expect(table).toEqual(expectedYearly(years, lang));
+      expect(table).toHaveLength(7);
+    });
+
+    it('formats rates the Vietnamese and the English way', () => {
+      expect(formatRate(0.0951, 'vi')).toBe('9,51%');
+      expect(formatRate(0.0951, 'en')).toBe('9.51%');
+    });
+  });
+
+  describe('every page type exists in both languages and links its twin', () => {
+    it.each(pages().map((p) => [`${p.lang} ${p.type}`, p] as const))('%s', (_name, p) => {
+      const page = readFileSync(join(fx.site, p.file), 'utf8');
+      expect(page).toContain(`<html lang="${p.lang}">`);
+      expect(page).toMatch(/<h1>[^<]+<\/h1>/);
+      // The footer gives the data month the way each language writes months.
+      expect(page.slice(page.indexOf('<footer'))).toContain(p.lang === 'vi' ? 'Số liệu đến 10/2026;' : 'Data to Oct 2026;');
+      const other: Lang = p.lang === 'vi' ? 'en' : 'vi';
+      const base = `http://site.test${p.url}`;
+      const resolved = (re: RegExp) => new URL(page.match(re)![1]!, base).pathname;
+      const path = p.lang === 'vi' ? p.url : p.url.slice(3);
+      expect(resolved(/<link rel="alternate" hreflang="vi" href="([^"]+)">/)).toBe(localePath('vi', path));
+      expect(resolved(/<link rel="alternate" hreflang="en" href="([^"]+)">/)).toBe(localePath('en', path));
+      // The visible language switch goes to the twin, which exists.
+      const twin = resolved(new RegExp(`<a href="([^"]+)" hreflang="${other}" lang="${other}">`));
+      expect(twin).toBe(localePath(other, path));
+      expect(existsSync(join(fx.site, ...twin.split('/').filter(Boolean), 'index.html'))).toBe(true);
+    });
+  });
+
+  describe('hostile text', () => {
+    it('never appears raw in any HTML file, and shows escaped where the service appears', () => {
+      const files = htmlFiles(fx.site);
+      expect(files.length).toBeGreaterThan(80);
+      for (const file of files) {
+        const page = readFileSync(join(fx.site, file), 'utf8');
+        expect(page, file).not.toContain('<script>alert(1)');
+        expect(page, file).not.toContain('<img src=x');
+      }
+      const expected = LANGS.flatMap((lang) => ['/services/', '/services/XSS/', '/localities/01/', '/localities/08/', '/localities/79/'].map((p) => localePath(lang, p)));
+      for (const url of expected) {
+        const page = readPage(fx.site, url);
+        expect(page, url).toContain(HOSTILE_NAME_ESCAPED);
+        expect(page, url).toContain(HOSTILE_AGENCY_ESCAPED);
+      }
+      expect(readPage(fx.site, '/services/XSS/')).toContain(`<h1>${HOSTILE_NAME_ESCAPED}</h1>`);
+    });
+
+    it('is data in the CSV, with formula-like text neutralised by an apostrophe', () => {
+      const text = dataFile(fx.site, 'services.csv');
+      const { header, rows: services } = parseCsv(text);
+      const byCode = new Map(services.map((r) => [r[0], Object.fromEntries(header.map((h, i) => [h, r[i]]))]));
+      expect(byCode.get('XSS')).toMatchObject({ name_vi: HOSTILE_NAME, name_en: '', agency: HOSTILE_AGENCY });
+      expect(byCode.get('FX-05')).toMatchObject({ name_vi: `'${FORMULA_NAME}`, name_en: "'+SUM(A1:A9)", agency: "'@agency" });
+      expect(text).toContain(`"'=HYPERLINK(""http://evil.example/"",""x"")"`);
+      const perService = parseCsv(dataFile(fx.site, 'adoption-service-monthly.csv')).rows.filter((r) => r[1] === 'FX-05');
+      expect(perService.length).toBe(82);
+      expect(new Set(perService.map((r) => r[2]))).toEqual(new Set([`'${FORMULA_NAME}`]));
+      // No text cell of any CSV can start a formula.
+      for (const file of csvFiles(fx.site)) {
+        for (const row of parseCsv(dataFile(fx.site, file)).rows) for (const cell of row) expect(cell, `${file}: ${cell}`).not.toMatch(/^[=+@]|^-(?!\d)/);
+      }
+    });
+  });
+
+  describe('open data', () => {
+    it('observations.csv has one row per observation with its counts', () => {
+      const { notes, header, rows: got } = parseCsv(dataFile(fx.site, 'observations.csv'));
+      expect(notes.length).toBeGreaterThanOrEqual(3);
+      expect(header).toEqual(['period', 'service_code', 'locality_code', 'locality_name', 'online_count', 'total_count', 'batch_id']);
+      expect(got).toHaveLength(rows.length);
+      const sent = new Map(rows.map((r) => [`${r[0]}|${r[1]}|${r[2]}`, [String(r[3]), String(r[4])]]));
+      expect(new Set(got.map((r) => `${r[0]}|${r[1]}|${r[2]}`)).size).toBe(rows.length);
+      for (const r of got) expect([r[4], r[5]], r.join(',')).toEqual(sent.get(`${r[0]}|${r[1]}|${r[2]}`));
+      // Codes are read in the month of the row: 08 meant old Tuyên Quang in 2020, 02 Hà Giang.
+      expect(got.find((r) => r[0] === '2020-01' && r[2] === '02')?.[3]).toBe('Tỉnh Hà Giang');
+    });
+
+    it('adoption-national-monthly.csv matches the engine', () => {
+      const { rows: got } = parseCsv(dataFile(fx.site, 'adoption-national-monthly.csv'));
+      const months = engine(fx.db.sqlite, 'VN', 'month');
+      expect(months).toHaveLength(82);
+      expect(got).toEqual(months.map((b) => [b.period, String(b.online_count), String(b.total_count), String(b.rate)]));
+    });
+
+    it('every CSV starts with notes saying when it was built, and no demo label without demo rows', () => {
+      const files = csvFiles(fx.site);
+      expect(files.length).toBe(5 + 5 + 34);
+      for (const file of files) {
+        const text = dataFile(fx.site, file);
+        expect(text.startsWith('# '), file).toBe(true);
+        const { notes } = parseCsv(text);
+        expect(notes, file).toContain(`# Built: ${BUILT_AT}; data to 2026-10.`);
+        expect(notes.join('\n'), file).not.toContain(DEMO_LABEL);
+      }
+      for (const p of pages()) expect(readFileSync(join(fx.site, p.file), 'utf8'), p.url).not.toContain('<div class="demo"');
+    });
+
+    it('JSON twins hold the same rows as their CSVs', () => {
+      const twins = csvFiles(fx.site).filter((f) => existsSync(join(fx.site, 'data', f.replace(/\.csv$/, '.json'))));
+      expect(twins.length).toBe(5 + 5 + 34);
+      for (const file of twins) {
+        const json = JSON.parse(dataFile(fx.site, file.replace(/\.csv$/, '.json'))) as { fields: string[]; rows: Array<Array<string | number | null>>; built_at: string };
+        const csv = parseCsv(dataFile(fx.site, file));
+        expect(json.fields, file).toEqual(csv.header);
+        expect(json.rows.length, file).toBe(csv.rows.length);
+        expect(json.built_at).toBe(BUILT_AT);
+        const body = dataFile(fx.site, file).split('\r\n').slice(csv.notes.length + 1).join('\r\n');
+        expect(json.rows.map(csvLine).join(''), file).toBe(body);
+      }
+      const services = JSON.parse(dataFile(fx.site, 'services.json')) as { rows: unknown[][] };
+      expect(services.rows.find((r) => r[0] === 'XSS')?.[1]).toBe(HOSTILE_NAME);
+    });
+
+    it('datapackage.json describes every file, with fields, licence and creation time', () => {
+      const pkg = JSON.parse(dataFile(fx.site, 'datapackage.json')) as DataPackage;
+      expect(pkg.licenses.map((l) => l.name)).toEqual(['CC-BY-4.0']);
+      expect(pkg.created).toBe(builtAt);
+      const listed = pkg.resources.flatMap((r) => r.path);
+      const topLevel = readdirSync(join(fx.site, 'data')).filter((f) => /\.(csv|json)$/.test(f) && f !== 'datapackage.json');
+      expect(topLevel.sort()).toEqual(
+        ['observations', 'adoption-national-monthly', 'adoption-province-monthly', 'adoption-service-monthly', 'services'].flatMap((n) => [`${n}.csv`, `${n}.json`]).sort(),
+      );
+      for (const file of topLevel) expect(listed, file).toContain(file);
+      for (const r of pkg.resources.filter((x) => x.format === 'csv')) {
+        const first = Array.isArray(r.path) ? r.path[0]! : r.path;
+        expect(r.schema?.fields.map((f) => f.name), r.name).toEqual(parseCsv(dataFile(fx.site, first)).header);
+        for (const f of r.schema!.fields) expect(f.description, `${r.name}.${f.name}`).not.toBe('');
+      }
+      const group = (name: string) => pkg.resources.find((r) => r.name === name)!.path as string[];
+      expect([...group('service-charts')].sort()).toEqual(readdirSync(join(fx.site, 'data/services')).filter((f) => f.endsWith('.csv')).map((f) => `services/${f}`).sort());
+      expect(group('locality-charts')).toHaveLength(34);
+    });
+
+    it('the zip holds every CSV, datapackage.json and a README with citation text', () => {
+      const zip = unzipSync(readFileSync(join(fx.site, 'data', ZIP_NAME)));
+      const names = Object.keys(zip);
+      expect(names.filter((n) => n.endsWith('.csv')).sort()).toEqual(csvFiles(fx.site).sort());
+      expect(names).toContain('datapackage.json');
+      expect(Buffer.from(zip['observations.csv']!).equals(readFileSync(join(fx.site, 'data/observations.csv')))).toBe(true);
+      expect((JSON.parse(new TextDecoder().decode(zip['datapackage.json'])) as DataPackage).created).toBe(builtAt);
+      const readme = new TextDecoder().decode(zip['README.txt']);
+      expect(readme).toContain(`Cite as: Thước đo (2026). Share of dossiers submitted online, by service and locality. Built ${BUILT_AT}. CC BY 4.0.`);
+      expect(readme).not.toContain(DEMO_LABEL);
+    });
+  });
+});
+
+describe('demo data', () => {
+  let fx: ReturnType<typeof fixtureSite>;
+  beforeAll(() => {
+    fx = fixtureSite((db) => {
+      loadDataset(db.sqlite);
+      ingest(db.sqlite, [['2026-10', 'KS-01', '01', 1, 2]], DEMO);
+    });
+    build(fx.db.sqlite, fx.site);
+  });
+  afterAll(() => fx.close());
+
+  it('labels every page', () => {
+    for (const p of pages()) expect(readFileSync(join(fx.site, p.file), 'utf8'), p.url).toContain(`<div class="demo" role="note"><strong>${DEMO_LABEL}</strong>`);
+  });
+
+  it('labels every CSV, JSON file and the README', () => {
+    for (const file of csvFiles(fx.site)) expect(parseCsv(dataFile(fx.site, file)).notes.join('\n'), file).toContain(`# ${DEMO_LABEL}`);
+    expect(JSON.parse(dataFile(fx.site, 'services.json'))).toMatchObject({ demo: true });
+    expect(new TextDecoder().decode(unzipSync(readFileSync(join(fx.site, 'data', ZIP_NAME)))['README.txt'])).toContain(DEMO_LABEL);
+  });
+});
+
+describe('publishing', () => {
+  let fx: ReturnType<typeof fixtureSite>;
+  const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+  const builds = () => readdirSync(buildsDir(fx.site)).sort();
+  const live = () => basename(realpathSync(fx.site));
+
+  beforeAll(() => void (fx = fixtureSite()));
+  afterAll(() => fx.close());
+
+  it('SITE_DIR is a symlink to a finished build', () => {
+    build(fx.db.sqlite, fx.site);
+    expect(lstatSync(fx.site).isSymbolicLink()).toBe(true);
+    expect(builds()).toEqual([live()]);
+    expect(existsSync(join(fx.site, 'index.html'))).toBe(true);
+  });
+
+  it('a failed build leaves the previous site serving and no staging folder', () => {
+    const before = readFileSync(join(fx.site, 'index.html'));
+    const liveBefore = live();
+    // A code that is unsafe as a folder name, stored behind the API's back.
+    fx.db.sqlite.prepare("INSERT INTO services (code, name_vi, online_level, updated_at) VALUES ('..', 'Thoát thư mục', 'full', ?)").run(BUILT_AT);
+    try {
+      // Same timestamp as the live build, on purpose: the new build must still never touch it.
+      expect(() => build(fx.db.sqlite, fx.site)).toThrow(/unsafe name for a published file/);
+      expect(() => build(fx.db.sqlite, fx.site, { quick: true })).toThrow(/unsafe name for a published file/);
+    } finally {
+      fx.db.sqlite.prepare("DELETE FROM services WHERE code = '..'").run();
+    }
+    expect(live()).toBe(liveBefore);
+    expect(builds()).toEqual([liveBefore]);
+    expect(readFileSync(join(fx.site, 'index.html')).equals(before)).toBe(true);
+  });
+
+  it('keeps only the live build and the one before it', () => {
+    const seen: string[] = [live()];
+    for (let i = 1; i <= 4; i++) {
+      build(fx.db.sqlite, fx.site, { now: later(i) });
+      seen.push(live());
+    }
+    expect(new Set(seen).size).toBe(5);
+    expect(builds()).toEqual([seen[3]!, seen[4]!].sort());
+    expect(readPage(fx.site, '/')).toContain('<html lang="vi">');
+  });
+});
+
+describe('quick build', () => {
+  let fx: ReturnType<typeof fixtureSite>;
+  beforeAll(() => void (fx = fixtureSite()));
+  afterAll(() => fx.close());
+
+  it('links the observation dump and the zip, and rewrites pages with new numbers', () => {
+    build(fx.db.sqlite, fx.site);
+    const ino = (path: string) => statSync(join(fx.site, 'data', path)).ino;
+    const [obs, zip, national] = [ino('observations.csv'), ino(ZIP_NAME), ino('adoption-national-monthly.csv')];
+    const oldHeadline = headlineValues(readPage(fx.site, '/'))[0];
+
+    // A revision: KS-01 in Hà Nội, October 2026, now entirely online.
+    ingest(fx.db.sqlite, [['2026-10', 'KS-01', '01', 900, 900]]);
+    const before = realpathSync(fx.site);
+    build(fx.db.sqlite, fx.site, { quick: true });
+    expect(realpathSync(fx.site)).not.toBe(before);
+    expect(ino('observations.csv')).toBe(obs);
+    expect(ino(ZIP_NAME)).toBe(zip);
+    expect(ino('adoption-national-monthly.csv')).not.toBe(national);
+
+    const [october] = engine(fx.db.sqlite, 'VN', 'month', undefined, '2026-10', '2026-10');
+    const headline = headlineValues(readPage(fx.site, '/'))[0];
+    expect(headline).toBe(formatRate(october!.rate, 'vi'));
+    expect(headline).not.toBe(oldHeadline);
+    expect(headlineValues(readPage(fx.site, '/en/'))[0]).toBe(formatRate(october!.rate, 'en'));
+    const national2026 = parseCsv(dataFile(fx.site, 'adoption-national-monthly.csv')).rows.find((r) => r[0] === '2026-10');
+    expect(national2026).toEqual(['2026-10', String(october!.online_count), String(october!.total_count), String(october!.rate)]);
+    const pkg = JSON.parse(dataFile(fx.site, 'datapackage.json')) as DataPackage;
+    expect(pkg.resources.filter((r) => r.name.startsWith('observations')).map((r) => r.path)).toEqual(['observations.csv', 'observations.json']);
+  });
+});
+
+describe('debouncedRebuilder', () => {
+  const log = () => ({ info: vi.fn(), error: vi.fn() });
+  /** A fake build that records the kind of each call; `hold` makes the first call wait for release(). */
+  function recorder(options: { hold?: boolean; failFirst?: boolean } = {}) {
+    const kinds: BuildKind[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const build = async (kind: BuildKind) => {
+      kinds.push(kind);
+      if (kinds.length === 1 && options.hold) await held;
+      if (kinds.length === 1 && options.failFirst) throw new Error('disk full');
+    };
+    return { kinds, build, release };
+  }
+
+  it('gives one build for a burst of requests', async () => {
+    const r = recorder();
+    const rebuilder = debouncedRebuilder(r.build, log(), 20);
+    for (let i = 0; i < 10; i++) rebuilder.request();
+    expect(r.kinds).toEqual([]);
+    await rebuilder.idle();
+    expect(r.kinds).toEqual(['quick']);
+  });
+
+  it('gives exactly one more build for requests during a build', async () => {
+    const r = recorder({ hold: true });
+    const rebuilder = debouncedRebuilder(r.build, log(), 10);
+    rebuilder.request();
+    await vi.waitFor(() => expect(r.kinds).toHaveLength(1));
+    for (let i = 0; i < 3; i++) rebuilder.request();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(r.kinds).toHaveLength(1);
+    r.release();
+    await rebuilder.idle();
+    expect(r.kinds).toHaveLength(2);
+  });
+
+  it('builds in full when any request of a burst asks for it, then goes back to quick', async () => {
+    const r = recorder();
+    const rebuilder = debouncedRebuilder(r.build, log(), 10);
+    for (const kind of ['quick', 'full', 'quick'] as const) rebuilder.request(kind);
+    await rebuilder.idle();
+    rebuilder.request();
+    await rebuilder.idle();
+    expect(r.kinds).toEqual(['full', 'quick']);
+  });
+
+  it('logs a failed build and still builds on the next request', async () => {
+    const logger = log();
+    const r = recorder({ failFirst: true });
+    const rebuilder = debouncedRebuilder(r.build, logger, 5);
+    rebuilder.request();
+    await rebuilder.idle();
+    expect(logger.error).toHaveBeenCalledTimes(1);
+    rebuilder.request();
+    await rebuilder.idle();
+    expect(r.kinds).toHaveLength(2);
+    expect(logger.info).toHaveBeenCalledTimes(1);
+  });
+
+  it('on close, drops a waiting build, waits for the running one and ignores later requests', async () => {
+    const r = recorder({ hold: true });
+    const rebuilder = debouncedRebuilder(r.build, log(), 10);
+    rebuilder.request();
+    await vi.waitFor(() => expect(r.kinds).toHaveLength(1));
+    rebuilder.request('full');
+    let closed = false;
+    const closing = rebuilder.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(closed).toBe(false);
+    r.release();
+    await closing;
+    rebuilder.request();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await rebuilder.idle();
+    expect(r.kinds).toEqual(['quick']);
+  });
+});
+
+describe('health and serving', () => {
+  it('reports site_built_at from the build and serves the built site', async () => {
+    const dir = tempDir('thuocdo-site-');
+    const site = join(dir.path, 'site');
+    const t = await testApp({ siteDir: site });
+    try {
+      loadDataset(t.db.sqlite);
+      const health = async () => (await t.app.inject({ method: 'GET', url: '/api/v1/health' })).json() as { site_built_at: string | null };
+      expect((await health()).site_built_at).toBeNull();
+      const { builtAt } = build(t.db.sqlite, site);
+      expect(builtAt).toBe(BUILT_AT);
+      expect((await health()).site_built_at).toBe(builtAt);
+      for (const [url, lang] of [['/', 'vi'], ['/en/', 'en'], ['/services/KS-01/', 'vi']] as const) {
+        const res = await t.app.inject({ method: 'GET', url });
+        expect(res.statusCode, url).toBe(200);
+        expect(res.body, url).toContain(`<html lang="${lang}">`);
+      }
+    } finally {
+      await t.close();
+      dir.remove();
+    }
+  });
+});

@@ -1,0 +1,265 @@
+/**
+ * The built site in a real headless Chromium, served by the real app: pages render, charts
+ * draw, tables work with and without JavaScript, axe finds nothing, hostile names stay text.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type Page, type Request, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rateOf } from '../../db/adoption.ts';
+import { localePath } from '../../web/i18n.ts';
+import { type TestApp, tempDir, testApp } from '../helper.ts';
+import { DANG_KY, HOSTILE_AGENCY, HOSTILE_NAME, LANGS, SERVICE_CODES, build, engine, loadDataset, pages } from '../jobs/site/fixture.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+const CHART_PAGES = ['/', '/services/KS-01/', '/localities/08/'];
+/** Pages that name the hostile service (it has rows in 01, 08 and 79). */
+const HOSTILE_PAGES = ['/services/', '/services/XSS/', '/localities/01/', '/localities/08/', '/localities/79/'];
+const ALL = pages().map((p) => [`${p.lang} ${p.type}`, p] as const);
+
+interface Visit {
+  page: Page;
+  status: number | null;
+  /** Console errors, page errors, failed requests and dialogs seen since the visit began. */
+  problems: () => string[];
+}
+
+/** One reusable page per viewport and JavaScript setting: navigating is much cheaper than a new page. */
+interface Tab {
+  page: Page;
+  problems: string[];
+}
+
+describe.skipIf(!existsSync(CHROMIUM))(`the site in Chromium (skipped when ${CHROMIUM} is missing)`, () => {
+  let t: TestApp;
+  let dir: ReturnType<typeof tempDir>;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    dir = tempDir('thuocdo-browser-');
+    const site = join(dir.path, 'site');
+    t = await testApp({ siteDir: site });
+    loadDataset(t.db.sqlite);
+    build(t.db.sqlite, site);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    dir?.remove();
+  });
+
+  const tabs = new Map<string, Promise<Tab>>();
+
+  async function openTab(width: number, javaScript: boolean): Promise<Tab> {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: javaScript });
+    const page = await context.newPage();
+    const tab: Tab = { page, problems: [] };
+    const problem = (text: string) => tab.problems.push(text);
+    page.on('console', (m) => void (m.type() === 'error' && problem(`console: ${m.text()}`)));
+    page.on('pageerror', (e) => problem(`page error: ${e.message}`));
+    page.on('dialog', (d) => {
+      problem(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    // The browser fetches the icon after "load"; the next navigation in this tab may abort it.
+    const iconAborted = (r: Request) => r.url().endsWith('/assets/icon.svg') && r.failure()?.errorText === 'net::ERR_ABORTED';
+    page.on('requestfailed', (r) => void (!iconAborted(r) && problem(`request failed: ${r.url()} ${r.failure()?.errorText}`)));
+    page.on('response', (r) => void (r.status() >= 400 && !r.url().endsWith('/favicon.ico') && problem(`HTTP ${r.status()}: ${r.url()}`)));
+    return tab;
+  }
+
+  /** Loads a URL in the tab for these settings; anything that goes wrong is recorded. */
+  async function visit(url: string, options: { width?: number; javaScript?: boolean } = {}): Promise<Visit> {
+    const [width, javaScript] = [options.width ?? 1280, options.javaScript ?? true];
+    const key = `${width}:${javaScript}`;
+    if (!tabs.has(key)) tabs.set(key, openTab(width, javaScript));
+    const tab = await tabs.get(key)!;
+    tab.problems.length = 0;
+    const response = await tab.page.goto(base + url, { waitUntil: 'load' });
+    return { page: tab.page, status: response?.status() ?? null, problems: () => [...tab.problems] };
+  }
+
+  /** Visits a page, runs the checks, then fails on any problem seen meanwhile (a dialog included). */
+  async function withPage<T>(url: string, options: Parameters<typeof visit>[1], check: (v: Visit) => Promise<T>): Promise<T> {
+    const v = await visit(url, options);
+    const result = await check(v);
+    expect(v.problems(), url).toEqual([]);
+    return result;
+  }
+
+  /** Waits until charts.js has drawn and folded the table of the page's first chart. */
+  const chartDrawn = (page: Page) => page.waitForFunction(() => document.querySelector<HTMLDetailsElement>('details.chart-table')?.open === false, null, { timeout: 10_000 });
+
+  /** A column of a table's visible rows: its text, or its data-sort key. */
+  const column = (page: Page, table: string, col: number, what: 'text' | 'sort') =>
+    page.$$eval(
+      `#${table} tbody tr:not([hidden])`,
+      (rows, [c, w]) => rows.map((r) => {
+        const cell = (r as HTMLTableRowElement).cells[c as number];
+        return (w === 'text' ? cell?.textContent : cell?.getAttribute('data-sort'))?.trim() ?? '';
+      }),
+      [col, what] as const,
+    );
+
+  describe('every page type renders in both languages', () => {
+    it.each(ALL)('%s', async (_name, p) => {
+      await withPage(p.url, {}, async ({ page, status }) => {
+        expect(status).toBe(200);
+        expect(await page.getAttribute('html', 'lang')).toBe(p.lang);
+        const h1 = page.locator('h1');
+        expect(await h1.count()).toBe(1);
+        expect(await h1.isVisible()).toBe(true);
+        const heading = (await h1.textContent())!.trim();
+        expect(heading.length).toBeGreaterThan(3);
+        expect(await page.title()).toBe(`${heading} — Thước đo`);
+      });
+    });
+  });
+
+  describe('charts', () => {
+    it.each(LANGS.flatMap((lang) => CHART_PAGES.map((p) => localePath(lang, p))))('draw on %s and fold the table', async (url) => {
+      await withPage(url, {}, async ({ page }) => {
+        await chartDrawn(page);
+        const canvas = page.locator('figure.chart canvas').first();
+        expect(await canvas.isVisible()).toBe(true);
+        const pixels = await canvas.evaluate((c: HTMLCanvasElement) => {
+          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let painted = 0;
+          const colours = new Set<string>();
+          for (let i = 0; i < data.length; i += 4) {
+            if (data[i + 3] === 0) continue;
+            painted++;
+            colours.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+          }
+          return { size: c.width * c.height, painted, colours: colours.size, monthly: colours.has('31,78,140'), yearly: colours.has('163,58,0') };
+        });
+        expect(pixels.size).toBeGreaterThan(100_000);
+        expect(pixels.painted).toBeGreaterThan(pixels.size / 100);
+        expect(pixels.colours).toBeGreaterThan(10);
+        // Both series were drawn in their own colours.
+        expect(pixels).toMatchObject({ monthly: true, yearly: true });
+        expect(await page.locator('details.chart-table').first().getAttribute('open')).toBeNull();
+      });
+    });
+  });
+
+  describe('without JavaScript', () => {
+    it.each(LANGS.flatMap((lang) => CHART_PAGES.map((p) => localePath(lang, p))))('%s shows the chart tables open', async (url) => {
+      await withPage(url, { javaScript: false }, async ({ page }) => {
+        const details = page.locator('details.chart-table').first();
+        expect(await details.getAttribute('open')).toBe('');
+        const yearly = details.locator('table').first();
+        expect(await yearly.isVisible()).toBe(true);
+        expect(await yearly.locator('tbody tr').count()).toBe(7);
+        expect(await page.locator('.chart-box').first().isVisible()).toBe(false);
+      });
+    });
+
+    it('keeps the sortable tables whole', async () => {
+      const rowsOf = (url: string, table: string) => withPage(url, { javaScript: false }, async ({ page }) => {
+        expect(await page.locator(`#${table} thead button`).count()).toBe(0);
+        return page.locator(`#${table} tbody tr`).count();
+      });
+      expect(await rowsOf('/services/', 'all-services')).toBe(SERVICE_CODES.length);
+      expect(await rowsOf('/', 'province-ranking')).toBe(34);
+      expect(await rowsOf('/localities/', 'all-provinces')).toBe(34);
+      expect(await rowsOf('/en/localities/08/', 'services-by-rate')).toBe(3);
+    });
+  });
+
+  describe('services list', () => {
+    it('sorts by the 12-month rate, descending then ascending', async () => {
+      // The 12 complete months to 2026-10, from the engine.
+      const rate12 = (code: string) => {
+        const months = engine(t.db.sqlite, 'VN', 'month', code, '2025-11', '2026-10');
+        return rateOf(months.reduce((s, m) => s + m.online_count, 0), months.reduce((s, m) => s + m.total_count, 0))!;
+      };
+      const descending = [...SERVICE_CODES].sort((a, b) => rate12(b) - rate12(a));
+      expect(new Set(descending.map(rate12)).size).toBe(SERVICE_CODES.length);
+
+      await withPage('/services/', {}, async ({ page }) => {
+        const header = page.locator('#all-services thead th').nth(3);
+        const button = page.getByRole('button', { name: 'Tỷ lệ 12 tháng' });
+        await button.click();
+        expect(await header.getAttribute('aria-sort')).toBe('descending');
+        const keys = (await column(page, 'all-services', 3, 'sort')).map(Number);
+        expect(keys).toEqual([...keys].sort((a, b) => b - a));
+        expect(keys).toEqual(descending.map(rate12));
+        expect((await column(page, 'all-services', 1, 'text'))).toEqual(descending);
+
+        await button.click();
+        expect(await header.getAttribute('aria-sort')).toBe('ascending');
+        expect((await column(page, 'all-services', 1, 'text'))).toEqual([...descending].reverse());
+        // Only the sorted column says so.
+        expect(await page.locator('#all-services thead th[aria-sort]').count()).toBe(1);
+      });
+    });
+
+    it('filters without diacritics and updates the count', async () => {
+      await withPage('/services/', {}, async ({ page }) => {
+        const count = page.locator('[data-count-for="all-services"]');
+        expect(await count.textContent()).toBe('5 dịch vụ');
+        await page.locator('#service-search').fill('dang ky');
+        expect((await column(page, 'all-services', 1, 'text')).sort()).toEqual([...DANG_KY].sort());
+        expect(DANG_KY).toHaveLength(2);
+        expect(await count.textContent()).toBe('2 dịch vụ');
+        await page.locator('#service-search').fill('');
+        expect(await page.locator('#all-services tbody tr:not([hidden])').count()).toBe(5);
+        expect(await count.textContent()).toBe('5 dịch vụ');
+      });
+    });
+  });
+
+  describe('accessibility (axe, WCAG 2.1 A and AA)', () => {
+    it.each(ALL)('%s has no violations', async (_name, p) => {
+      await withPage(p.url, {}, async ({ page }) => {
+        if (CHART_PAGES.includes(p.url.replace(/^\/en/, ''))) await chartDrawn(page);
+        const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+        const report = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`).join('\n  ')}`);
+        expect(violations.length, report.join('\n')).toBe(0);
+      });
+    });
+  });
+
+  describe('hostile service name', () => {
+    it.each(LANGS.flatMap((lang) => HOSTILE_PAGES.map((p) => localePath(lang, p))))('is shown as text on %s', async (url) => {
+      await withPage(url, {}, async ({ page }) => {
+        expect(await page.getByText(HOSTILE_NAME).first().isVisible()).toBe(true);
+        expect(await page.getByText(HOSTILE_AGENCY).first().isVisible()).toBe(true);
+        expect(await page.locator('img').count()).toBe(0);
+        // Let any late script run before the dialog check in withPage.
+        await page.waitForTimeout(100);
+      });
+    });
+  });
+
+  describe('small screens', () => {
+    it.each(ALL)('%s fits 320 px without horizontal scroll', async (_name, p) => {
+      await withPage(p.url, { width: 320 }, async ({ page }) => {
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(width).toBeLessThanOrEqual(320);
+      });
+    });
+  });
+
+  describe('screenshots', () => {
+    it.each(ALL.flatMap(([name, p]) => [375, 1280].map((width) => [`${name} at ${width}`, p, width] as const)))('%s', async (_name, p, width) => {
+      await withPage(p.url, { width }, async ({ page }) => {
+        if (CHART_PAGES.includes(p.url.replace(/^\/en/, ''))) await chartDrawn(page);
+        const path = join(SCREENSHOTS, `${p.lang}-${p.type}-${width}.png`);
+        await page.screenshot({ path, fullPage: true });
+        expect(existsSync(path)).toBe(true);
+      });
+    });
+  });
+});
