@@ -21,6 +21,8 @@ export interface AdoptionQuery {
   from?: Month;
   to?: Month;
   granularity: Granularity;
+  /** The numbers as they stood right after this batch: archived embeds never change. */
+  asOfBatch?: number;
 }
 
 interface MonthSum {
@@ -95,6 +97,43 @@ export function toBuckets(months: MonthSum[], granularity: Granularity): Bucket[
   return buckets;
 }
 
+/** Units whose rows make up a locality's figures in today's boundaries; null = all (the country). */
+function unitsOf(registry: LocalityRegistry, unit: Locality): number[] | null {
+  if (unit.level === 'country') return null;
+  const units = [unit, ...registry.predecessors(unit)];
+  return units.flatMap((u) => [u.id, ...registry.children(u).map((c) => c.id)]);
+}
+
+/**
+ * Monthly sums as they stood right after batch `asOfBatch`: for each key, the current row if
+ * a batch up to then sent it, else the revision that was current then. Batch ids only grow,
+ * so the answer for a given batch never changes.
+ */
+function monthlySumsAsOf(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery & { asOfBatch: number }): MonthSum[] {
+  const units = unitsOf(registry, q.locality);
+  const filters = ['period BETWEEN ? AND ?'];
+  const params: unknown[] = [q.from ?? EARLIEST, q.to ?? LATEST];
+  if (units) {
+    filters.push(`locality_id IN (${units.map(() => '?').join(',')})`);
+    params.push(...units);
+  }
+  if (q.serviceId !== null) {
+    filters.push('service_id = ?');
+    params.push(q.serviceId);
+  }
+  const where = filters.join(' AND ');
+  return sqlite
+    .prepare(
+      `SELECT period, sum(online_count) AS online, sum(total_count) AS total FROM (
+         SELECT period, online_count, total_count FROM observations WHERE batch_id <= ? AND ${where}
+         UNION ALL
+         SELECT period, online_count, total_count FROM observation_revisions WHERE batch_id <= ? AND superseded_by > ? AND ${where}
+       ) GROUP BY period ORDER BY period`,
+    )
+    .all(q.asOfBatch, ...params, q.asOfBatch, q.asOfBatch, ...params) as MonthSum[];
+}
+
 export function adoptionSeries(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery): Bucket[] {
-  return toBuckets(monthlySums(sqlite, registry, q), q.granularity);
+  const months = q.asOfBatch === undefined ? monthlySums(sqlite, registry, q) : monthlySumsAsOf(sqlite, registry, { ...q, asOfBatch: q.asOfBatch });
+  return toBuckets(months, q.granularity);
 }

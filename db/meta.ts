@@ -23,3 +23,9 @@ export function bumpDataVersion(sqlite: Database.Database): void {
 export function hasDemoRows(sqlite: Database.Database): boolean {
   return sqlite.prepare('SELECT 1 FROM observations WHERE demo = 1 LIMIT 1').get() !== undefined;
 }
+
+/** The id of the newest stored batch (0 before any): the state every archived answer is "as of". */
+export function lastStoredBatch(sqlite: Database.Database): number {
+  const row = sqlite.prepare("SELECT max(id) AS id FROM batches WHERE outcome = 'stored'").get() as { id: number | null };
+  return row.id ?? 0;
+}

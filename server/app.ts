@@ -9,7 +9,9 @@ import demoFlag from './plugins/demo-flag.ts';
 import errors from './plugins/errors.ts';
 import httpCache from './plugins/http-cache.ts';
 import openapi from './plugins/openapi.ts';
+import framing from './plugins/framing.ts';
 import site from './plugins/site.ts';
+import oembedRoutes from './routes/oembed.ts';
 import adminRoutes from './routes/admin.ts';
 import adoptionRoutes from './routes/adoption.ts';
 import healthRoutes from './routes/health.ts';
@@ -20,7 +22,7 @@ import serviceRoutes from './routes/services.ts';
 
 export interface AppOptions {
   db: Db;
-  config: Pick<Config, 'adminToken' | 'maxBodyBytes' | 'siteDir'>;
+  config: Pick<Config, 'adminToken' | 'maxBodyBytes' | 'siteDir' | 'publicUrl'>;
   /** Called after every stored batch (the site rebuild listens here). */
   onBatchStored?: () => void;
   logger?: FastifyServerOptions['logger'];
@@ -44,6 +46,8 @@ export async function buildApp({ db, config, onBatchStored = () => {}, logger = 
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
         formAction: ["'self'"],
+        // Ministries may serve it over plain HTTP on an intranet: don't rewrite its own URLs.
+        upgradeInsecureRequests: null,
       },
     },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
@@ -62,6 +66,8 @@ export async function buildApp({ db, config, onBatchStored = () => {}, logger = 
   await fastify.register(observationRoutes);
   await fastify.register(ingestRoutes, { maxBodyBytes: config.maxBodyBytes, onBatchStored });
   await fastify.register(adminRoutes, { maxBodyBytes: config.maxBodyBytes });
+  await fastify.register(oembedRoutes, { siteDir: config.siteDir, publicUrl: config.publicUrl });
+  await fastify.register(framing);
   await fastify.register(site, { siteDir: config.siteDir });
   return fastify;
 }

@@ -19,7 +19,7 @@ if (config.seedDemo) {
   if (loaded) app.log.info({ rows: loaded.rows, ms: loaded.ms }, 'demo dataset loaded (Dữ liệu minh họa — Demo data)');
 }
 
-const builder = warmBuilder({ dbPath: config.dbPath, siteDir: config.siteDir });
+const builder = warmBuilder({ dbPath: config.dbPath, siteDir: config.siteDir, publicUrl: config.publicUrl });
 const rebuilder = debouncedRebuilder(builder.build, app.log, config.siteBuildDelayMs);
 onBatchStored = rebuilder.request;
 if (siteIsStale(db.sqlite, config.siteDir)) rebuilder.request();

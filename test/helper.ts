@@ -45,13 +45,18 @@ export interface TestApp {
 
 /** The whole app on a real temp database, for app.inject. */
 export async function testApp(
-  options: { adminToken?: string | null; maxBodyBytes?: number; onBatchStored?: () => void; siteDir?: string } = {},
+  options: { adminToken?: string | null; maxBodyBytes?: number; onBatchStored?: () => void; siteDir?: string; publicUrl?: string } = {},
 ): Promise<TestApp> {
   const db = testDb();
   const adminToken = options.adminToken === undefined ? ADMIN_TOKEN : options.adminToken;
   const app = await buildApp({
     db,
-    config: { adminToken, maxBodyBytes: options.maxBodyBytes ?? 100 * 1024 * 1024, siteDir: options.siteDir ?? join(tmpdir(), 'thuocdo-no-site') },
+    config: {
+      adminToken,
+      maxBodyBytes: options.maxBodyBytes ?? 100 * 1024 * 1024,
+      siteDir: options.siteDir ?? join(tmpdir(), 'thuocdo-no-site'),
+      publicUrl: options.publicUrl ?? 'http://127.0.0.1:3000',
+    },
     onBatchStored: options.onBatchStored,
   });
   return {

@@ -27,6 +27,10 @@ export interface SiteMeta {
   /** The latest month every regularly reporting province has reported. */
   latest_complete_month: string | null;
   demo: boolean;
+  /** The newest stored batch: archived embeds freeze the numbers as of it. */
+  last_batch_id: number;
+  /** The public address of the site (PUBLIC_URL), for oEmbed discovery; null = relative links only. */
+  site_url: string | null;
 }
 
 /** Rates over the last 12 complete months, and the 12 before. */
@@ -128,4 +132,10 @@ export interface DataResource {
   hash?: string;
   dialect?: { commentChar: string; header: boolean };
   schema?: { fields: Array<{ name: string; type: 'string' | 'integer' | 'number' | 'date' | 'yearmonth'; description: string }>; primaryKey?: string[] };
+}
+
+/** /embed/charts.json: every chart of the site, for oEmbed and for anyone listing embeds. */
+export interface ChartManifest {
+  built_at: string;
+  charts: Array<{ id: string; lang: 'vi' | 'en'; title: string; page: string; embed: string; image: string }>;
 }

@@ -28,6 +28,7 @@ const vi = {
   lastReported: 'Tháng báo cáo gần nhất',
   table: 'Bảng số liệu',
   downloadCsv: 'Tải CSV',
+  downloadImage: 'Tải ảnh',
   source: (month: string, built: string) =>
     `Nguồn: Thước đo, tổng hợp số hồ sơ do các bộ, ngành, địa phương báo cáo. Số liệu đến ${month}; cập nhật ${built}.`,
   noData: 'Chưa có số liệu.',
@@ -78,6 +79,22 @@ const vi = {
   data: { title: 'Dữ liệu mở' },
   sortHint: 'Bấm vào tiêu đề cột để sắp xếp.',
   notFound: 'Không tìm thấy trang',
+  embed: {
+    explore: 'Xem dữ liệu đầy đủ',
+    loading: 'Đang tải biểu đồ…',
+    needsScript: 'Biểu đồ này cần JavaScript. Xem số liệu tại Thước đo.',
+    notFound: 'Không tìm thấy số liệu cho biểu đồ này.',
+    asOf: (batch: string) => `Bản lưu trữ: số liệu cố định tại lô ${batch}.`,
+    button: 'Nhúng biểu đồ',
+    dialogTitle: 'Nhúng biểu đồ này vào bài viết',
+    live: 'Trực tiếp: tự cập nhật khi có số liệu mới',
+    archived: 'Lưu trữ: giữ nguyên số liệu hôm nay',
+    copy: 'Sao chép',
+    copied: 'Đã sao chép',
+    close: 'Đóng',
+    snippet: 'Mã nhúng (iframe)',
+    all: 'Tất cả dịch vụ',
+  },
 };
 
 type Strings = typeof vi;
@@ -109,6 +126,7 @@ const en: Strings = {
   lastReported: 'Latest month reported',
   table: 'Data table',
   downloadCsv: 'Download CSV',
+  downloadImage: 'Download image',
   source: (month: string, built: string) =>
     `Source: Thước đo, from dossier counts reported by ministries and provinces. Data to ${month}; built ${built}.`,
   noData: 'No data yet.',
@@ -159,6 +177,22 @@ const en: Strings = {
   data: { title: 'Open data' },
   sortHint: 'Select a column heading to sort.',
   notFound: 'Page not found',
+  embed: {
+    explore: 'Explore the data',
+    loading: 'Loading the chart…',
+    needsScript: 'This chart needs JavaScript. See the numbers on Thước đo.',
+    notFound: 'No data was found for this chart.',
+    asOf: (batch: string) => `Archived: numbers frozen at batch ${batch}.`,
+    button: 'Embed this chart',
+    dialogTitle: 'Embed this chart in an article',
+    live: 'Live: updates with new data',
+    archived: 'Archived: frozen at today’s numbers',
+    copy: 'Copy',
+    copied: 'Copied',
+    close: 'Close',
+    snippet: 'Embed code (iframe)',
+    all: 'All services',
+  },
 };
 
 export function strings(lang: Lang): Strings {

@@ -8,7 +8,7 @@ import { buildSite } from '../site/build.ts';
 const quick = process.argv.includes('--quick');
 const db = openDb(process.env.DB_PATH || './data/thuocdo.db');
 try {
-  const result = buildSite(db.sqlite, process.env.SITE_DIR || './data/site', { quick });
+  const result = buildSite(db.sqlite, process.env.SITE_DIR || './data/site', { quick, siteUrl: process.env.PUBLIC_URL || null });
   console.log(JSON.stringify({ ...result, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
 } catch (err) {
   console.error(`site build failed; the previous site is still served: ${(err as Error).stack ?? err}`);

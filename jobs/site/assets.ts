@@ -13,7 +13,7 @@ let compiled: Map<string, Uint8Array> | null = null;
 
 function compileScripts(): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
-  for (const name of ['site', 'charts']) {
+  for (const name of ['site', 'charts', 'embed-page']) {
     const result = buildSync({
       entryPoints: [join(WEB, `js/${name}.ts`)],
       bundle: true,
@@ -35,6 +35,9 @@ export function writeAssets(siteDir: string): void {
   mkdirSync(assets, { recursive: true });
   writeFile(join(assets, 'site.css'), readFileSync(join(WEB, 'css/site.css')));
   writeFile(join(assets, 'icon.svg'), readFileSync(join(WEB, 'static/icon.svg')));
+  writeFile(join(assets, 'embed.css'), readFileSync(join(WEB, 'css/embed.css')));
+  // The optional resizer for host pages lives at the root: /embed.js.
+  writeFile(join(siteDir, 'embed.js'), readFileSync(join(WEB, 'static/embed.js')));
   compiled ??= compileScripts();
   for (const [name, contents] of compiled) writeFile(join(assets, name), contents);
   copyFileSync(CHART_UMD, join(assets, 'chart.umd.min.js'));

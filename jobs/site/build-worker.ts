@@ -11,7 +11,7 @@ const siteDir = process.env.SITE_DIR || './data/site';
 
 process.on('message', (message: { id: number; kind: BuildKind }) => {
   try {
-    const result = buildSite(db.sqlite, siteDir, { quick: message.kind === 'quick' });
+    const result = buildSite(db.sqlite, siteDir, { quick: message.kind === 'quick', siteUrl: process.env.PUBLIC_URL || null });
     process.send!({ id: message.id, ok: true, result });
   } catch (err) {
     process.send!({ id: message.id, ok: false, error: (err as Error).stack ?? String(err) });

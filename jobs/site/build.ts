@@ -19,13 +19,20 @@ export interface BuildResult {
  * batch) rewrites every page and series but links the full observation dump and the zip
  * from the live build; the scheduled build rewrites everything.
  */
-export function buildSite(sqlite: Database.Database, siteDir: string, options: { quick?: boolean; now?: Date } = {}): BuildResult {
+export interface BuildOptions {
+  quick?: boolean;
+  now?: Date;
+  /** PUBLIC_URL: where readers reach the site, for oEmbed discovery links. */
+  siteUrl?: string | null;
+}
+
+export function buildSite(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): BuildResult {
   const now = options.now ?? new Date();
   const started = performance.now();
   const staging = stagingDir(siteDir, now);
   try {
     const version = dataVersion(sqlite);
-    const model = buildSiteModel(sqlite, now);
+    const model = buildSiteModel(sqlite, now, options.siteUrl ?? null);
     writeAssets(staging);
     const pkg = writeOpenData(staging, sqlite, model, { reuseFrom: options.quick ? liveBuild(siteDir) : null });
     const pages = writePages(staging, model, pkg);

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { rateOf, toBuckets } from '../../db/adoption.ts';
 import { type Locality, localityRegistry } from '../../db/localities/registry.ts';
-import { hasDemoRows } from '../../db/meta.ts';
+import { hasDemoRows, lastStoredBatch } from '../../db/meta.ts';
 import { type Month, addMonths, currentMonth } from '../../db/months.ts';
 import { type Service, listServices } from '../../db/services.ts';
 import { type MonthSums, type Sums, monthlyByArea, monthlyByService, serviceAreaWindow } from '../../db/stats.ts';
@@ -94,7 +94,7 @@ export function latestCompleteMonth(byProvince: Map<number, MonthSums[]>, before
   return null;
 }
 
-export function buildSiteModel(sqlite: Database.Database, now = new Date()): SiteModel {
+export function buildSiteModel(sqlite: Database.Database, now = new Date(), siteUrl: string | null = null): SiteModel {
   const registry = localityRegistry(sqlite);
   const today = currentMonth(now);
   const provinces = registry
@@ -110,7 +110,14 @@ export function buildSiteModel(sqlite: Database.Database, now = new Date()): Sit
 
   const dataAsOf = nationalMonths[nationalMonths.length - 1]?.period ?? null;
   const complete = latestCompleteMonth(provinceMonths, today);
-  const meta: SiteMeta = { built_at: now.toISOString(), data_as_of: dataAsOf, latest_complete_month: complete, demo: hasDemoRows(sqlite) };
+  const meta: SiteMeta = {
+    built_at: now.toISOString(),
+    data_as_of: dataAsOf,
+    latest_complete_month: complete,
+    demo: hasDemoRows(sqlite),
+    last_batch_id: lastStoredBatch(sqlite),
+    site_url: siteUrl,
+  };
   const to = complete ?? addMonths(today, -1);
   const from = addMonths(to, -11);
   const [prevFrom, prevTo] = [addMonths(from, -12), addMonths(from, -1)];

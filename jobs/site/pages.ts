@@ -1,8 +1,12 @@
 import { join } from 'node:path';
-import { LANGS, localePath } from '../../web/i18n.ts';
-import type { DataPackage } from '../../web/model.ts';
+import { LANGS, type Lang, localePath } from '../../web/i18n.ts';
+import { strings } from '../../web/strings.ts';
+import { serviceName } from '../../web/templates/tables.ts';
+import { chartId, chartImagePaths } from '../../web/charts.ts';
+import type { ChartManifest, DataPackage } from '../../web/model.ts';
 import { type Page, layout } from '../../web/templates/layout.ts';
 import { dataPage } from '../../web/templates/pages/data.ts';
+import { type EmbedChart, GENERIC_EMBED_PATH, embedPage, embedPath, genericEmbedPage } from '../../web/templates/pages/embed.ts';
 import { homePage } from '../../web/templates/pages/home.ts';
 import { localitiesPage, localityPage } from '../../web/templates/pages/localities.ts';
 import { methodologyPage } from '../../web/templates/pages/methodology.ts';
@@ -11,14 +15,50 @@ import { servicePage, servicesPage } from '../../web/templates/pages/services.ts
 import type { SiteModel } from './model.ts';
 import { safeJoin, writeFile } from './sink.ts';
 
-/** Every page in both languages, as index.html files; returns how many. */
+/** The charts of the site, each with the page it belongs to. */
+export function siteCharts(model: SiteModel, lang: Lang): EmbedChart[] {
+  const t = strings(lang);
+  return [
+    { ref: { kind: 'national' }, title: t.home.trend, series: model.home.national, explore: localePath(lang, '/') },
+    ...model.service.map((s): EmbedChart => ({
+      ref: { kind: 'service', code: s.service.code },
+      title: t.services.trend(serviceName(s.service, lang)),
+      series: s.national,
+      explore: localePath(lang, `/services/${s.service.code}/`),
+    })),
+    ...model.locality.map((l): EmbedChart => ({
+      ref: { kind: 'locality', code: l.province.code },
+      title: t.localities.trend(l.province.name),
+      series: l.series,
+      explore: localePath(lang, `/localities/${l.province.code}/`),
+    })),
+  ];
+}
+
+function chartManifest(model: SiteModel): ChartManifest {
+  return {
+    built_at: model.meta.built_at,
+    charts: LANGS.flatMap((lang) =>
+      siteCharts(model, lang).map((c) => ({
+        id: chartId(c.ref),
+        lang,
+        title: c.title,
+        page: c.explore,
+        embed: localePath(lang, embedPath(c.ref)),
+        image: chartImagePaths(c.ref, lang).png,
+      })),
+    ),
+  };
+}
+
+/** Every page in both languages, and every chart's embed, as index.html files; returns how many. */
 export function writePages(siteDir: string, model: SiteModel, pkg: DataPackage): number {
   let count = 0;
-  const write = (page: Page) => {
-    const path = localePath(page.lang, page.path);
-    writeFile(join(safeJoin(siteDir, ...path.split('/').filter(Boolean)), 'index.html'), layout(page));
+  const writeHtml = (path: string, text: string) => {
+    writeFile(join(safeJoin(siteDir, ...path.split('/').filter(Boolean)), 'index.html'), text);
     count++;
   };
+  const write = (page: Page) => writeHtml(localePath(page.lang, page.path), layout(page));
   for (const lang of LANGS) {
     write(homePage(model.home, lang));
     write(servicesPage(model.services, lang));
@@ -27,7 +67,10 @@ export function writePages(siteDir: string, model: SiteModel, pkg: DataPackage):
     for (const locality of model.locality) write(localityPage(locality, lang));
     write(methodologyPage(model.meta, lang));
     write(dataPage(pkg, model.meta, lang));
+    for (const chart of siteCharts(model, lang)) writeHtml(localePath(lang, embedPath(chart.ref)), embedPage(chart, model.meta, lang));
+    writeHtml(localePath(lang, GENERIC_EMBED_PATH), genericEmbedPage(model.meta, lang));
   }
+  writeFile(join(siteDir, 'embed', 'charts.json'), JSON.stringify(chartManifest(model)));
   // Served from any depth, so its links are root-relative rather than page-relative.
   writeFile(join(siteDir, '404.html'), layout(notFoundPage(model.meta, 'vi')).replaceAll('href="./', 'href="/').replaceAll('src="./', 'src="/'));
   return count + 1;

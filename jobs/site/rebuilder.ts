@@ -12,7 +12,7 @@ export type BuildKind = 'quick' | 'full';
  * Builds in one long-lived child process (build-worker.ts), started on first use and again
  * if it dies: the server's event loop never waits on a build, and no build pays start-up.
  */
-export function warmBuilder(env: { dbPath: string; siteDir: string }): { build: Build; stop: () => void } {
+export function warmBuilder(env: { dbPath: string; siteDir: string; publicUrl: string }): { build: Build; stop: () => void } {
   let child: ChildProcess | null = null;
   let nextId = 0;
   const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
@@ -24,7 +24,7 @@ export function warmBuilder(env: { dbPath: string; siteDir: string }): { build: 
     if (child && child.connected) return child;
     const started = fork(BUILD_WORKER, [], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, DB_PATH: env.dbPath, SITE_DIR: env.siteDir },
+      env: { ...process.env, DB_PATH: env.dbPath, SITE_DIR: env.siteDir, PUBLIC_URL: env.publicUrl },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     started.on('message', (m: { id: number; ok: boolean; error?: string }) => {

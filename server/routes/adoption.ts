@@ -21,6 +21,7 @@ const AdoptionSchema = Type.Object({
   locality: Type.String(),
   locality_name: Type.String(),
   granularity: Type.String(),
+  as_of_batch: Type.Optional(Type.Integer()),
   demo: DemoFlag,
   series: Type.Array(BucketSchema),
 });
@@ -41,12 +42,15 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           from: Type.Optional(MonthParam),
           to: Type.Optional(MonthParam),
           granularity: Type.Optional(Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year')], { default: 'month' })),
+          as_of_batch: Type.Optional(
+            Type.Integer({ minimum: 0, description: 'the numbers as they stood right after this batch; such answers never change (archived embeds)' }),
+          ),
         }),
         response: { 200: AdoptionSchema, 400: ErrorBody, 404: ErrorBody },
       },
     },
     async (request, reply) => {
-      const { service, locality = 'VN', from, to, granularity = 'month' } = request.query;
+      const { service, locality = 'VN', from, to, granularity = 'month', as_of_batch: asOfBatch } = request.query;
       const rangeProblem = badRange(from, to);
       if (rangeProblem) return sendError(reply, 400, 'bad_request', rangeProblem);
       const unit = fastify.localities.current(locality);
@@ -57,8 +61,10 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         if (!found) return sendError(reply, 404, 'not_found', `unknown service "${service}"; see /api/v1/services`);
         serviceId = found.id;
       }
-      const series = adoptionSeries(fastify.db.sqlite, fastify.localities, { serviceId, locality: unit, from, to, granularity });
-      return { service: service ?? 'all', locality: unit.code, locality_name: unit.name, granularity, series };
+      const series = adoptionSeries(fastify.db.sqlite, fastify.localities, { serviceId, locality: unit, from, to, granularity, asOfBatch });
+      // A frozen answer can be cached for good.
+      if (asOfBatch !== undefined) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      return { service: service ?? 'all', locality: unit.code, locality_name: unit.name, granularity, ...(asOfBatch === undefined ? {} : { as_of_batch: asOfBatch }), series };
     },
   );
 };

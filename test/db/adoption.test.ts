@@ -16,10 +16,10 @@ describe('adoption engine', () => {
     expect(outcome.status, JSON.stringify(outcome.body)).toBe(201);
     return outcome;
   };
-  const series = (locality: string, granularity: Granularity = 'month', service?: string, from?: string, to?: string) => {
+  const series = (locality: string, granularity: Granularity = 'month', service?: string, from?: string, to?: string, asOfBatch?: number) => {
     const registry = localityRegistry(db.sqlite);
     const serviceId = service === undefined ? null : serviceIdsByCode(db.sqlite).get(service)!;
-    return adoptionSeries(db.sqlite, registry, { serviceId, locality: registry.current(locality, '2026-11')!, granularity, from, to });
+    return adoptionSeries(db.sqlite, registry, { serviceId, locality: registry.current(locality, '2026-11')!, granularity, from, to, asOfBatch });
   };
 
   beforeEach(() => {
@@ -93,6 +93,20 @@ describe('adoption engine', () => {
     send([['2024-01', 'A', '02', 60, 100]]);
     expect(series('08', 'month', 'A', '2024-01', '2024-01')).toMatchObject([{ online_count: 150, total_count: 200, rate: 0.75 }]);
     expect(series('VN', 'month', undefined, '2024-01', '2024-01')).toMatchObject([{ online_count: 200, total_count: 400, rate: 0.5 }]);
+  });
+
+  it('gives the numbers as they stood after a batch, whatever came later', () => {
+    const before = series('08', 'year');
+    const revision = send([['2024-01', 'A', '02', 60, 100]]);
+    const revisionBatch = (revision.body as { batch_id: number }).batch_id;
+    // As of the batch before the revision: the old numbers, through revisions and merged provinces.
+    expect(series('08', 'year', undefined, undefined, undefined, revisionBatch - 1)).toEqual(before);
+    // As of the latest batch: the same as the rollups say now.
+    for (const place of ['08', 'VN', '02', COMMUNE_OF_08]) {
+      expect(series(place, 'month', undefined, undefined, undefined, revisionBatch)).toEqual(series(place, 'month'));
+    }
+    expect(series('08', 'year', undefined, '2024-01', '2024-12', revisionBatch)[0]).toMatchObject({ online_count: 151, total_count: 210 });
+    expect(series('VN', 'month', undefined, undefined, undefined, 0)).toEqual([]);
   });
 
   it('keeps the rollups equal to sums recomputed from the raw observations', () => {

@@ -9,11 +9,18 @@ export interface TrendChart {
   series: Series;
   /** Relative link to the CSV with these numbers. */
   csv: string;
+  /** Relative link to the chart's PNG, for "download image". */
+  image?: string;
+  /** Relative links to the chart's live and archived embed pages (the dialog makes them absolute). */
+  embed?: string;
+  archived?: string;
 }
 
 /** What the browser script needs to draw the chart: it knows nothing else. */
 export interface ChartPayload {
   lang: Lang;
+  /** YYYY-MM of each point, for time ranges in embeds. */
+  periods: string[];
   labels: string[];
   monthly: Array<number | null>;
   /** Each month carries its year's rate, drawn as a step. */
@@ -34,11 +41,12 @@ export function summarise(series: Series, lang: Lang): string {
   return say(formatRate(first.rate, lang), label(first), formatRate(last.rate, lang), label(last));
 }
 
-function payload(series: Series, lang: Lang): ChartPayload {
+export function chartPayload(series: Series, lang: Lang): ChartPayload {
   const t = strings(lang).chart;
   const byYear = new Map(series.yearly.map((y) => [y.period, y.rate]));
   return {
     lang,
+    periods: series.monthly.map((p) => p.period),
     labels: series.monthly.map((p) => formatMonth(p.period, lang)),
     monthly: series.monthly.map((p) => p.rate),
     yearly: series.monthly.map((p) => byYear.get(p.period.slice(0, 4)) ?? null),
@@ -52,38 +60,44 @@ function pointRows(points: Point[], lang: Lang, label: (p: Point) => string): Ht
   );
 }
 
-export function sourceLine(meta: SiteMeta, lang: Lang, csv: string): Html {
+export function sourceLine(meta: SiteMeta, lang: Lang, csv: string, image?: string): Html {
   const t = strings(lang);
-  return html`<p class="source">${t.source(formatMonth(meta.data_as_of, lang), formatDateTime(meta.built_at, lang))} <a href="${csv}" download>${t.downloadCsv}</a></p>`;
+  return html`<p class="source">${t.source(formatMonth(meta.data_as_of, lang), formatDateTime(meta.built_at, lang))} <a href="${csv}" download>${t.downloadCsv}</a>${image ? html` · <a href="${image}" download>${t.downloadImage}</a>` : ''}</p>`;
+}
+
+/** The yearly and monthly tables of a series: the chart's numbers, readable without JavaScript. */
+export function seriesTables(title: string, series: Series, lang: Lang): Html {
+  const t = strings(lang);
+  const head = (first: string) => html`<thead><tr><th scope="col">${first}</th><th scope="col">${t.online}</th><th scope="col">${t.total}</th><th scope="col">${t.rate}</th></tr></thead>`;
+  return html`<table>
+        <caption>${title} — ${t.year}</caption>
+        ${head(t.year)}
+        <tbody>${pointRows(series.yearly, lang, (p) => p.period + (p.months !== undefined && p.months < 12 ? t.chart.partialYear(p.months) : ''))}</tbody>
+      </table>
+      <table>
+        <caption>${title} — ${t.month}</caption>
+        ${head(t.month)}
+        <tbody>${pointRows(series.monthly, lang, (p) => formatMonth(p.period, lang))}</tbody>
+      </table>`;
 }
 
 /** A trend chart: Chart.js draws it when it can; the table below always holds the same numbers. */
 export function trendChart(chart: TrendChart, meta: SiteMeta, lang: Lang): Html {
   const t = strings(lang);
   const summary = summarise(chart.series, lang);
-  const head = (first: string) => html`<thead><tr><th scope="col">${first}</th><th scope="col">${t.online}</th><th scope="col">${t.total}</th><th scope="col">${t.rate}</th></tr></thead>`;
-  return html`<figure class="chart" id="${chart.id}" aria-labelledby="${chart.id}-title">
+  return html`<figure class="chart" id="${chart.id}" aria-labelledby="${chart.id}-title"${chart.embed ? html` data-embed="${chart.embed}" data-embed-archived="${chart.archived ?? ''}"` : ''}>
   <figcaption>
     <h2 id="${chart.id}-title">${chart.title}</h2>
     <p class="summary" id="${chart.id}-summary">${summary}</p>
   </figcaption>
   <div class="chart-box" hidden><canvas role="img" aria-label="${chart.title}. ${summary}"></canvas></div>
-  <script type="application/json" class="chart-data">${jsonScript(payload(chart.series, lang))}</script>
+  <script type="application/json" class="chart-data">${jsonScript(chartPayload(chart.series, lang))}</script>
   <details class="chart-table" open>
     <summary>${t.table}</summary>
     <div class="table-scroll" tabindex="0" role="region" aria-label="${t.table}: ${chart.title}">
-      <table>
-        <caption>${chart.title} — ${t.year}</caption>
-        ${head(t.year)}
-        <tbody>${pointRows(chart.series.yearly, lang, (p) => p.period + (p.months !== undefined && p.months < 12 ? t.chart.partialYear(p.months) : ''))}</tbody>
-      </table>
-      <table>
-        <caption>${chart.title} — ${t.month}</caption>
-        ${head(t.month)}
-        <tbody>${pointRows(chart.series.monthly, lang, (p) => formatMonth(p.period, lang))}</tbody>
-      </table>
+      ${seriesTables(chart.title, chart.series, lang)}
     </div>
   </details>
-  ${sourceLine(meta, lang, chart.csv)}
+  ${sourceLine(meta, lang, chart.csv, chart.image)}
 </figure>`;
 }

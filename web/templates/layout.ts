@@ -1,7 +1,7 @@
 import { type Lang, formatDateTime, formatMonth, localePath } from '../i18n.ts';
 import type { SiteMeta } from '../model.ts';
 import { strings } from '../strings.ts';
-import { type Html, html } from './html.ts';
+import { type Html, html, jsonScript } from './html.ts';
 
 export interface Page {
   lang: Lang;
@@ -10,7 +10,7 @@ export interface Page {
   meta: SiteMeta;
   title: string;
   description: string;
-  /** Pages that draw charts load Chart.js; others do not. */
+  /** Pages that draw charts load Chart.js (and offer embeds); others do not. */
   charts?: boolean;
   body: Html;
 }
@@ -23,6 +23,12 @@ export function href(fromPath: string, to: string): string {
   const depth = fromPath.split('/').filter(Boolean).length;
   const up = depth === 0 ? './' : '../'.repeat(depth);
   return up + to.replace(/^\//, '');
+}
+
+/** oEmbed discovery: the endpoint on the site's own server, asked about this page. */
+export function oembedHref(siteUrl: string, pagePath: string): string {
+  const base = siteUrl.replace(/\/$/, '');
+  return `${base}/oembed?url=${encodeURIComponent(base + pagePath)}&format=json`;
 }
 
 const NAV = [
@@ -54,7 +60,9 @@ export function layout(page: Page): string {
 <link rel="stylesheet" href="${link('/assets/site.css')}">
 <script src="${link('/assets/site.js')}" defer></script>
 ${page.charts ? html`<script src="${link('/assets/chart.umd.min.js')}" defer></script>
-<script src="${link('/assets/charts.js')}" defer></script>` : ''}
+<script src="${link('/assets/charts.js')}" defer></script>
+<script type="application/json" id="embed-strings">${jsonScript(t.embed)}</script>
+${page.meta.site_url ? html`<link rel="alternate" type="application/json+oembed" href="${oembedHref(page.meta.site_url, here)}" title="${page.title}">` : ''}` : ''}
 </head>
 <body>
 <a class="skip" href="#main">${t.skip}</a>

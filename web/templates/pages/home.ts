@@ -2,6 +2,7 @@ import { type Lang, formatCount, formatMonth, formatPp, formatRate, localePath }
 import type { HomeData, ProvinceSummary } from '../../model.ts';
 import { strings } from '../../strings.ts';
 import { trendChart } from '../chart.ts';
+import { chartLinks } from './embed.ts';
 import { html } from '../html.ts';
 import { type Page, href } from '../layout.ts';
 import { provinceTable, serviceTable } from '../tables.ts';
@@ -41,7 +42,7 @@ ${
 }`
     : html`<p>${t.noData}</p>`
 }
-${trendChart({ id: 'national-trend', title: t.home.trend, series: data.national, csv: href(here, '/data/adoption-national-monthly.csv') }, data.meta, lang)}
+${trendChart({ id: 'national-trend', title: t.home.trend, series: data.national, csv: href(here, '/data/adoption-national-monthly.csv'), ...chartLinks({ kind: 'national' }, data.meta, lang, here) }, data.meta, lang)}
 <section>
   <h2>${t.home.ranking}</h2>
   <p class="hint">${t.sortHint}</p>

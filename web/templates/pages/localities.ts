@@ -2,6 +2,7 @@ import { type Lang, formatRate, localePath } from '../../i18n.ts';
 import type { LocalitiesData, LocalityData } from '../../model.ts';
 import { strings } from '../../strings.ts';
 import { trendChart } from '../chart.ts';
+import { chartLinks } from './embed.ts';
 import { html } from '../html.ts';
 import { type Page, href } from '../layout.ts';
 import { provinceTable, serviceTable } from '../tables.ts';
@@ -49,7 +50,7 @@ export function localityPage(data: LocalityData, lang: Lang): Page {
 <p class="crumbs"><a href="${href(here, localePath(lang, '/localities/'))}">${t.localities.title}</a></p>
 <h1>${p.name}</h1>
 ${merged ? html`<p class="note">${t.localities.mergedNote(merged)}</p>` : ''}
-${trendChart({ id: 'locality-trend', title: t.localities.trend(p.name), series: data.series, csv: href(here, `/data/localities/${p.code}.csv`) }, data.meta, lang)}
+${trendChart({ id: 'locality-trend', title: t.localities.trend(p.name), series: data.series, csv: href(here, `/data/localities/${p.code}.csv`), ...chartLinks({ kind: 'locality', code: p.code }, data.meta, lang, here) }, data.meta, lang)}
 <section>
   <h2>${t.localities.byRate}</h2>
   <p class="hint">${t.sortHint}</p>

@@ -2,6 +2,7 @@ import { type Lang, formatMonth, localePath } from '../../i18n.ts';
 import type { ServiceData, ServicesData } from '../../model.ts';
 import { strings } from '../../strings.ts';
 import { trendChart } from '../chart.ts';
+import { chartLinks } from './embed.ts';
 import { html } from '../html.ts';
 import { type Page, href } from '../layout.ts';
 import { provinceTable, serviceName, serviceTable } from '../tables.ts';
@@ -34,7 +35,7 @@ export function servicePage(data: ServiceData, lang: Lang): Page {
   <div><dt>${t.level}</dt><dd>${t.levels[s.online_level]}</dd></div>
   <div><dt>${t.onlineSince}</dt><dd>${formatMonth(s.online_since, lang)}</dd></div>
 </dl>
-${trendChart({ id: 'service-trend', title: t.services.trend(name), series: data.national, csv: href(here, `/data/services/${s.code}.csv`) }, data.meta, lang)}
+${trendChart({ id: 'service-trend', title: t.services.trend(name), series: data.national, csv: href(here, `/data/services/${s.code}.csv`), ...chartLinks({ kind: 'service', code: s.code }, data.meta, lang, here) }, data.meta, lang)}
 <section>
   <h2>${t.services.byProvince}</h2>
   <p>${t.services.byProvinceIntro} ${t.sortHint}</p>

@@ -1,0 +1,124 @@
+/**
+ * The one way charts are drawn in the browser, on the site and in embeds: rate lines over
+ * months with Chart.js (loaded before as a global), percent axes in the page's locale.
+ */
+
+export interface ChartInstance {
+  destroy(): void;
+}
+
+/** The few parts of Chart.js these scripts use. */
+export interface ChartGlobal {
+  new (canvas: HTMLCanvasElement, config: unknown): ChartInstance;
+  defaults: { font: { family: string }; color: string };
+}
+
+declare const Chart: ChartGlobal | undefined;
+
+export function chartJs(): ChartGlobal | null {
+  return typeof Chart === 'undefined' ? null : Chart;
+}
+
+export const FONT = '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, "Liberation Sans", sans-serif';
+
+/** Line colours that keep ≥ 3:1 against their background, and differ by dash, not only hue. */
+export const PALETTE = {
+  light: { text: '#3b4249', grid: '#e3e7ec', background: '#ffffff', lines: ['#1f4e8c', '#a33a00', '#2d6a2e', '#6b3fa0', '#8a5a00'] },
+  dark: { text: '#d5dbe3', grid: '#36404c', background: '#14191f', lines: ['#8cb8f2', '#ffa36b', '#7fd08a', '#c9a6f5', '#f0c35a'] },
+};
+export type Theme = keyof typeof PALETTE;
+
+export interface Line {
+  label: string;
+  data: Array<number | null>;
+  /** Yearly figures: a dashed step, so it reads without colour. */
+  stepped?: boolean;
+}
+
+export function isRates(v: unknown, length: number): v is Array<number | null> {
+  return Array.isArray(v) && v.length === length && v.every((x) => x === null || (typeof x === 'number' && Number.isFinite(x)));
+}
+
+/** 0 to the highest rate rounded up to the next 10%, never above 100%. */
+function axisMax(lines: Line[]): number {
+  let top = 0;
+  for (const line of lines) for (const v of line.data) if (v !== null && v > top) top = v;
+  return Math.min(1, Math.max(0.1, Math.ceil(top * 10 - 1e-9) / 10));
+}
+
+export function drawLines(canvas: HTMLCanvasElement, lang: string, labels: string[], lines: Line[], theme: Theme = 'light'): ChartInstance {
+  const ChartJs = chartJs();
+  if (!ChartJs) throw new Error('Chart.js is not loaded');
+  const colours = PALETTE[theme];
+  ChartJs.defaults.font.family = FONT;
+  ChartJs.defaults.color = colours.text;
+  const percent = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 });
+  const fmt = (v: unknown) => (typeof v === 'number' ? percent.format(v) : '—');
+  return new ChartJs(canvas, {
+    type: 'line',
+    data: {
+      labels,
+      datasets: lines.map((line, i) => {
+        const colour = colours.lines[i % colours.lines.length]!;
+        return {
+          label: line.label,
+          data: line.data,
+          borderColor: colour,
+          // Background-filled swatches: the legend shows a dashed outline for the yearly step.
+          backgroundColor: line.stepped ? colours.background : colour,
+          borderWidth: 2,
+          borderDash: line.stepped || i % 2 === 1 ? [6, 4] : [],
+          stepped: line.stepped ? 'after' : false,
+          pointRadius: 0,
+          pointHoverRadius: 4,
+          tension: 0,
+          spanGaps: false,
+        };
+      }),
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        x: { grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, autoSkipPadding: 12 } },
+        y: { min: 0, max: axisMax(lines), grid: { color: colours.grid }, ticks: { callback: (value: unknown) => fmt(value) } },
+      },
+      plugins: {
+        legend: { position: 'bottom', labels: { boxWidth: 32, boxHeight: 10 } },
+        tooltip: {
+          callbacks: { label: (item: { dataset: { label?: string }; parsed: { y: unknown } }) => `${item.dataset.label ?? ''}: ${fmt(item.parsed.y)}` },
+        },
+      },
+    },
+  });
+}
+
+/** The payload of web/templates/chart.ts (ChartPayload), checked. */
+export interface TrendPayload {
+  lang: 'vi' | 'en';
+  periods: string[];
+  labels: string[];
+  monthly: Array<number | null>;
+  yearly: Array<number | null>;
+  names: { monthly: string; yearly: string };
+}
+
+export function readPayload(root: ParentNode): TrendPayload | null {
+  const text = root.querySelector('script.chart-data')?.textContent;
+  if (!text) return null;
+  const p = JSON.parse(text) as Partial<TrendPayload>;
+  if (!Array.isArray(p.labels) || !Array.isArray(p.periods) || !p.names) return null;
+  const n = p.labels.length;
+  if (n === 0 || p.periods.length !== n || !isRates(p.monthly, n) || !isRates(p.yearly, n)) return null;
+  return { lang: p.lang === 'en' ? 'en' : 'vi', periods: p.periods.map(String), labels: p.labels.map(String), monthly: p.monthly, yearly: p.yearly, names: p.names };
+}
+
+/** The monthly rate and the yearly step of a payload, as two lines. */
+export function trendLines(p: TrendPayload): Line[] {
+  return [
+    { label: p.names.monthly, data: p.monthly },
+    { label: p.names.yearly, data: p.yearly, stepped: true },
+  ];
+}
