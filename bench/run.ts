@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { BENCH_TO, NEW_PROVINCES, benchMonths, serviceCode } from './dataset.ts';
 import { httpIngest, rawInsertCeiling } from './ingest.ts';
 import { peakRssMiB, startServer } from './server.ts';
-import { fullSiteBuild, homePageWeight, uploadToSiteSeconds } from './site.ts';
+import { fullSiteBuild, pageWeights, uploadToSiteSeconds } from './site.ts';
 import { timeRequests } from './stats.ts';
 
 const { values } = parseArgs({ options: { services: { type: 'string', default: '1000' }, queries: { type: 'string', default: '300' } } });
@@ -63,8 +63,9 @@ try {
 const build = fullSiteBuild(env);
 record(`full site build (${build.pages} pages)`, build.ms / 1000, 's', '< 60 s', build.ms < 60_000);
 record('full site build peak RSS', build.peakRssMiB, 'MiB', '< 1024 MiB', build.peakRssMiB < 1024);
-const weight = homePageWeight(env.SITE_DIR);
-record('home page HTML+CSS+own JS, gzipped', weight.kb, 'KB', '< 60 KB', weight.kb < 60);
+const weight = pageWeights(env.SITE_DIR);
+record('home page HTML+CSS+own JS, gzipped', weight.homeKb, 'KB', '< 60 KB', weight.homeKb < 60);
+record('embed page HTML+CSS+own JS, gzipped', weight.embedKb, 'KB', '< 40 KB', weight.embedKb < 40);
 record('Chart.js, gzipped (separate, chart pages only)', weight.chartJsKb, 'KB');
 
 // With the default rebuild delay: how long until a 1,000-row upload shows on the site.

@@ -12,11 +12,15 @@ export function fullSiteBuild(env: Record<string, string>): { ms: number; peakRs
   return JSON.parse(run.stdout.trim().split('\n').pop()!);
 }
 
-/** The home page's own weight, gzipped: HTML, CSS and our scripts (Chart.js is separate). */
-export function homePageWeight(siteDir: string): { kb: number; chartJsKb: number } {
-  const gz = (path: string) => gzipSync(readFileSync(join(siteDir, path))).length;
-  const own = ['index.html', 'assets/site.css', 'assets/site.js', 'assets/charts.js'].map(gz).reduce((a, b) => a + b, 0);
-  return { kb: own / 1024, chartJsKb: gz('assets/chart.umd.min.js') / 1024 };
+const gzippedKb = (siteDir: string, paths: string[]) => paths.map((p) => gzipSync(readFileSync(join(siteDir, p))).length).reduce((a, b) => a + b, 0) / 1024;
+
+/** Page weights, gzipped: each page's HTML, CSS and our scripts (Chart.js is separate). */
+export function pageWeights(siteDir: string): { homeKb: number; embedKb: number; chartJsKb: number } {
+  return {
+    homeKb: gzippedKb(siteDir, ['index.html', 'assets/site.css', 'assets/site.js', 'assets/charts.js']),
+    embedKb: gzippedKb(siteDir, ['embed/national/index.html', 'assets/embed.css', 'assets/embed-page.js']),
+    chartJsKb: gzippedKb(siteDir, ['assets/chart.umd.min.js']),
+  };
 }
 
 /**

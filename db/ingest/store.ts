@@ -35,6 +35,13 @@ interface Delta {
 
 const CHUNK = 50;
 
+/** Runs a statement over many rows: full chunks through its multi-row form, the rest one by one. */
+function runChunked(statement: { one: Database.Statement; chunk: Database.Statement }, rows: unknown[][]): void {
+  let start = 0;
+  for (; start + CHUNK <= rows.length; start += CHUNK) statement.chunk.run(rows.slice(start, start + CHUNK).flat());
+  for (; start < rows.length; start++) statement.one.run(rows[start]);
+}
+
 function chunkParams(chunk: ValidRow[], batchId: number, demo: number): unknown[] {
   const params: unknown[] = [];
   for (const r of chunk) params.push(r.localityId, r.serviceId, r.period, r.online, r.total, batchId, demo);
@@ -84,20 +91,24 @@ class Statements {
       `INSERT INTO observation_revisions (locality_id, service_id, period, online_count, total_count, batch_id, superseded_by)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.upsertServiceArea = sqlite.prepare(
-      `INSERT INTO rollup_service_area (service_id, period, area_id, online_count, total_count, self_rows, sub_rows)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (service_id, period, area_id) DO UPDATE SET
-         online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
-         self_rows = self_rows + excluded.self_rows, sub_rows = sub_rows + excluded.sub_rows`,
-    );
-    this.upsertArea = sqlite.prepare(
-      `INSERT INTO rollup_area (area_id, period, online_count, total_count, self_rows, sub_rows)
-       VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (area_id, period) DO UPDATE SET
-         online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
-         self_rows = self_rows + excluded.self_rows, sub_rows = sub_rows + excluded.sub_rows`,
-    );
+    const serviceAreaUpsert = (rows: number) =>
+      sqlite.prepare(
+        `INSERT INTO rollup_service_area (service_id, period, area_id, online_count, total_count, self_rows, sub_rows)
+         VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (service_id, period, area_id) DO UPDATE SET
+           online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
+           self_rows = self_rows + excluded.self_rows, sub_rows = sub_rows + excluded.sub_rows`,
+      );
+    this.upsertServiceArea = { one: serviceAreaUpsert(1), chunk: serviceAreaUpsert(CHUNK) };
+    const areaUpsert = (rows: number) =>
+      sqlite.prepare(
+        `INSERT INTO rollup_area (area_id, period, online_count, total_count, self_rows, sub_rows)
+         VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (area_id, period) DO UPDATE SET
+           online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
+           self_rows = self_rows + excluded.self_rows, sub_rows = sub_rows + excluded.sub_rows`,
+      );
+    this.upsertArea = { one: areaUpsert(1), chunk: areaUpsert(CHUNK) };
     this.serviceAreaRows = sqlite.prepare(
       `SELECT self_rows AS selfRows, sub_rows AS subRows FROM rollup_service_area
        WHERE service_id = ? AND period = ? AND area_id = ?`,
@@ -293,8 +304,8 @@ export function storeBatch(
     // In key order, the upserts walk the rollup b-tree once instead of jumping around it.
     const ordered = [...deltas.values()].sort((a, b) => a.serviceId - b.serviceId || (a.period < b.period ? -1 : a.period > b.period ? 1 : a.areaId - b.areaId));
     const byArea = new Map<string, Omit<Delta, 'serviceId'>>();
+    runChunked(st.upsertServiceArea, ordered.map((d) => [d.serviceId, d.period, d.areaId, d.online, d.total, d.selfRows, d.subRows]));
     for (const d of ordered) {
-      st.upsertServiceArea.run(d.serviceId, d.period, d.areaId, d.online, d.total, d.selfRows, d.subRows);
       const key = `${d.areaId}:${d.period}`;
       const a = byArea.get(key) ?? { period: d.period, areaId: d.areaId, online: 0, total: 0, selfRows: 0, subRows: 0 };
       a.online += d.online;
@@ -303,7 +314,7 @@ export function storeBatch(
       a.subRows += d.subRows;
       byArea.set(key, a);
     }
-    for (const a of byArea.values()) st.upsertArea.run(a.areaId, a.period, a.online, a.total, a.selfRows, a.subRows);
+    runChunked(st.upsertArea, [...byArea.values()].map((a) => [a.areaId, a.period, a.online, a.total, a.selfRows, a.subRows]));
 
     st.finishBatch.run(inserted, revised, unchanged, batchId);
     if (inserted + revised > 0) bumpDataVersion(sqlite);
