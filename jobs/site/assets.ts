@@ -38,6 +38,8 @@ export function writeAssets(siteDir: string): void {
   writeFile(join(assets, 'embed.css'), readFileSync(join(WEB, 'css/embed.css')));
   // The optional resizer for host pages lives at the root: /embed.js.
   writeFile(join(siteDir, 'embed.js'), readFileSync(join(WEB, 'static/embed.js')));
+  // A file in the input format, for publishers to start from.
+  writeFile(join(siteDir, 'examples', 'observations.csv'), readFileSync(join(WEB, 'static/example-observations.csv')));
   compiled ??= compileScripts();
   for (const [name, contents] of compiled) writeFile(join(assets, name), contents);
   copyFileSync(CHART_UMD, join(assets, 'chart.umd.min.js'));

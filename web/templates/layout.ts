@@ -1,3 +1,4 @@
+import { type ChartRef, IMAGE_HEIGHT, IMAGE_WIDTH, chartImagePaths } from '../charts.ts';
 import { type Lang, formatDateTime, formatMonth, localePath } from '../i18n.ts';
 import type { SiteMeta } from '../model.ts';
 import { strings } from '../strings.ts';
@@ -12,6 +13,8 @@ export interface Page {
   description: string;
   /** Pages that draw charts load Chart.js (and offer embeds); others do not. */
   charts?: boolean;
+  /** The chart whose image represents the page on social cards; the national one by default. */
+  card?: ChartRef;
   body: Html;
 }
 
@@ -23,6 +26,23 @@ export function href(fromPath: string, to: string): string {
   const depth = fromPath.split('/').filter(Boolean).length;
   const up = depth === 0 ? './' : '../'.repeat(depth);
   return up + to.replace(/^\//, '');
+}
+
+/** og:/twitter: tags: the page's chart as a 1200×630 image. Absolute URLs when PUBLIC_URL is known. */
+function socialCard(page: Page, here: string): Html {
+  const image = chartImagePaths(page.card ?? { kind: 'national' }, page.lang).png;
+  const absolute = (path: string) => (page.meta.site_url ? page.meta.site_url.replace(/\/$/, '') + path : href(here, path));
+  return html`<meta property="og:type" content="website">
+<meta property="og:site_name" content="Thước đo">
+<meta property="og:title" content="${page.title}">
+<meta property="og:description" content="${page.description}">
+<meta property="og:image" content="${absolute(image)}">
+<meta property="og:image:width" content="${IMAGE_WIDTH}">
+<meta property="og:image:height" content="${IMAGE_HEIGHT}">
+<meta property="og:locale" content="${page.lang === 'vi' ? 'vi_VN' : 'en_GB'}">
+${page.meta.site_url ? html`<meta property="og:url" content="${absolute(here)}">` : ''}
+<meta name="twitter:card" content="summary_large_image">
+<meta name="twitter:image" content="${absolute(image)}">`;
 }
 
 /** oEmbed discovery: the endpoint on the site's own server, asked about this page. */
@@ -56,6 +76,7 @@ export function layout(page: Page): string {
 <link rel="alternate" hreflang="vi" href="${link(localePath('vi', page.path))}">
 <link rel="alternate" hreflang="en" href="${link(localePath('en', page.path))}">
 <link rel="alternate" hreflang="x-default" href="${link(page.path)}">
+${socialCard(page, here)}
 <link rel="icon" href="${link('/assets/icon.svg')}" type="image/svg+xml">
 <link rel="stylesheet" href="${link('/assets/site.css')}">
 <script src="${link('/assets/site.js')}" defer></script>

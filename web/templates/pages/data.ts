@@ -19,6 +19,7 @@ const TEXT = {
     citation: (built: string) => `Thước đo (${built.slice(0, 4)}). Tỷ lệ hồ sơ nộp trực tuyến theo dịch vụ và địa phương. Tạo lúc ${built}. Giấy phép CC BY 4.0.`,
     api: 'Cần truy vấn linh hoạt hơn? Dùng API mở',
     files: (n: number, example: string) => `${n} tệp, ví dụ data/${example}`,
+    example: 'tệp mẫu cho đơn vị gửi số liệu (định dạng đầu vào của API và lệnh ingest)',
   },
   en: {
     intro: 'Every number on the site can be downloaded, under CC BY 4.0. CSV files are UTF-8; lines starting with # are notes (source, build time) and can be skipped. The series are updated right after every batch; the observations file and the ZIP are rebuilt every hour.',
@@ -32,6 +33,7 @@ const TEXT = {
     citation: (built: string) => `Thước đo (${built.slice(0, 4)}). Share of dossiers submitted online, by service and locality. Built ${built}. CC BY 4.0.`,
     api: 'Need other cuts? Use the open API',
     files: (n: number, example: string) => `${n} files, e.g. data/${example}`,
+    example: 'an example file for publishers (the input format of the API and the ingest command)',
   },
 };
 
@@ -46,6 +48,7 @@ export function dataPage(pkg: DataPackage, meta: SiteMeta, lang: Lang): Page {
 <ul class="downloads">
   <li><a href="${href(here, `/data/${ZIP_NAME}`)}" download>${x.zip}</a></li>
   <li><a href="${href(here, '/data/datapackage.json')}">datapackage.json</a> — ${x.pkg}</li>
+  <li><a href="${href(here, '/examples/observations.csv')}" download>examples/observations.csv</a> — ${x.example}</li>
 </ul>
 ${csvs.map((r) => {
   const twin = pkg.resources.find((j) => j.name === `${r.name}-json`);

@@ -60,5 +60,5 @@ ${trendChart({ id: 'locality-trend', title: t.localities.trend(p.name), series: 
   <h2>${t.localities.byPaper}</h2>
   ${serviceTable('services-by-paper', t.localities.byPaper, byPaper.slice(0, 20), { lang, here })}
 </section>`;
-  return { lang, path, meta: data.meta, title: p.name, description: t.localities.trend(p.name), charts: true, body };
+  return { lang, path, meta: data.meta, title: p.name, description: t.localities.trend(p.name), charts: true, card: { kind: 'locality', code: p.code }, body };
 }

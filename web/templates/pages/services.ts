@@ -41,5 +41,5 @@ ${trendChart({ id: 'service-trend', title: t.services.trend(name), series: data.
   <p>${t.services.byProvinceIntro} ${t.sortHint}</p>
   ${provinceTable('service-provinces', t.services.byProvince, data.provinces, { lang, here })}
 </section>`;
-  return { lang, path, meta: data.meta, title: name, description: t.services.trend(name), charts: true, body };
+  return { lang, path, meta: data.meta, title: name, description: t.services.trend(name), charts: true, card: { kind: 'service', code: s.code }, body };
 }
