@@ -13,7 +13,7 @@ describe('backup and restore', () => {
   beforeEach(() => (dir = tempDir()));
   afterEach(() => dir.remove());
 
-  const counts = (file: string) => {
+  const counts = (file: string): Record<string, unknown> => {
     const db = openDb(file);
     const out: Record<string, unknown> = Object.fromEntries(TABLES.map((t) => [t, (db.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
     const sums = db.sqlite.prepare('SELECT sum(online_count) AS online, sum(total_count) AS total FROM rollup_area').get();
