@@ -31,6 +31,8 @@ const vi = {
   downloadImage: 'Tải ảnh',
   source: (month: string, built: string) =>
     `Nguồn: Thước đo, tổng hợp số hồ sơ do các bộ, ngành, địa phương báo cáo. Số liệu đến ${month}; cập nhật ${built}.`,
+  /** Without the build time, so an image is redrawn only when its numbers change. */
+  sourceShort: (month: string) => `Nguồn: Thước đo · Số liệu đến ${month}`,
   noData: 'Chưa có số liệu.',
   noDataShort: 'Chưa có số liệu',
   home: {
@@ -129,6 +131,7 @@ const en: Strings = {
   downloadImage: 'Download image',
   source: (month: string, built: string) =>
     `Source: Thước đo, from dossier counts reported by ministries and provinces. Data to ${month}; built ${built}.`,
+  sourceShort: (month: string) => `Source: Thước đo · Data to ${month}`,
   noData: 'No data yet.',
   noDataShort: 'No data',
   home: {

@@ -4,12 +4,16 @@ import { dataVersion, writeMeta } from '../../db/meta.ts';
 import { writeAssets } from './assets.ts';
 import { buildSiteModel } from './model.ts';
 import { writeOpenData } from './open-data.ts';
-import { writePages } from './pages.ts';
+import { renderChartImages } from './images.ts';
+import { chartImages, writePages } from './pages.ts';
 import { liveBuild, publish, stagingDir } from './publish.ts';
 
 export interface BuildResult {
   builtAt: string;
   pages: number;
+  /** Chart images in the build, and how many had to be drawn (the rest were unchanged). */
+  images: number;
+  imagesRendered: number;
   ms: number;
 }
 
@@ -36,10 +40,11 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
     writeAssets(staging);
     const pkg = writeOpenData(staging, sqlite, model, { reuseFrom: options.quick ? liveBuild(siteDir) : null });
     const pages = writePages(staging, model, pkg);
+    const images = renderChartImages(staging, chartImages(model), { reuseFrom: liveBuild(siteDir) });
     publish(siteDir, staging);
     writeMeta(sqlite, 'site_built_at', model.meta.built_at);
     writeMeta(sqlite, 'site_data_version', String(version));
-    return { builtAt: model.meta.built_at, pages, ms: Math.round(performance.now() - started) };
+    return { builtAt: model.meta.built_at, pages, images: images.rendered + images.reused, imagesRendered: images.rendered, ms: Math.round(performance.now() - started) };
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     throw err;

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { LANGS, type Lang, localePath } from '../../web/i18n.ts';
+import { LANGS, type Lang, formatMonth, localePath } from '../../web/i18n.ts';
 import { strings } from '../../web/strings.ts';
 import { serviceName } from '../../web/templates/tables.ts';
-import { chartId, chartImagePaths } from '../../web/charts.ts';
+import { type ChartImage, chartId, chartImagePaths } from '../../web/charts.ts';
+import { summarise } from '../../web/templates/chart.ts';
 import type { ChartManifest, DataPackage } from '../../web/model.ts';
 import { type Page, layout } from '../../web/templates/layout.ts';
 import { dataPage } from '../../web/templates/pages/data.ts';
@@ -33,6 +34,21 @@ export function siteCharts(model: SiteModel, lang: Lang): EmbedChart[] {
       explore: localePath(lang, `/localities/${l.province.code}/`),
     })),
   ];
+}
+
+/** Every chart's image input: the same title, summary and numbers as on the page. */
+export function chartImages(model: SiteModel): ChartImage[] {
+  return LANGS.flatMap((lang) =>
+    siteCharts(model, lang).map((c) => ({
+      ref: c.ref,
+      lang,
+      title: c.title,
+      summary: summarise(c.series, lang),
+      source: strings(lang).sourceShort(formatMonth(model.meta.data_as_of, lang)),
+      demo: model.meta.demo,
+      series: c.series,
+    })),
+  );
 }
 
 function chartManifest(model: SiteModel): ChartManifest {

@@ -68,7 +68,7 @@ export function drawLines(canvas: HTMLCanvasElement, lang: string, labels: strin
           backgroundColor: line.stepped ? colours.background : colour,
           borderWidth: 2,
           borderDash: line.stepped || i % 2 === 1 ? [6, 4] : [],
-          stepped: line.stepped ? 'after' : false,
+          stepped: line.stepped ? 'middle' : false,
           pointRadius: 0,
           pointHoverRadius: 4,
           tension: 0,
