@@ -3,18 +3,15 @@
  * draw, tables work with and without JavaScript, axe finds nothing, hostile names stay text.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type Page, type Request, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateOf } from '../../db/adoption.ts';
 import { localePath } from '../../web/i18n.ts';
-import { type TestApp, tempDir, testApp } from '../helper.ts';
-import { DANG_KY, HOSTILE_AGENCY, HOSTILE_NAME, LANGS, SERVICE_CODES, build, engine, loadDataset, pages } from '../jobs/site/fixture.ts';
+import { DANG_KY, HOSTILE_AGENCY, HOSTILE_NAME, LANGS, SERVICE_CODES, type ServedSite, engine, pages, servedSite } from '../jobs/site/fixture.ts';
+import { CHROMIUM, HAS_CHROMIUM, expectChartDrawn, expectNoAxeViolations, launchBrowser, recordProblems } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const CHART_PAGES = ['/', '/services/KS-01/', '/localities/08/'];
 /** Pages that name the hostile service (it has rows in 01, 08 and 79). */
@@ -34,28 +31,21 @@ interface Tab {
   problems: string[];
 }
 
-describe.skipIf(!existsSync(CHROMIUM))(`the site in Chromium (skipped when ${CHROMIUM} is missing)`, () => {
-  let t: TestApp;
-  let dir: ReturnType<typeof tempDir>;
+describe.skipIf(!HAS_CHROMIUM)(`the site in Chromium (skipped when ${CHROMIUM} is missing)`, () => {
+  let site: ServedSite;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    dir = tempDir('thuocdo-browser-');
-    const site = join(dir.path, 'site');
-    t = await testApp({ siteDir: site });
-    loadDataset(t.db.sqlite);
-    build(t.db.sqlite, site);
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+    site = await servedSite();
+    base = site.base;
+    browser = await launchBrowser();
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await t?.close();
-    dir?.remove();
+    await site?.close();
   });
 
   const tabs = new Map<string, Promise<Tab>>();
@@ -64,17 +54,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the site in Chromium (skipped when ${CHR
     const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: javaScript });
     const page = await context.newPage();
     const tab: Tab = { page, problems: [] };
-    const problem = (text: string) => tab.problems.push(text);
-    page.on('console', (m) => void (m.type() === 'error' && problem(`console: ${m.text()}`)));
-    page.on('pageerror', (e) => problem(`page error: ${e.message}`));
-    page.on('dialog', (d) => {
-      problem(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
-    // The browser fetches the icon after "load"; the next navigation in this tab may abort it.
-    const iconAborted = (r: Request) => r.url().endsWith('/assets/icon.svg') && r.failure()?.errorText === 'net::ERR_ABORTED';
-    page.on('requestfailed', (r) => void (!iconAborted(r) && problem(`request failed: ${r.url()} ${r.failure()?.errorText}`)));
-    page.on('response', (r) => void (r.status() >= 400 && !r.url().endsWith('/favicon.ico') && problem(`HTTP ${r.status()}: ${r.url()}`)));
+    recordProblems(page, tab.problems);
     return tab;
   }
 
@@ -130,24 +110,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`the site in Chromium (skipped when ${CHR
     it.each(LANGS.flatMap((lang) => CHART_PAGES.map((p) => localePath(lang, p))))('draw on %s and fold the table', async (url) => {
       await withPage(url, {}, async ({ page }) => {
         await chartDrawn(page);
-        const canvas = page.locator('figure.chart canvas').first();
-        expect(await canvas.isVisible()).toBe(true);
-        const pixels = await canvas.evaluate((c: HTMLCanvasElement) => {
-          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-          let painted = 0;
-          const colours = new Set<string>();
-          for (let i = 0; i < data.length; i += 4) {
-            if (data[i + 3] === 0) continue;
-            painted++;
-            colours.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
-          }
-          return { size: c.width * c.height, painted, colours: colours.size, monthly: colours.has('31,78,140'), yearly: colours.has('163,58,0') };
-        });
-        expect(pixels.size).toBeGreaterThan(100_000);
-        expect(pixels.painted).toBeGreaterThan(pixels.size / 100);
-        expect(pixels.colours).toBeGreaterThan(10);
         // Both series were drawn in their own colours.
-        expect(pixels).toMatchObject({ monthly: true, yearly: true });
+        await expectChartDrawn(page.locator('figure.chart canvas').first());
         expect(await page.locator('details.chart-table').first().getAttribute('open')).toBeNull();
       });
     });
@@ -181,7 +145,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the site in Chromium (skipped when ${CHR
     it('sorts by the 12-month rate, descending then ascending', async () => {
       // The 12 complete months to 2026-10, from the engine.
       const rate12 = (code: string) => {
-        const months = engine(t.db.sqlite, 'VN', 'month', code, '2025-11', '2026-10');
+        const months = engine(site.t.db.sqlite, 'VN', 'month', code, '2025-11', '2026-10');
         return rateOf(months.reduce((s, m) => s + m.online_count, 0), months.reduce((s, m) => s + m.total_count, 0))!;
       };
       const descending = [...SERVICE_CODES].sort((a, b) => rate12(b) - rate12(a));
@@ -224,9 +188,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the site in Chromium (skipped when ${CHR
     it.each(ALL)('%s has no violations', async (_name, p) => {
       await withPage(p.url, {}, async ({ page }) => {
         if (CHART_PAGES.includes(p.url.replace(/^\/en/, ''))) await chartDrawn(page);
-        const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-        const report = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`).join('\n  ')}`);
-        expect(violations.length, report.join('\n')).toBe(0);
+        await expectNoAxeViolations(page);
       });
     });
   });

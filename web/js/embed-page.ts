@@ -3,6 +3,7 @@
  * for the generic page from the API), and tells the host page its height: the AMP message
  * {sentinel: "amp", type: "embed-size", height} and {"thuocdo-height": {"<id>": px}}.
  */
+import type { EmbedStrings } from '../templates/pages/embed.ts';
 import { type Line, type Theme, drawLines, readPayload, trendLines } from './trend.ts';
 
 const params = new URLSearchParams(location.search);
@@ -41,11 +42,22 @@ function showTab(): void {
   tableBox.hidden = !table;
 }
 
+/** ?time limits the static tables as it does the chart: monthly rows are the payload's months in order, yearly rows start with their year. */
+function limitTables(keep: boolean[], fromYear: string, toYear: string): void {
+  const [yearly, monthly] = tableBox.querySelectorAll('table');
+  yearly?.querySelectorAll<HTMLElement>('tbody tr').forEach((row) => {
+    const year = row.querySelector('th')?.textContent?.slice(0, 4) ?? '';
+    row.hidden = year < fromYear || year > toYear;
+  });
+  monthly?.querySelectorAll<HTMLElement>('tbody tr').forEach((row, i) => (row.hidden = keep[i] === false));
+}
+
 function drawStatic(colours: Theme): void {
   const p = readPayload(main);
   if (!p) return;
   const { from, to } = timeRange(params.get('time'));
   const keep = p.periods.map((m) => m >= from && m <= to);
+  limitTables(keep, from.slice(0, 4), to.slice(0, 4));
   const pick = <T>(list: T[]) => list.filter((_, i) => keep[i]);
   box.hidden = false;
   drawLines(canvas, p.lang, pick(p.labels), trendLines(p).map((l) => ({ ...l, data: pick(l.data) })), colours);
@@ -58,18 +70,6 @@ interface Bucket {
   rate: number | null;
 }
 
-interface Strings {
-  source: string;
-  asOf: string;
-  notFound: string;
-  all: string;
-  online: string;
-  total: string;
-  rate: string;
-  month: string;
-  year: string;
-  table: string;
-}
 
 function cell(tag: 'th' | 'td', text: string, scope?: string): HTMLElement {
   const c = document.createElement(tag);
@@ -80,7 +80,7 @@ function cell(tag: 'th' | 'td', text: string, scope?: string): HTMLElement {
 
 /** The generic page: one line per locality (`~`-separated), for one service or all, from the API. */
 async function drawFromApi(colours: Theme): Promise<void> {
-  const t = JSON.parse(main.querySelector('script.embed-strings')!.textContent!) as Strings;
+  const t = JSON.parse(main.querySelector('script.embed-strings')!.textContent!) as EmbedStrings;
   const api = new URL(main.dataset.api!, location.href);
   const service = params.get('service');
   const localities = (params.get('locality') ?? 'VN').split('~').filter(Boolean).slice(0, 8);

@@ -1,3 +1,5 @@
+import type { ChartPayload } from '../templates/chart.ts';
+
 /**
  * The one way charts are drawn in the browser, on the site and in embeds: rate lines over
  * months with Chart.js (loaded before as a global), percent axes in the page's locale.
@@ -95,15 +97,8 @@ export function drawLines(canvas: HTMLCanvasElement, lang: string, labels: strin
   });
 }
 
-/** The payload of web/templates/chart.ts (ChartPayload), checked. */
-export interface TrendPayload {
-  lang: 'vi' | 'en';
-  periods: string[];
-  labels: string[];
-  monthly: Array<number | null>;
-  yearly: Array<number | null>;
-  names: { monthly: string; yearly: string };
-}
+/** The payload of web/templates/chart.ts, as the page carries it. */
+export type TrendPayload = ChartPayload;
 
 export function readPayload(root: ParentNode): TrendPayload | null {
   const text = root.querySelector('script.chart-data')?.textContent;

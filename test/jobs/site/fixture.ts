@@ -3,6 +3,7 @@
  * CSV and HTML parsing, the list of page types, a walk over the built files.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { type Bucket, type Granularity, adoptionSeries } from '../../../db/adoption.ts';
@@ -10,9 +11,9 @@ import { type Writer, UNRESTRICTED, ingestBody } from '../../../db/ingest/ingest
 import { localityRegistry } from '../../../db/localities/registry.ts';
 import { monthRange } from '../../../db/months.ts';
 import { type ServiceInput, serviceIdsByCode, upsertServices } from '../../../db/services.ts';
-import { type BuildResult, buildSite } from '../../../jobs/site/build.ts';
+import { type BuildOptions, type BuildResult, buildSite } from '../../../jobs/site/build.ts';
 import { type Lang, localePath } from '../../../web/i18n.ts';
-import { csv } from '../../helper.ts';
+import { type TestApp, csv, tempDir, testApp } from '../../helper.ts';
 
 export const NOW = new Date('2026-11-15T00:00:00Z');
 export const TODAY = '2026-11';
@@ -83,8 +84,50 @@ export function loadDataset(sqlite: Database.Database, writer: Writer = CLI): Ro
   return rows;
 }
 
-export function build(sqlite: Database.Database, siteDir: string, options: { quick?: boolean; now?: Date } = {}): BuildResult {
+export function build(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): BuildResult {
   return buildSite(sqlite, siteDir, { now: NOW, ...options });
+}
+
+/** A port nobody listens on right now, so that PUBLIC_URL can be known before the app listens. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface ServedSite {
+  t: TestApp;
+  /** The app's URL, which is also its PUBLIC_URL and the built site's URL (oEmbed links). */
+  base: string;
+  siteDir: string;
+  /** Builds the site again from the database, as after a batch. */
+  rebuild: () => BuildResult;
+  close: () => Promise<void>;
+}
+
+/** The dataset, built into a temp SITE_DIR and served by the whole app on 127.0.0.1. */
+export async function servedSite(): Promise<ServedSite> {
+  const dir = tempDir('thuocdo-site-');
+  const siteDir = join(dir.path, 'site');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const t = await testApp({ siteDir, publicUrl: base });
+  loadDataset(t.db.sqlite);
+  const rebuild = () => build(t.db.sqlite, siteDir, { siteUrl: base });
+  rebuild();
+  await t.app.listen({ port, host: '127.0.0.1' });
+  return {
+    t,
+    base,
+    siteDir,
+    rebuild,
+    close: async () => {
+      await t.close();
+      dir.remove();
+    },
+  };
 }
 
 /** The engine's answer for a locality (and optionally one service), in today's boundaries. */
