@@ -19,6 +19,7 @@ import ingestRoutes from './routes/ingest.ts';
 import localityRoutes from './routes/localities.ts';
 import observationRoutes from './routes/observations.ts';
 import serviceRoutes from './routes/services.ts';
+import watchRoutes from './routes/watch.ts';
 
 export interface AppOptions {
   db: Db;
@@ -66,6 +67,7 @@ export async function buildApp({ db, config, onBatchStored = () => {}, logger = 
   await fastify.register(observationRoutes);
   await fastify.register(ingestRoutes, { maxBodyBytes: config.maxBodyBytes, onBatchStored });
   await fastify.register(adminRoutes, { maxBodyBytes: config.maxBodyBytes });
+  await fastify.register(watchRoutes, { maxBodyBytes: config.maxBodyBytes });
   await fastify.register(oembedRoutes, { siteDir: config.siteDir, publicUrl: config.publicUrl });
   await fastify.register(framing);
   await fastify.register(site, { siteDir: config.siteDir });

@@ -20,6 +20,7 @@ import type {
   Window12,
 } from '../../web/model.ts';
 import { TILE_POSITIONS } from '../../web/tilemap.ts';
+import { latestCompleteMonth } from '../../db/watch/window.ts';
 
 /** Services under this 12-month rate are "online but little used". */
 export const LITTLE_USED_THRESHOLD = 0.1;
@@ -73,25 +74,6 @@ function windowOf(current: Sums, previous: Sums): Window12 {
     total_12m: current.total,
     paper_12m: current.total - current.online,
   };
-}
-
-/**
- * The latest month that every regularly reporting province (one with data in the 12 months
- * before it) has reported, and that has ended.
- */
-export function latestCompleteMonth(byProvince: Map<number, MonthSums[]>, before: Month): Month | null {
-  const periods = new Map<number, Set<Month>>();
-  let latest: Month | null = null;
-  for (const [id, months] of byProvince) {
-    periods.set(id, new Set(months.map((m) => m.period)));
-    for (const m of months) if (m.period < before && (latest === null || m.period > latest)) latest = m.period;
-  }
-  for (let m = latest; m !== null && m >= '2000-01'; m = addMonths(m, -1)) {
-    const month = m;
-    const expected = [...periods.values()].filter((set) => [...set].some((p) => p < month && p >= addMonths(month, -12)));
-    if (expected.every((set) => set.has(month))) return month;
-  }
-  return null;
 }
 
 export function buildSiteModel(sqlite: Database.Database, now = new Date(), siteUrl: string | null = null): SiteModel {

@@ -1,0 +1,170 @@
+import type Database from 'better-sqlite3';
+import { parseCsv } from '../ingest/parse-csv.ts';
+import { parseJson } from '../ingest/parse-json.ts';
+import { closest, quote } from '../ingest/text.ts';
+import { MAX_LISTED_ERRORS, type RawRow, type RowError } from '../ingest/types.ts';
+import { localityRegistry } from '../localities/registry.ts';
+import { FIRST_MONTH, MONTH_PATTERN, type Month, currentMonth } from '../months.ts';
+import { serviceIdsByCode } from '../services.ts';
+
+/** A rate to reach by a month: for one service or all (null), nationally (VN) or in a current province. */
+export interface TargetInput {
+  service_code: string | null;
+  locality_code: string;
+  due_month: Month;
+  /** A fraction, 0 < rate ≤ 1: 0.5 means 50% of dossiers online. */
+  target_rate: number;
+}
+
+export interface Target extends TargetInput {
+  id: number;
+  locality_name: string;
+  created_at: string;
+}
+
+export const TARGET_FIELDS = ['service_code', 'locality_code', 'due_month', 'target_rate'] as const;
+const REQUIRED = ['locality_code', 'due_month', 'target_rate'];
+
+export type TargetsOutcome =
+  | { status: 200; body: { targets: number; created: number; updated: number } }
+  | { status: 400; body: { error: string; message: string } }
+  | { status: 422; body: { error: 'invalid_rows'; message: string; error_count: number; errors: RowError[] } };
+
+interface Resolved {
+  row: number;
+  serviceId: number | null;
+  localityId: number;
+  dueMonth: Month;
+  targetRate: number;
+}
+
+const RATE_TEXT = /^(?:0(?:\.\d+)?|1(?:\.0+)?|\.\d+)$/;
+const RATE_HINT = 'target_rate is a fraction from 0 to 1: write 0.5 for 50%';
+
+const text = (v: unknown) => (typeof v === 'string' ? v.trim() : v);
+
+/** Checks rows against the registry of services and today's localities; every problem, with its row. */
+function resolveRows(sqlite: Database.Database, raw: RawRow[], now: Date): { rows: Resolved[]; errors: RowError[] } {
+  const registry = localityRegistry(sqlite);
+  const services = serviceIdsByCode(sqlite);
+  const today = currentMonth(now);
+  const rows: Resolved[] = [];
+  const errors: RowError[] = [];
+  const seen = new Map<string, number>();
+  for (const r of raw) {
+    const v = r.values;
+    const before = errors.length;
+    const fail = (column: string | null, message: string) =>
+      errors.push({ row: r.row, column, value: column === null || v[column] === undefined || v[column] === null ? null : String(v[column]), message });
+    if (r.problem) fail(null, r.problem);
+    for (const key of Object.keys(v)) {
+      if (!(TARGET_FIELDS as readonly string[]).includes(key)) {
+        const guess = closest(key, TARGET_FIELDS);
+        fail(key, `unknown field ${quote(key)}${guess ? `: did you mean "${guess}"?` : ''}`);
+      }
+    }
+
+    let serviceId: number | null = null;
+    const service = text(v.service_code);
+    if (service !== undefined && service !== null && service !== '') {
+      const id = typeof service === 'string' ? services.get(service) : undefined;
+      if (id === undefined) fail('service_code', `unknown service code ${quote(service)}; leave it empty for all services, or see /api/v1/services`);
+      else serviceId = id;
+    }
+
+    let localityId = 0;
+    const code = text(v.locality_code);
+    if (typeof code !== 'string' || code === '') fail('locality_code', 'locality_code is required: VN or a current province code');
+    else {
+      const unit = registry.current(code, today);
+      if (!unit) fail('locality_code', `unknown locality code ${quote(code)}; see /api/v1/localities`);
+      else if (unit.level === 'commune') fail('locality_code', `${code} (${unit.name}) is a commune: targets are set for VN or a current province`);
+      else if (!registry.existsIn(unit, today)) fail('locality_code', `${registry.endedMessage(unit)}: set targets for the current province`);
+      else localityId = unit.id;
+    }
+
+    const due = text(v.due_month);
+    const dueMonth = typeof due === 'string' ? due : '';
+    if (!MONTH_PATTERN.test(dueMonth)) fail('due_month', 'due_month must be a month YYYY-MM, e.g. 2027-12');
+    else if (Number(dueMonth.slice(5, 7)) < 1 || Number(dueMonth.slice(5, 7)) > 12) fail('due_month', `${dueMonth} is not a month: months are 01 to 12`);
+    else if (dueMonth < FIRST_MONTH) fail('due_month', `${dueMonth} is before ${FIRST_MONTH}`);
+
+    const rate = text(v.target_rate);
+    let targetRate = Number.NaN;
+    if (typeof rate === 'number') targetRate = rate;
+    else if (typeof rate === 'string' && RATE_TEXT.test(rate)) targetRate = Number(rate);
+    if (rate === undefined || rate === null || rate === '') fail('target_rate', `target_rate is required; ${RATE_HINT}`);
+    else if (!Number.isFinite(targetRate) || targetRate <= 0 || targetRate > 1) fail('target_rate', `${quote(rate)} is not a rate above 0 and at most 1; ${RATE_HINT}`);
+
+    if (errors.length > before) continue;
+    const key = `${serviceId ?? ''}|${localityId}|${dueMonth}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      fail(null, `the same target (service, locality, due month) is already given at row ${earlier}`);
+      continue;
+    }
+    seen.set(key, r.row);
+    rows.push({ row: r.row, serviceId, localityId, dueMonth, targetRate });
+  }
+  return { rows, errors };
+}
+
+/** Writes checked rows in one transaction: a target with the same service, locality and due month is replaced. */
+function store(sqlite: Database.Database, rows: Resolved[], now: Date): { created: number; updated: number } {
+  const find = sqlite.prepare('SELECT id FROM targets WHERE service_id IS ? AND locality_id = ? AND due_month = ?').pluck();
+  const update = sqlite.prepare('UPDATE targets SET target_rate = ? WHERE id = ?');
+  const insert = sqlite.prepare('INSERT INTO targets (service_id, locality_id, due_month, target_rate, created_at) VALUES (?, ?, ?, ?, ?)');
+  let created = 0;
+  sqlite.transaction(() => {
+    for (const r of rows) {
+      const id = find.get(r.serviceId, r.localityId, r.dueMonth) as number | undefined;
+      if (id === undefined) {
+        insert.run(r.serviceId, r.localityId, r.dueMonth, r.targetRate, now.toISOString());
+        created++;
+      } else update.run(r.targetRate, id);
+    }
+  })();
+  return { created, updated: rows.length - created };
+}
+
+function invalid(errors: RowError[]): TargetsOutcome {
+  return {
+    status: 422,
+    body: { error: 'invalid_rows', message: `${errors.length} error(s); nothing was stored`, error_count: errors.length, errors: errors.slice(0, MAX_LISTED_ERRORS) },
+  };
+}
+
+function apply(sqlite: Database.Database, raw: RawRow[], now: Date): TargetsOutcome {
+  const { rows, errors } = resolveRows(sqlite, raw, now);
+  if (errors.length > 0) return invalid(errors);
+  return { status: 200, body: { targets: rows.length, ...store(sqlite, rows, now) } };
+}
+
+/**
+ * Creates or replaces targets, all or nothing. A target is identified by (service_code or null,
+ * locality_code, due_month); row numbers in errors are 1-based positions.
+ */
+export function upsertTargets(sqlite: Database.Database, rows: TargetInput[], now = new Date()): TargetsOutcome {
+  return apply(
+    sqlite,
+    rows.map((values, i) => ({ row: i + 1, values: values as unknown as Record<string, unknown> })),
+    now,
+  );
+}
+
+/** Imports `service_code,locality_code,due_month,target_rate` CSV or `{"targets": [...]}` JSON, all or nothing. */
+export function importTargets(sqlite: Database.Database, body: Buffer, format: 'csv' | 'json', now = new Date()): TargetsOutcome {
+  const parsed = format === 'csv' ? parseCsv(body, TARGET_FIELDS, REQUIRED) : parseJson(body, 'targets');
+  if (!parsed.ok) return { status: 400, body: parsed.failure };
+  return apply(sqlite, parsed.rows, now);
+}
+
+export function listTargets(sqlite: Database.Database): Target[] {
+  return sqlite
+    .prepare(
+      `SELECT t.id, s.code AS service_code, l.code AS locality_code, l.name AS locality_name, t.due_month, t.target_rate, t.created_at
+       FROM targets t LEFT JOIN services s ON s.id = t.service_id JOIN localities l ON l.id = t.locality_id
+       ORDER BY t.due_month, l.code, s.code IS NOT NULL, s.code, t.id`,
+    )
+    .all() as Target[];
+}

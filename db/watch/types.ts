@@ -1,0 +1,51 @@
+import type { Month } from '../months.ts';
+
+export const SIGNALS = ['low_usage', 'unused_online', 'paper_backlog', 'peer_gap', 'stalled', 'sudden_drop', 'late_data', 'target'] as const;
+export type Signal = (typeof SIGNALS)[number];
+
+/** Metric values: numbers, plus a few labels (a cause, a status, a method, a month). */
+export type MetricValue = number | string | null;
+
+/** One problem on the watch list, explained in both languages with its numbers. */
+export interface Flag {
+  signal: Signal;
+  /** null = all services together (or a publisher's whole scope). */
+  service_code: string | null;
+  /** A current province, "VN" for the whole country; null for a publisher. */
+  locality_code: string | null;
+  /** For ranking within a signal: 0 (mild) to 1 (worst). */
+  severity: number;
+  /** Dossiers not submitted online over the 12-month window, in the flag's scope. */
+  paper_12m: number;
+  metrics: Record<string, MetricValue>;
+  explanation_vi: string;
+  explanation_en: string;
+}
+
+/** Indicator 3.2 of the 766 index: the share of online services that received any online dossier. */
+export interface OnlineServiceShare {
+  locality_code: string;
+  locality_name: string;
+  /** Services online since at least the start of the last 3 months that the area reported in the last 12 months. */
+  online_services: number;
+  /** Of those, services with at least one online dossier in the last 3 months. */
+  with_online_dossiers: number;
+  /** Of those, services with at least one dossier (any channel) in the last 3 months. */
+  with_any_dossiers: number;
+  /** with_online_dossiers / online_services, 4 decimals; null when there are no online services. */
+  share: number | null;
+}
+
+export interface WatchResult {
+  /** The 12 complete months the signals read. */
+  window: { from: Month; to: Month };
+  /** The last 3 months of the window (unused_online, online_service_share). */
+  recent: { from: Month; to: Month };
+  threshold: number;
+  due_day: number;
+  /** The month whose data is due by now: data for month M is due on day `due_day` of M + 1. */
+  expected_month: Month;
+  computed_at: string;
+  flags: Flag[];
+  online_service_share: OnlineServiceShare[];
+}

@@ -1,0 +1,70 @@
+import type { Flag, OnlineServiceShare, WatchResult } from '../../db/watch/signals.ts';
+import type { DataResource } from '../../web/model.ts';
+
+type Field = NonNullable<DataResource['schema']>['fields'][number];
+type Cell = string | number | null;
+
+/** A table for the open data, in the shape open-data.ts writes (CSV and its JSON twin). */
+export interface FlagTable {
+  name: string;
+  /** Path under /data/, without the extension. */
+  path: string;
+  title: string;
+  description: string;
+  fields: Field[];
+  rows: () => Iterable<Cell[]>;
+}
+
+const f = (name: string, type: Field['type'], description: string): Field => ({ name, type, description });
+
+export const FLAG_FIELDS: Field[] = [
+  f('signal', 'string', 'low_usage, unused_online, paper_backlog, peer_gap, stalled, sudden_drop, late_data or target'),
+  f('service_code', 'string', 'service code; empty = all services together (or a publisher)'),
+  f('locality_code', 'string', 'current province code, VN for the country; empty for a publisher'),
+  f('severity', 'number', 'for ranking within a signal: 0 mild, 1 worst'),
+  f('paper_12m', 'integer', 'dossiers not submitted online over the 12-month window, in the scope of the flag'),
+  f('metrics', 'string', 'the numbers behind the flag, as a JSON object'),
+  f('explanation_vi', 'string', 'the flag in plain Vietnamese, with its numbers'),
+  f('explanation_en', 'string', 'the flag in plain English, with its numbers'),
+];
+
+export function flagCells(flag: Flag): Cell[] {
+  return [flag.signal, flag.service_code, flag.locality_code, flag.severity, flag.paper_12m, JSON.stringify(flag.metrics), flag.explanation_vi, flag.explanation_en];
+}
+
+/** /data/flags.csv (and .json): every flag of the watch list, most paper first. */
+export function flagsTable(result: WatchResult): FlagTable {
+  return {
+    name: 'flags',
+    path: 'flags',
+    title: 'Watch list: problems found, explained and ranked',
+    description:
+      `Signals computed over the 12 complete months ${result.window.from} to ${result.window.to} in current boundaries ` +
+      `(low-usage threshold ${result.threshold}; data for a month due on day ${result.due_day} of the next). Sorted by dossiers still on paper.`,
+    fields: FLAG_FIELDS,
+    rows: () => result.flags.map(flagCells),
+  };
+}
+
+export const SHARE_FIELDS: Field[] = [
+  f('locality_code', 'string', 'VN or a current province code'),
+  f('locality_name', 'string', 'name'),
+  f('online_services', 'integer', 'services online since the start of the last 3 months, reported in the 12-month window'),
+  f('with_online_dossiers', 'integer', 'of those, services with at least one online dossier in the last 3 months'),
+  f('with_any_dossiers', 'integer', 'of those, services with at least one dossier (any channel) in the last 3 months'),
+  f('share', 'number', 'with_online_dossiers / online_services, 4 decimals'),
+];
+
+const shareCells = (s: OnlineServiceShare): Cell[] => [s.locality_code, s.locality_name, s.online_services, s.with_online_dossiers, s.with_any_dossiers, s.share];
+
+/** /data/online-service-share.csv: indicator 3.2 of the 766 index, nationally and per province. */
+export function onlineServiceShareTable(result: WatchResult): FlagTable {
+  return {
+    name: 'online-service-share',
+    path: 'online-service-share',
+    title: 'Share of online services that received any online dossier in the last 3 months',
+    description: `Indicator 3.2 of the 766 index, ${result.recent.from} to ${result.recent.to}, nationally and for each current province.`,
+    fields: SHARE_FIELDS,
+    rows: () => result.online_service_share.map(shareCells),
+  };
+}

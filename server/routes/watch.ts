@@ -1,0 +1,222 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type Database from 'better-sqlite3';
+import { Type } from 'typebox';
+import { dataVersion, lastStoredBatch } from '../../db/meta.ts';
+import { reportingTimeZone } from '../../db/months.ts';
+import { getService } from '../../db/services.ts';
+import { DEFAULT_DUE_DAY, DEFAULT_THRESHOLD, SIGNALS, type Signal, type WatchResult, computeSignals, sortFlags } from '../../db/watch/signals.ts';
+import { importTargets, listTargets, upsertTargets } from '../../db/watch/targets.ts';
+import { sendError } from '../plugins/errors.ts';
+import { DemoFlag, ErrorBody, RowErrorSchema } from '../schemas.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const MonthText = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' });
+/** One of the engine's signals (an enum, so that a typo gets "must be equal to one of the allowed values"). */
+const SignalSchema = Type.Unsafe<Signal>({ type: 'string', enum: [...SIGNALS], description: SIGNALS.join(', ') });
+
+export const FlagSchema = Type.Object({
+  signal: SignalSchema,
+  service_code: Nullable(Type.String({ description: 'null = all services together (or a publisher)' })),
+  locality_code: Nullable(Type.String({ description: 'a current province, VN for the country; null for a publisher' })),
+  severity: Type.Number({ minimum: 0, maximum: 1, description: 'for ranking within a signal: 0 mild, 1 worst' }),
+  paper_12m: Type.Number({ description: 'dossiers not submitted online over the 12-month window, in the scope of the flag' }),
+  metrics: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()]), { description: 'the numbers behind the flag; a few labels (cause, status, method)' }),
+  explanation_vi: Type.String(),
+  explanation_en: Type.String(),
+});
+
+export const OnlineServiceShareSchema = Type.Object(
+  {
+    locality_code: Type.String(),
+    locality_name: Type.String(),
+    online_services: Type.Integer({ description: 'services online since the start of the last 3 months, reported in the window' }),
+    with_online_dossiers: Type.Integer({ description: 'of those, services with at least one online dossier in the last 3 months' }),
+    with_any_dossiers: Type.Integer({ description: 'of those, services with at least one dossier (any channel) in the last 3 months' }),
+    share: Nullable(Type.Number({ description: 'with_online_dossiers / online_services, 4 decimals' })),
+  },
+  { description: 'Indicator 3.2 of the 766 index: the share of online services that received any online dossier' },
+);
+
+const Span = Type.Object({ from: MonthText, to: MonthText });
+
+const FlagsAnswer = Type.Object({
+  window: Span,
+  recent: Span,
+  threshold: Type.Number(),
+  due_day: Type.Integer(),
+  expected_month: MonthText,
+  computed_at: Type.String(),
+  count: Type.Integer({ description: 'flags matching the filters, before limit and offset' }),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+  flags: Type.Array(FlagSchema),
+  online_service_share: Type.Array(OnlineServiceShareSchema),
+  demo: DemoFlag,
+});
+
+const TargetSchema = Type.Object({
+  id: Type.Integer(),
+  service_code: Nullable(Type.String({ description: 'null = all services together' })),
+  locality_code: Type.String(),
+  locality_name: Type.String(),
+  due_month: MonthText,
+  target_rate: Type.Number({ description: 'a fraction: 0.5 = 50% online' }),
+  created_at: Type.String(),
+});
+
+const TargetInputSchema = Type.Object(
+  {
+    service_code: Type.Optional(Nullable(Type.String({ description: 'a service code; null or omitted = all services' }))),
+    locality_code: Type.String({ description: 'VN or a current province code' }),
+    due_month: Type.String({ description: 'YYYY-MM' }),
+    target_rate: Type.Number({ description: 'a fraction above 0 and at most 1: 0.5 = 50% online' }),
+  },
+  { additionalProperties: false },
+);
+const TargetsBody = Type.Object({ targets: Type.Array(TargetInputSchema, { minItems: 1, maxItems: 100_000 }) }, { additionalProperties: false });
+
+const InvalidRows = Type.Object({ error: Type.String(), message: Type.String(), error_count: Type.Integer(), errors: Type.Array(RowErrorSchema), demo: DemoFlag });
+const adminErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
+
+/**
+ * The watch list is computed from the whole database: keep the last answers until anything
+ * they read changes (counts, batches, services, publishers, targets) or the day turns.
+ */
+const cache = new WeakMap<Database.Database, Map<string, WatchResult>>();
+
+function stateKey(sqlite: Database.Database, threshold: number, now: Date): string {
+  const one = (sql: string) => String(sqlite.prepare(sql).pluck().get());
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: reportingTimeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return [
+    threshold,
+    day,
+    dataVersion(sqlite),
+    lastStoredBatch(sqlite),
+    one("SELECT count(*) || ':' || coalesce(max(updated_at), '') FROM services"),
+    one("SELECT count(*) || ':' || count(revoked_at) FROM publishers"),
+    one("SELECT count(*) || ':' || coalesce(group_concat(id || '=' || target_rate), '') FROM targets"),
+  ].join('|');
+}
+
+export function watchResult(sqlite: Database.Database, threshold = DEFAULT_THRESHOLD, now = new Date()): WatchResult {
+  let entries = cache.get(sqlite);
+  if (!entries) cache.set(sqlite, (entries = new Map()));
+  const key = stateKey(sqlite, threshold, now);
+  let result = entries.get(key);
+  if (!result) {
+    result = computeSignals(sqlite, { now, threshold, dueDay: DEFAULT_DUE_DAY });
+    if (entries.size >= 4) entries.clear();
+    entries.set(key, result);
+  }
+  return result;
+}
+
+/** GET /api/v1/flags (public) and the admin endpoints for targets. */
+const watchRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async (fastify, { maxBodyBytes = 100 * 1024 * 1024 }) => {
+  fastify.get(
+    '/api/v1/flags',
+    {
+      schema: {
+        summary: 'The watch list: problems found, explained and ranked',
+        description:
+          'Signals computed from the rollups in today\'s boundaries over the 12 complete months ending at the latest complete month: ' +
+          'low_usage, unused_online, paper_backlog, peer_gap, stalled, sudden_drop, late_data, target. ' +
+          'Sorted by paper backlog (dossiers still on paper in the scope of the flag) unless sort=severity.',
+        tags: ['read'],
+        querystring: Type.Object({
+          signal: Type.Optional(SignalSchema),
+          locality: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a locality code (VN = country-level flags)' })),
+          service: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a service code' })),
+          sort: Type.Optional(Type.Union([Type.Literal('paper'), Type.Literal('severity')], { default: 'paper' })),
+          threshold: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: `low_usage threshold, a fraction; default ${DEFAULT_THRESHOLD}` })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 100 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+        }),
+        response: { 200: FlagsAnswer, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { signal, locality, service, sort = 'paper', threshold = DEFAULT_THRESHOLD, limit = 100, offset = 0 } = request.query;
+      const sqlite = fastify.db.sqlite;
+      let localityCode: string | undefined;
+      if (locality !== undefined) {
+        const unit = fastify.localities.current(locality);
+        if (!unit) return sendError(reply, 404, 'not_found', `unknown locality "${locality}"; see /api/v1/localities`);
+        localityCode = unit.code;
+      }
+      if (service !== undefined && !getService(sqlite, service)) return sendError(reply, 404, 'not_found', `unknown service "${service}"; see /api/v1/services`);
+      const result = watchResult(sqlite, threshold);
+      let flags = result.flags.filter(
+        (f) => (signal === undefined || f.signal === signal) && (localityCode === undefined || f.locality_code === localityCode) && (service === undefined || f.service_code === service),
+      );
+      if (sort === 'severity') flags = sortFlags(flags, 'severity');
+      const { flags: _all, online_service_share: shares, ...rest } = result;
+      return {
+        ...rest,
+        count: flags.length,
+        limit,
+        offset,
+        flags: flags.slice(offset, offset + limit),
+        online_service_share: localityCode === undefined ? shares : shares.filter((s) => s.locality_code === localityCode),
+      };
+    },
+  );
+
+  await fastify.register(async (admin) => {
+    admin.addHook('onRequest', fastify.requireAdmin);
+    // JSON (the default parser) or CSV; anything else is a 415.
+    admin.removeContentTypeParser('text/plain');
+    admin.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
+
+    admin.get(
+      '/api/v1/targets',
+      {
+        schema: {
+          summary: 'Every target',
+          tags: ['admin'],
+          security: [{ bearer: [] }],
+          response: { 200: Type.Object({ count: Type.Integer(), targets: Type.Array(TargetSchema), demo: DemoFlag }), ...adminErrors },
+        },
+      },
+      async () => {
+        const targets = listTargets(fastify.db.sqlite);
+        return { count: targets.length, targets };
+      },
+    );
+
+    admin.post(
+      '/api/v1/targets',
+      {
+        schema: {
+          summary: 'Create or replace targets',
+          description:
+            'JSON {"targets": [...]} or CSV with columns service_code,locality_code,due_month,target_rate (target_rate a fraction, 0.5 = 50%; ' +
+            'empty service_code = all services; locality VN or a current province). A target with the same service, locality and due month is replaced. All or nothing.',
+          tags: ['admin'],
+          security: [{ bearer: [] }],
+          body: {
+            content: {
+              'application/json': { schema: TargetsBody },
+              'text/csv': { schema: Type.Unknown({ description: 'CSV: service_code,locality_code,due_month,target_rate' }) },
+            },
+          },
+          response: {
+            200: Type.Object({ targets: Type.Integer(), created: Type.Integer(), updated: Type.Integer(), demo: DemoFlag }),
+            ...adminErrors,
+            415: ErrorBody,
+            422: InvalidRows,
+          },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body as unknown;
+        const outcome = Buffer.isBuffer(body)
+          ? importTargets(fastify.db.sqlite, body, 'csv')
+          : upsertTargets(fastify.db.sqlite, (body as { targets: Parameters<typeof upsertTargets>[1] }).targets);
+        return reply.code(outcome.status).send(outcome.body);
+      },
+    );
+  });
+};
+
+export default watchRoutes;
