@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
@@ -9,6 +10,8 @@ import fp from 'fastify-plugin';
  */
 export default fp<{ siteDir: string }>(
   async (fastify, { siteDir }) => {
+    // Before the first build there is nothing to serve yet; the build replaces the empty folder.
+    if (!existsSync(siteDir)) mkdirSync(siteDir, { recursive: true });
     await fastify.register(fastifyStatic, {
       root: resolve(siteDir),
       index: 'index.html',
@@ -18,6 +21,8 @@ export default fp<{ siteDir: string }>(
       // when no .gz sibling exists (@fastify/static 10).
       setHeaders: (res, path) => {
         res.header('cache-control', path.endsWith('.html') ? 'public, max-age=60, stale-while-revalidate=300' : 'public, max-age=300');
+        // The watch list's Atom feed (jobs/site/watch-feed.ts).
+        if (path.endsWith('feed.xml')) res.header('content-type', 'application/atom+xml; charset=utf-8');
       },
     });
   },
