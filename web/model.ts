@@ -103,6 +103,7 @@ export interface LocalityData {
   province: ProvinceSummary & { merged_from: Array<{ code: string; name: string }> };
   series: Series;
   services: ServiceSummary[];
+  watch: LocalityWatch;
 }
 
 /** Frictionless Data Package v2 (the parts we publish). */
@@ -138,4 +139,57 @@ export interface DataResource {
 export interface ChartManifest {
   built_at: string;
   charts: Array<{ id: string; lang: 'vi' | 'en'; title: string; page: string; embed: string; image: string }>;
+}
+
+/** The watch list's signals (db/watch/types.ts), as the site names them. */
+export type WatchSignal = 'low_usage' | 'unused_online' | 'paper_backlog' | 'peer_gap' | 'stalled' | 'sudden_drop' | 'late_data' | 'target';
+
+/** One problem on the watch list, with the names the pages show. */
+export interface WatchFlag {
+  signal: WatchSignal;
+  /** null = all services together (or a publisher's whole scope). */
+  service_code: string | null;
+  /** A current province, "VN" for the whole country; null for a publisher. */
+  locality_code: string | null;
+  severity: number;
+  paper_12m: number;
+  metrics: Record<string, number | string | null>;
+  explanation_vi: string;
+  explanation_en: string;
+  service_name_vi: string | null;
+  service_name_en: string | null;
+  agency: string | null;
+  locality_name: string | null;
+}
+
+/** Indicator 3.2 of the 766 index: the share of online services that received any online dossier. */
+export interface WatchServiceShare {
+  locality_code: string;
+  locality_name: string;
+  online_services: number;
+  with_online_dossiers: number;
+  with_any_dossiers: number;
+  share: number | null;
+}
+
+export interface WatchData {
+  meta: SiteMeta;
+  /** The 12 complete months the signals read, and the last 3 of them. */
+  window: { from: string; to: string };
+  recent: { from: string; to: string };
+  threshold: number;
+  /** Data for month M is due on this day of M + 1. */
+  due_day: number;
+  /** Every flag, most paper first. */
+  flags: WatchFlag[];
+  online_service_share: WatchServiceShare[];
+}
+
+/** A province's part of the watch list, shown on its page. */
+export interface LocalityWatch {
+  counts: Array<{ signal: WatchSignal; count: number }>;
+  total: number;
+  online_service_share: WatchServiceShare | null;
+  /** The 3 months the share reads. */
+  recent: { from: string; to: string };
 }

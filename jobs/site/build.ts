@@ -7,6 +7,7 @@ import { writeOpenData } from './open-data.ts';
 import { renderChartImages } from './images.ts';
 import { chartImages, writePages } from './pages.ts';
 import { liveBuild, publish, stagingDir } from './publish.ts';
+import { writeWatchFeed } from './watch-feed.ts';
 
 export interface BuildResult {
   builtAt: string;
@@ -40,6 +41,8 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
     writeAssets(staging);
     const pkg = writeOpenData(staging, sqlite, model, { reuseFrom: options.quick ? liveBuild(siteDir) : null });
     const pages = writePages(staging, model, pkg);
+    // Compares this build's flags with the live build's: raised and cleared since.
+    writeWatchFeed(staging, model.watch, liveBuild(siteDir));
     const images = renderChartImages(staging, chartImages(model), { reuseFrom: liveBuild(siteDir) });
     publish(siteDir, staging);
     writeMeta(sqlite, 'site_built_at', model.meta.built_at);

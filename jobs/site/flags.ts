@@ -1,19 +1,8 @@
 import type { Flag, OnlineServiceShare, WatchResult } from '../../db/watch/signals.ts';
-import type { DataResource } from '../../web/model.ts';
+import type { Cell, Field, Table } from './open-data.ts';
 
-type Field = NonNullable<DataResource['schema']>['fields'][number];
-type Cell = string | number | null;
-
-/** A table for the open data, in the shape open-data.ts writes (CSV and its JSON twin). */
-export interface FlagTable {
-  name: string;
-  /** Path under /data/, without the extension. */
-  path: string;
-  title: string;
-  description: string;
-  fields: Field[];
-  rows: () => Iterable<Cell[]>;
-}
+/** What the tables need of a watch result: the site's enriched copy serves as well. */
+type Watch = Pick<WatchResult, 'flags' | 'online_service_share' | 'window' | 'recent' | 'threshold' | 'due_day'>;
 
 const f = (name: string, type: Field['type'], description: string): Field => ({ name, type, description });
 
@@ -33,7 +22,7 @@ export function flagCells(flag: Flag): Cell[] {
 }
 
 /** /data/flags.csv (and .json): every flag of the watch list, most paper first. */
-export function flagsTable(result: WatchResult): FlagTable {
+export function flagsTable(result: Watch): Table {
   return {
     name: 'flags',
     path: 'flags',
@@ -58,7 +47,7 @@ export const SHARE_FIELDS: Field[] = [
 const shareCells = (s: OnlineServiceShare): Cell[] => [s.locality_code, s.locality_name, s.online_services, s.with_online_dossiers, s.with_any_dossiers, s.share];
 
 /** /data/online-service-share.csv: indicator 3.2 of the 766 index, nationally and per province. */
-export function onlineServiceShareTable(result: WatchResult): FlagTable {
+export function onlineServiceShareTable(result: Watch): Table {
   return {
     name: 'online-service-share',
     path: 'online-service-share',

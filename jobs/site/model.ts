@@ -17,8 +17,10 @@ import type {
   ServiceSummary,
   ServicesData,
   SiteMeta,
+  WatchData,
   Window12,
 } from '../../web/model.ts';
+import { buildWatchData, localityWatch } from './watch-model.ts';
 import { TILE_POSITIONS } from '../../web/tilemap.ts';
 import { latestCompleteMonth } from '../../db/watch/window.ts';
 
@@ -35,6 +37,8 @@ export interface SiteModel {
   service: ServiceData[];
   localities: LocalitiesData;
   locality: LocalityData[];
+  /** The watch list (db/watch), computed once per build. */
+  watch: WatchData;
   /** Monthly series behind the open-data files. */
   nationalMonthly: Point[];
   provinceMonthly: Array<{ province: ProvinceSummary; monthly: Point[] }>;
@@ -176,9 +180,12 @@ export function buildSiteModel(sqlite: Database.Database, now = new Date(), site
     little_used_threshold: LITTLE_USED_THRESHOLD,
   };
 
+  const watch = buildWatchData(sqlite, now, meta);
+
   return {
     meta,
     home,
+    watch,
     services: { meta, services: serviceSummaries },
     service: services.map((s, i) => ({
       meta,
@@ -192,6 +199,7 @@ export function buildSiteModel(sqlite: Database.Database, now = new Date(), site
       province: { ...provinceSummaries[i]!, merged_from: registry.predecessors(p).map((o) => ({ code: o.code, name: o.name })) },
       series: series(provinceMonths.get(p.id)!),
       services: byRateAscending(localityCells.get(p.id) ?? []),
+      watch: localityWatch(watch, p.code),
     })),
     nationalMonthly: nationalMonths.map(toPoint),
     provinceMonthly: provinces.map((p, i) => ({ province: provinceSummaries[i]!, monthly: provinceMonths.get(p.id)!.map(toPoint) })),

@@ -6,14 +6,15 @@ import { iterateObservations } from '../../db/stats.ts';
 import type { DataPackage, DataResource, Point, SiteMeta } from '../../web/model.ts';
 import { ZIP_NAME } from '../../web/templates/pages/data.ts';
 import { csvLine } from './csv.ts';
+import { flagsTable, onlineServiceShareTable } from './flags.ts';
 import type { SiteModel } from './model.ts';
 import { FileSink, safeJoin, writeFile } from './sink.ts';
 
-type Field = NonNullable<DataResource['schema']>['fields'][number];
-type Cell = string | number | null;
+export type Field = NonNullable<DataResource['schema']>['fields'][number];
+export type Cell = string | number | null;
 
 /** One table, written as CSV and as its JSON twin from the same rows. */
-interface Table {
+export interface Table {
   name: string;
   /** Path under /data/, without the extension. */
   path: string;
@@ -138,6 +139,8 @@ function tables(sqlite: Database.Database, model: SiteModel): Table[] {
       primaryKey: ['code'],
       rows: () => model.services.services.map((s) => [s.code, s.name_vi, s.name_en, s.agency, s.online_level, s.online_since, s.rate_12m, s.change_pp, s.total_12m, s.paper_12m]),
     },
+    flagsTable(model.watch),
+    onlineServiceShareTable(model.watch),
   ];
 }
 

@@ -13,6 +13,7 @@ import { localitiesPage, localityPage } from '../../web/templates/pages/localiti
 import { methodologyPage } from '../../web/templates/pages/methodology.ts';
 import { notFoundPage } from '../../web/templates/pages/not-found.ts';
 import { servicePage, servicesPage } from '../../web/templates/pages/services.ts';
+import { watchPage } from '../../web/templates/pages/watch.ts';
 import type { SiteModel } from './model.ts';
 import { safeJoin, writeFile } from './sink.ts';
 
@@ -81,6 +82,7 @@ export function writePages(siteDir: string, model: SiteModel, pkg: DataPackage):
     for (const service of model.service) write(servicePage(service, lang));
     write(localitiesPage(model.localities, lang));
     for (const locality of model.locality) write(localityPage(locality, lang));
+    write(watchPage(model.watch, lang));
     write(methodologyPage(model.meta, lang));
     write(dataPage(pkg, model.meta, lang));
     for (const chart of siteCharts(model, lang)) writeHtml(localePath(lang, embedPath(chart.ref)), embedPage(chart, model.meta, lang));

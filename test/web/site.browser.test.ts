@@ -184,6 +184,48 @@ describe.skipIf(!HAS_CHROMIUM)(`the site in Chromium (skipped when ${CHROMIUM} i
     });
   });
 
+  describe('watch list', () => {
+    const visibleLocalities = (page: Page) => page.$$eval('#watch-flags tbody tr:not([hidden])', (rows) => rows.map((r) => r.getAttribute('data-locality')));
+
+    it('filters the rows by the chosen province, and back', async () => {
+      await withPage('/watch/', {}, async ({ page }) => {
+        expect(await page.locator('form.filters').isVisible()).toBe(true);
+        const all = await visibleLocalities(page);
+        expect(new Set(all).size).toBeGreaterThan(1);
+        await page.getByLabel('Tỉnh, thành phố').selectOption('79');
+        const only = await visibleLocalities(page);
+        expect(only.length).toBe(all.filter((c) => c === '79').length);
+        expect(only.every((c) => c === '79')).toBe(true);
+        expect(await page.locator('[data-count-for="watch-flags"]').textContent()).toBe(`${only.length} cảnh báo`);
+        await page.getByLabel('Tỉnh, thành phố').selectOption('');
+        expect(await visibleLocalities(page)).toHaveLength(all.length);
+      });
+    });
+
+    it('preselects the province of a link from its page', async () => {
+      await withPage('/en/watch/?locality=01', {}, async ({ page }) => {
+        expect(await page.getByLabel('Province').inputValue()).toBe('01');
+        const shown = await visibleLocalities(page);
+        expect(shown.length).toBeGreaterThan(0);
+        expect(shown.every((c) => c === '01')).toBe(true);
+      });
+    });
+
+    it('serves a feed that a strict XML parser accepts', async () => {
+      await withPage('/watch/', {}, async ({ page }) => {
+        const result = await page.evaluate(async () => {
+          const link = document.querySelector<HTMLLinkElement>('link[type="application/atom+xml"]')!;
+          const response = await fetch(link.href);
+          const doc = new DOMParser().parseFromString(await response.text(), 'application/xml');
+          return { type: response.headers.get('content-type'), error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.namespaceURI, entries: doc.getElementsByTagName('entry').length };
+        });
+        expect(result).toMatchObject({ error: null, root: 'http://www.w3.org/2005/Atom' });
+        expect(result.type).toContain('application/atom+xml');
+        expect(result.entries).toBeGreaterThan(0);
+      });
+    });
+  });
+
   describe('accessibility (axe, WCAG 2.1 A and AA)', () => {
     it.each(ALL)('%s has no violations', async (_name, p) => {
       await withPage(p.url, {}, async ({ page }) => {

@@ -101,7 +101,9 @@ function makeSortable(table: HTMLTableElement): void {
 
 // ---- Search --------------------------------------------------------------------------
 
-function countText(n: number): string {
+function countText(n: number, el?: HTMLElement): string {
+  const template = el?.getAttribute('data-count-template');
+  if (template) return template.replace('{n}', String(n));
   return lang === 'en' ? `${n} services` : `${n} dịch vụ`;
 }
 
@@ -123,7 +125,7 @@ function makeFilter(input: HTMLInputElement): void {
       row.hidden = !show;
       if (show) visible++;
     }
-    for (const el of counts) el.textContent = countText(visible);
+    for (const el of counts) el.textContent = countText(visible, el);
   };
 
   input.addEventListener('input', apply);
@@ -131,9 +133,46 @@ function makeFilter(input: HTMLInputElement): void {
   if (input.value) apply();
 }
 
+// ---- Select filters ------------------------------------------------------------------
+
+/**
+ * <select data-filter-select="TABLE" data-filter-key="KEY">: shows the rows whose data-KEY
+ * equals the chosen value, across every select of the table. A query-string parameter named
+ * like the select chooses its first value ("?locality=01").
+ */
+function makeSelectFilters(table: HTMLTableElement, selects: HTMLSelectElement[]): void {
+  const counts = Array.from(document.querySelectorAll<HTMLElement>('[data-count-for]')).filter((el) => el.getAttribute('data-count-for') === table.id);
+  const apply = () => {
+    let visible = 0;
+    for (const row of bodyRows(table)) {
+      const show = selects.every((s) => s.value === '' || row.getAttribute(`data-${s.getAttribute('data-filter-key')}`) === s.value);
+      row.hidden = !show;
+      if (show) visible++;
+    }
+    for (const el of counts) el.textContent = countText(visible, el);
+  };
+  const params = new URLSearchParams(location.search);
+  for (const s of selects) {
+    const wanted = params.get(s.name);
+    if (wanted !== null && Array.from(s.options).some((o) => o.value === wanted)) s.value = wanted;
+    s.addEventListener('change', apply);
+    s.closest<HTMLElement>('[data-filters]')?.removeAttribute('hidden');
+  }
+  if (selects.some((s) => s.value !== '')) apply();
+}
+
 function init(): void {
   document.querySelectorAll<HTMLTableElement>('table.sortable').forEach(makeSortable);
   document.querySelectorAll<HTMLInputElement>('input[data-filter]').forEach(makeFilter);
+  const byTable = new Map<string, HTMLSelectElement[]>();
+  document.querySelectorAll<HTMLSelectElement>('select[data-filter-select]').forEach((s) => {
+    const id = s.getAttribute('data-filter-select')!;
+    byTable.set(id, [...(byTable.get(id) ?? []), s]);
+  });
+  for (const [id, selects] of byTable) {
+    const table = document.getElementById(id);
+    if (table instanceof HTMLTableElement) makeSelectFilters(table, selects);
+  }
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);

@@ -13,6 +13,8 @@ export interface Page {
   description: string;
   /** Pages that draw charts load Chart.js (and offer embeds); others do not. */
   charts?: boolean;
+  /** An Atom feed of the page, as a root-relative path. */
+  feed?: { path: string; title: string };
   /** The chart whose image represents the page on social cards; the national one by default. */
   card?: ChartRef;
   body: Html;
@@ -55,6 +57,7 @@ const NAV = [
   ['home', '/'],
   ['services', '/services/'],
   ['localities', '/localities/'],
+  ['watch', '/watch/'],
   ['methodology', '/methodology/'],
   ['data', '/data/'],
 ] as const;
@@ -77,6 +80,7 @@ export function layout(page: Page): string {
 <link rel="alternate" hreflang="en" href="${link(localePath('en', page.path))}">
 <link rel="alternate" hreflang="x-default" href="${link(page.path)}">
 ${socialCard(page, here)}
+${page.feed ? html`<link rel="alternate" type="application/atom+xml" href="${link(page.feed.path)}" title="${page.feed.title}">` : ''}
 <link rel="icon" href="${link('/assets/icon.svg')}" type="image/svg+xml">
 <link rel="stylesheet" href="${link('/assets/site.css')}">
 <script src="${link('/assets/site.js')}" defer></script>

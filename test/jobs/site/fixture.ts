@@ -145,6 +145,7 @@ export const PAGE_TYPES = {
   service: '/services/KS-01/',
   localities: '/localities/',
   locality: '/localities/08/',
+  watch: '/watch/',
   methodology: '/methodology/',
   data: '/data/',
 } as const;

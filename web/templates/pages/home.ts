@@ -57,6 +57,7 @@ ${trendChart({ id: 'national-trend', title: t.home.trend, series: data.national,
   <p>${t.home.littleUsedIntro(formatRate(data.little_used_threshold, lang, 0))}</p>
   ${serviceTable('little-used', t.home.littleUsed, data.little_used, { lang, here })}
   <p><a href="${href(here, localePath(lang, '/services/'))}">${t.home.allServices}</a></p>
+  <p><a href="${href(here, localePath(lang, '/watch/'))}">${t.watch.homeLink}</a></p>
 </section>`;
   return { lang, path: '/', meta: data.meta, title: t.home.title, description: t.tagline, charts: true, body };
 }

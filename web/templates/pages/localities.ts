@@ -1,4 +1,4 @@
-import { type Lang, formatRate, localePath } from '../../i18n.ts';
+import { type Lang, formatMonth, formatRate, localePath } from '../../i18n.ts';
 import type { LocalitiesData, LocalityData } from '../../model.ts';
 import { strings } from '../../strings.ts';
 import { trendChart } from '../chart.ts';
@@ -50,6 +50,7 @@ export function localityPage(data: LocalityData, lang: Lang): Page {
 <p class="crumbs"><a href="${href(here, localePath(lang, '/localities/'))}">${t.localities.title}</a></p>
 <h1>${p.name}</h1>
 ${merged ? html`<p class="note">${t.localities.mergedNote(merged)}</p>` : ''}
+${watchSummary(data, lang, here)}
 ${trendChart({ id: 'locality-trend', title: t.localities.trend(p.name), series: data.series, csv: href(here, `/data/localities/${p.code}.csv`), ...chartLinks({ kind: 'locality', code: p.code }, data.meta, lang, here) }, data.meta, lang)}
 <section>
   <h2>${t.localities.byRate}</h2>
@@ -62,3 +63,20 @@ ${trendChart({ id: 'locality-trend', title: t.localities.trend(p.name), series: 
 </section>`;
   return { lang, path, meta: data.meta, title: p.name, description: t.localities.trend(p.name), charts: true, card: { kind: 'locality', code: p.code }, body };
 }
+
+/** The province's flags by signal, with a link to them on the watch list, and its online-service share. */
+function watchSummary(data: LocalityData, lang: Lang, here: string) {
+  const w = strings(lang).watch;
+  const { counts, total, online_service_share: share, recent } = data.watch;
+  return html`<section class="watch-summary">
+  <h2>${w.localityTitle}</h2>
+  ${
+    total === 0
+      ? html`<p>${w.localityNone}</p>`
+      : html`<ul>${counts.map((c) => html`<li>${w.signals[c.signal]}: ${c.count}</li>`)}</ul>
+  <p><a href="${href(here, localePath(lang, `/watch/?locality=${encodeURIComponent(data.province.code)}`))}">${w.localityLink(total)}</a></p>`
+  }
+  <p>${share && share.online_services > 0 ? w.share(share.with_online_dossiers, share.online_services, formatRate(share.share, lang, 0), formatMonth(recent.from, lang), formatMonth(recent.to, lang)) : w.shareNone}</p>
+</section>`;
+}
+
