@@ -3,6 +3,7 @@ import { UNRESTRICTED, batchInfo, ingestRows } from '../ingest/ingest.ts';
 import type { RawRow } from '../ingest/types.ts';
 import { lastCompleteMonth } from '../months.ts';
 import { upsertServices } from '../services.ts';
+import { upsertTargets } from '../watch/targets.ts';
 import { generateDemo } from './generate.ts';
 
 const DEMO_WRITER = { source: 'demo' as const, publisherId: null, scope: UNRESTRICTED };
@@ -30,5 +31,23 @@ export function loadDemoIfEmpty(sqlite: Database.Database, now = new Date()): { 
     const outcome = ingestRows(sqlite, rows, info, UNRESTRICTED, { now });
     if (outcome.status !== 201) throw new Error(`demo data for ${year} was refused: ${JSON.stringify(outcome.body).slice(0, 500)}`);
   }
+  seedDemoTargets(sqlite, demo.services[0]!.code, lastCompleteMonth(now), now);
   return { rows: demo.rows.length, ms: Math.round(performance.now() - started) };
+}
+
+/** Targets for the year's end, so that the watch list's target signal shows on the demo site. */
+function seedDemoTargets(sqlite: Database.Database, serviceCode: string, lastMonth: string, now: Date): void {
+  const year = Number(lastMonth.slice(0, 4)) + (lastMonth.endsWith('-12') ? 1 : 0);
+  const due = `${year}-12`;
+  const outcome = upsertTargets(
+    sqlite,
+    [
+      { service_code: null, locality_code: 'VN', due_month: due, target_rate: 0.6 },
+      { service_code: null, locality_code: '79', due_month: due, target_rate: 0.7 },
+      { service_code: null, locality_code: '12', due_month: due, target_rate: 0.5 },
+      { service_code: serviceCode, locality_code: 'VN', due_month: due, target_rate: 0.8 },
+    ],
+    now,
+  );
+  if (outcome.status !== 200) throw new Error(`demo targets were refused: ${JSON.stringify(outcome.body).slice(0, 500)}`);
 }

@@ -10,7 +10,11 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 // Bidirectional controls could reorder what a reader sees around a name: show them inertly.
 const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
 
+const NEEDS_ESCAPE = /[&<>"'\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
+
 export function escapeHtml(text: string): string {
+  // Most text (numbers, dates, plain names) has nothing to escape: skip the two replaces.
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!).replace(BIDI, (c) => `&#x${c.codePointAt(0)!.toString(16)};`);
 }
 
