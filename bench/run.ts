@@ -17,7 +17,7 @@ const queries = Number(values.queries);
 const dir = join('bench', 'data', `run-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
 const ADMIN = 'bench-admin-token';
-const env = { DB_PATH: join(dir, 'thuocdo.db'), SITE_DIR: join(dir, 'site'), SEED_DEMO: '0', ADMIN_TOKEN: ADMIN };
+const env = { DB_PATH: join(dir, 'thuocdo.db'), SITE_DIR: join(dir, 'site'), SEED_DEMO: '0', ADMIN_TOKEN: ADMIN, WRITE_RATE_LIMIT: '100000' };
 
 interface Result {
   metric: string;

@@ -9,6 +9,7 @@ import demoFlag from './plugins/demo-flag.ts';
 import errors from './plugins/errors.ts';
 import httpCache from './plugins/http-cache.ts';
 import openapi from './plugins/openapi.ts';
+import rateLimit from './plugins/rate-limit.ts';
 import framing from './plugins/framing.ts';
 import site from './plugins/site.ts';
 import oembedRoutes from './routes/oembed.ts';
@@ -23,7 +24,7 @@ import watchRoutes from './routes/watch.ts';
 
 export interface AppOptions {
   db: Db;
-  config: Pick<Config, 'adminToken' | 'maxBodyBytes' | 'siteDir' | 'publicUrl'>;
+  config: Pick<Config, 'adminToken' | 'maxBodyBytes' | 'siteDir' | 'publicUrl' | 'writeRateLimit'>;
   /** Called after every stored batch (the site rebuild listens here). */
   onBatchStored?: () => void;
   logger?: FastifyServerOptions['logger'];
@@ -58,6 +59,7 @@ export async function buildApp({ db, config, onBatchStored = () => {}, logger = 
   await fastify.register(dbPlugin, { db });
   await fastify.register(demoFlag);
   await fastify.register(auth, { adminToken: config.adminToken });
+  await fastify.register(rateLimit, { perMinute: config.writeRateLimit });
   await fastify.register(openapi);
 
   await fastify.register(healthRoutes);

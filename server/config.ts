@@ -11,6 +11,8 @@ export interface Config {
   siteBuildDelayMs: number;
   /** Where readers reach the site: oEmbed answers and discovery links use it. */
   publicUrl: string;
+  /** Writes a minute per token (or per address without one). */
+  writeRateLimit: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -26,5 +28,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: Math.round(Number(env.MAX_BODY_MB || 100) * 1024 * 1024),
     siteBuildDelayMs: Number(env.SITE_BUILD_DELAY_MS || 1000),
     publicUrl: (env.PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, ''),
+    writeRateLimit: Number(env.WRITE_RATE_LIMIT || 120),
   };
 }

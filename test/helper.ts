@@ -45,7 +45,7 @@ export interface TestApp {
 
 /** The whole app on a real temp database, for app.inject. */
 export async function testApp(
-  options: { adminToken?: string | null; maxBodyBytes?: number; onBatchStored?: () => void; siteDir?: string; publicUrl?: string } = {},
+  options: { adminToken?: string | null; maxBodyBytes?: number; onBatchStored?: () => void; siteDir?: string; publicUrl?: string; writeRateLimit?: number } = {},
 ): Promise<TestApp> {
   const db = testDb();
   const adminToken = options.adminToken === undefined ? ADMIN_TOKEN : options.adminToken;
@@ -56,6 +56,7 @@ export async function testApp(
       maxBodyBytes: options.maxBodyBytes ?? 100 * 1024 * 1024,
       siteDir: options.siteDir ?? join(tmpdir(), 'thuocdo-no-site'),
       publicUrl: options.publicUrl ?? 'http://127.0.0.1:3000',
+      writeRateLimit: options.writeRateLimit ?? 100_000,
     },
     onBatchStored: options.onBatchStored,
   });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { listBatches } from '../../db/batches.ts';
 import { importCatalogue } from '../../db/catalogue.ts';
 import { createPublisher, revokePublisher } from '../../db/publishers.ts';
 import { SERVICE_CODE_PATTERN, upsertService } from '../../db/services.ts';
@@ -94,6 +95,55 @@ const adminRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes: number }> = async (
       if (!result.ok) return sendError(reply, 400, 'bad_request', result.message);
       request.log.info({ publisher: result.id }, 'publisher created');
       return reply.code(201).send({ id: result.id, token: result.token });
+    },
+  );
+
+  fastify.get(
+    '/api/v1/batches',
+    {
+      schema: {
+        summary: 'The audit trail: every batch, stored or refused, with who sent it and from where',
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        querystring: Type.Object({
+          publisher: Type.Optional(Type.Integer({ minimum: 1 })),
+          outcome: Type.Optional(Type.Union([Type.Literal('stored'), Type.Literal('rejected')])),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+        }),
+        response: {
+          200: Type.Object({
+            count: Type.Integer(),
+            demo: DemoFlag,
+            batches: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                publisher_id: Type.Union([Type.Integer(), Type.Null()]),
+                publisher_name: Type.Union([Type.String(), Type.Null()]),
+                source: Type.String(),
+                format: Type.String(),
+                received_at: Type.String(),
+                sha256: Type.String(),
+                byte_size: Type.Integer(),
+                remote_addr: Type.Union([Type.String(), Type.Null()]),
+                outcome: Type.String(),
+                status_code: Type.Integer(),
+                rows: Type.Integer(),
+                inserted: Type.Integer(),
+                revised: Type.Integer(),
+                unchanged: Type.Integer(),
+                error_count: Type.Integer(),
+              }),
+            ),
+          }),
+          ...adminErrors,
+        },
+      },
+    },
+    async (request) => {
+      const { publisher, outcome, limit = 100, offset = 0 } = request.query;
+      const batches = listBatches(fastify.db.sqlite, { publisherId: publisher, outcome, limit, offset });
+      return { count: batches.length, batches };
     },
   );
 
