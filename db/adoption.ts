@@ -63,7 +63,7 @@ function monthlySums(sqlite: Database.Database, registry: LocalityRegistry, q: A
           .prepare(`SELECT period, ${sums} FROM rollup_service_area WHERE service_id = ? AND area_id = ? AND period BETWEEN ? AND ? GROUP BY period ${hasRows} ORDER BY period`)
           .all(q.serviceId, unit.id, ...range) as MonthSum[]);
   }
-  const ids = [unit.id, ...registry.children(unit).map((c) => c.id)];
+  const ids = unitsOf(registry, unit)!;
   const inList = ids.map(() => '?').join(',');
   const service = q.serviceId === null ? '' : 'AND service_id = ?';
   const params = q.serviceId === null ? [...ids, ...range] : [...ids, q.serviceId, ...range];

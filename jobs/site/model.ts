@@ -67,6 +67,12 @@ function sumWindow(months: MonthSums[], from: Month, to: Month): Sums {
   return s;
 }
 
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 function windowOf(current: Sums, previous: Sums): Window12 {
   const rate = rateOf(current.online, current.total);
   const previousRate = rateOf(previous.online, previous.total);
@@ -158,13 +164,8 @@ export function buildSiteModel(sqlite: Database.Database, now = new Date(), site
     const before = previousCells.get(cell(r.serviceId, r.areaId)) ?? zero;
     const w = windowOf(r, before);
     const months = provinceMonths.get(province.id)!;
-    (serviceCells.get(service.id) ?? serviceCells.set(service.id, []).get(service.id)!).push({
-      code: province.code,
-      name: province.name,
-      ...w,
-      last_reported: months[months.length - 1]?.period ?? null,
-    });
-    (localityCells.get(province.id) ?? localityCells.set(province.id, []).get(province.id)!).push(serviceSummary(service, r, before));
+    pushTo(serviceCells, service.id, { code: province.code, name: province.name, ...w, last_reported: months[months.length - 1]?.period ?? null });
+    pushTo(localityCells, province.id, serviceSummary(service, r, before));
   }
 
   const ranked = [...provinceSummaries].sort((a, b) => (b.rate_12m ?? -1) - (a.rate_12m ?? -1));
