@@ -156,11 +156,11 @@ describe.skipIf(!HAS_CHROMIUM)(`embeds in Chromium (skipped when ${CHROMIUM} is 
     batchAtSnippet = lastStoredBatch(site.t.db.sqlite);
   }, 120_000);
 
+  // Independent closes in parallel: a slow browser shutdown on a loaded CI machine must not
+  // hold the servers open past the hook's time.
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await site?.close();
-  });
+    await Promise.allSettled([browser?.close(), host?.close(), site?.close()]);
+  }, 120_000);
 
   /** A fresh context (no cache shared with earlier tests) and a page in it. */
   async function newPage(options: { javaScript?: boolean; colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {

@@ -43,10 +43,10 @@ describe.skipIf(!HAS_CHROMIUM)(`the site in Chromium (skipped when ${CHROMIUM} i
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 120_000);
 
+  // As in the embed tests: independent closes, with time for a slow browser shutdown.
   afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+    await Promise.allSettled([browser?.close(), site?.close()]);
+  }, 120_000);
 
   const tabs = new Map<string, Promise<Tab>>();
 
