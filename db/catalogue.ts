@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { parseCsv } from './ingest/parse-csv.ts';
 import { parseJson } from './ingest/parse-json.ts';
+import { valueText } from './ingest/text.ts';
 import type { RawRow, RowError } from './ingest/types.ts';
 import { MONTH_PATTERN } from './months.ts';
 import { SERVICE_CODE_PATTERN, type ServiceInput, upsertServices } from './services.ts';
@@ -22,8 +23,11 @@ function serviceProblems(values: Record<string, unknown>): Array<{ column: strin
     problems.push({ column: 'code', message: 'code is required: letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64' });
   }
   if (typeof text('name_vi') !== 'string' || text('name_vi') === '') problems.push({ column: 'name_vi', message: 'name_vi is required' });
-  if (!['full', 'partial'].includes(String(text('online_level')))) {
+  if (!['full', 'partial'].includes(valueText(text('online_level')) ?? '')) {
     problems.push({ column: 'online_level', message: 'online_level must be "full" or "partial"' });
+  }
+  for (const k of ['name_en', 'agency']) {
+    if (values[k] !== undefined && values[k] !== null && typeof values[k] !== 'string') problems.push({ column: k, message: `${k} must be text` });
   }
   const since = text('online_since');
   if (since !== undefined && since !== null && since !== '' && !(typeof since === 'string' && MONTH_PATTERN.test(since))) {
@@ -58,8 +62,8 @@ export function importCatalogue(sqlite: Database.Database, body: Buffer, format:
   const seen = new Map<string, number>();
   for (const raw of parsed.rows as RawRow[]) {
     if (raw.problem) errors.push({ row: raw.row, column: null, value: null, message: raw.problem });
-    for (const p of serviceProblems(raw.values)) errors.push({ row: raw.row, column: p.column, value: raw.values[p.column] == null ? null : String(raw.values[p.column]), message: p.message });
-    const code = String(raw.values.code ?? '').trim();
+    for (const p of serviceProblems(raw.values)) errors.push({ row: raw.row, column: p.column, value: valueText(raw.values[p.column]), message: p.message });
+    const code = (valueText(raw.values.code) ?? '').trim();
     const earlier = seen.get(code);
     if (earlier !== undefined) errors.push({ row: raw.row, column: 'code', value: code, message: `code already given at row ${earlier}` });
     seen.set(code, raw.row);

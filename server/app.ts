@@ -2,7 +2,7 @@ import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Db } from '../db/open.ts';
-import type { Config } from './config.ts';
+import { type Config, configFromEnv } from './config.ts';
 import auth from './plugins/auth.ts';
 import dbPlugin from './plugins/db.ts';
 import demoFlag from './plugins/demo-flag.ts';
@@ -22,9 +22,18 @@ import observationRoutes from './routes/observations.ts';
 import serviceRoutes from './routes/services.ts';
 import watchRoutes from './routes/watch.ts';
 
+/** Limits with defaults from configFromEnv, so tests and tools need not spell them out. */
+type ServerLimits = 'writeRateLimitIp' | 'connectionTimeoutMs' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs';
+
+/**
+ * Log lines never carry a secret: bearer tokens (publishers' and ADMIN_TOKEN) and cookies are
+ * censored wherever a request's headers are logged.
+ */
+export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'request.headers.authorization'];
+
 export interface AppOptions {
   db: Db;
-  config: Pick<Config, 'adminToken' | 'maxBodyBytes' | 'siteDir' | 'publicUrl' | 'writeRateLimit'>;
+  config: Pick<Config, 'adminToken' | 'maxBodyBytes' | 'siteDir' | 'publicUrl' | 'writeRateLimit'> & Partial<Pick<Config, ServerLimits>>;
   /** Called after every stored batch (the site rebuild listens here). */
   onBatchStored?: () => void;
   logger?: FastifyServerOptions['logger'];
@@ -32,9 +41,17 @@ export interface AppOptions {
 
 /** Builds the whole app without listening: server.ts listens, tests inject. */
 export async function buildApp({ db, config, onBatchStored = () => {}, logger = false }: AppOptions) {
+  const limits = { ...configFromEnv({}), ...config };
   const fastify = Fastify({
-    logger,
+    logger: logger === true ? { redact: LOG_REDACT } : logger && typeof logger === 'object' ? { redact: LOG_REDACT, ...logger } : logger,
     bodyLimit: config.maxBodyBytes,
+    // Slow clients: a stalled socket, headers trickled in (slowloris) or a body that never ends
+    // are cut off; requestTimeout bounds the whole request, so it is sized for MAX_BODY_MB on a slow link.
+    connectionTimeout: limits.connectionTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks headersTimeout and requestTimeout on this interval (30 s by default).
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 4))) },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -59,7 +76,7 @@ export async function buildApp({ db, config, onBatchStored = () => {}, logger = 
   await fastify.register(dbPlugin, { db });
   await fastify.register(demoFlag);
   await fastify.register(auth, { adminToken: config.adminToken });
-  await fastify.register(rateLimit, { perMinute: config.writeRateLimit });
+  await fastify.register(rateLimit, { perMinute: config.writeRateLimit, perMinuteIp: limits.writeRateLimitIp });
   await fastify.register(openapi);
 
   await fastify.register(healthRoutes);

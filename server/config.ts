@@ -13,6 +13,16 @@ export interface Config {
   publicUrl: string;
   /** Writes a minute per token (or per address without one). */
   writeRateLimit: number;
+  /** Writes a minute per client address, whatever tokens it sends: rotating tokens does not lift it. */
+  writeRateLimitIp: number;
+  /** A socket idle this long in both directions is closed (a client that stops sending mid-body). */
+  connectionTimeoutMs: number;
+  /** The longest one request may take, body included: long enough for MAX_BODY_MB on a slow link. */
+  requestTimeoutMs: number;
+  /** The longest a client may take to send its request headers (slowloris). */
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  keepAliveTimeoutMs: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -29,5 +39,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     siteBuildDelayMs: Number(env.SITE_BUILD_DELAY_MS || 1000),
     publicUrl: (env.PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, ''),
     writeRateLimit: Number(env.WRITE_RATE_LIMIT || 120),
+    // Above the per-token limit: one ministry's gateway may carry several publishers.
+    writeRateLimitIp: Number(env.WRITE_RATE_LIMIT_IP || 600),
+    // Longer than the slowest ingest of a full-size body, during which the client only waits.
+    connectionTimeoutMs: Number(env.CONNECTION_TIMEOUT_MS || 120_000),
+    // 100 MB in 15 minutes needs about 1 Mbit/s: a slow provincial link still gets through.
+    requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS || 900_000),
+    headersTimeoutMs: Number(env.HEADERS_TIMEOUT_MS || 20_000),
+    keepAliveTimeoutMs: Number(env.KEEP_ALIVE_TIMEOUT_MS || 72_000),
   };
 }

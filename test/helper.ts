@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Db, openDb } from '../db/open.ts';
 import { type ServiceInput, upsertServices } from '../db/services.ts';
-import { type App, buildApp } from '../server/app.ts';
+import { type App, type AppOptions, buildApp } from '../server/app.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const HEADER = 'period,service_code,locality_code,online_count,total_count';
@@ -45,7 +45,18 @@ export interface TestApp {
 
 /** The whole app on a real temp database, for app.inject. */
 export async function testApp(
-  options: { adminToken?: string | null; maxBodyBytes?: number; onBatchStored?: () => void; siteDir?: string; publicUrl?: string; writeRateLimit?: number } = {},
+  options: {
+    adminToken?: string | null;
+    maxBodyBytes?: number;
+    onBatchStored?: () => void;
+    siteDir?: string;
+    publicUrl?: string;
+    writeRateLimit?: number;
+    writeRateLimitIp?: number;
+    /** Server limits (timeouts) beyond the defaults of configFromEnv. */
+    limits?: Partial<Pick<AppOptions['config'], 'connectionTimeoutMs' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs'>>;
+    logger?: AppOptions['logger'];
+  } = {},
 ): Promise<TestApp> {
   const db = testDb();
   const adminToken = options.adminToken === undefined ? ADMIN_TOKEN : options.adminToken;
@@ -57,8 +68,11 @@ export async function testApp(
       siteDir: options.siteDir ?? join(tmpdir(), 'thuocdo-no-site'),
       publicUrl: options.publicUrl ?? 'http://127.0.0.1:3000',
       writeRateLimit: options.writeRateLimit ?? 100_000,
+      writeRateLimitIp: options.writeRateLimitIp ?? 100_000,
+      ...options.limits,
     },
     onBatchStored: options.onBatchStored,
+    logger: options.logger,
   });
   return {
     app,

@@ -7,9 +7,20 @@ export function decodeUtf8(body: Buffer): string | null {
   }
 }
 
+/**
+ * A value from outside as text for an error report. Arrays and objects are named, not rendered:
+ * a JSON body may nest them deeper than String() or JSON.stringify can recurse (a 500, found by fuzzing).
+ */
+export function valueText(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) return '[…]';
+  if (typeof value === 'object') return '{…}';
+  return String(value);
+}
+
 /** Shows a value from outside in a message without letting it run on or hide characters. */
 export function quote(value: unknown, max = 60): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (valueText(value) ?? String(value));
   const shown = text.length > max ? `${text.slice(0, max)}…` : text;
   return JSON.stringify(shown);
 }

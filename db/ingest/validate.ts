@@ -1,6 +1,6 @@
 import type { Locality, LocalityRegistry } from '../localities/registry.ts';
 import { FIRST_MONTH, MONTH_PATTERN, type Month } from '../months.ts';
-import { closest, quote } from './text.ts';
+import { closest, quote, valueText } from './text.ts';
 import { MAX_TOTAL_COUNT, OBSERVATION_FIELDS, type RawRow, type RowError, type ValidRow } from './types.ts';
 
 export interface Scope {
@@ -103,7 +103,7 @@ class Reporter {
   row = 0;
 
   add(column: string | null, value: unknown, message: string): undefined {
-    this.errors.push({ row: this.row, column, value: value === undefined || value === null ? null : String(value), message });
+    this.errors.push({ row: this.row, column, value: valueText(value), message });
     return undefined;
   }
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { parseCsv } from '../ingest/parse-csv.ts';
 import { parseJson } from '../ingest/parse-json.ts';
-import { closest, quote } from '../ingest/text.ts';
+import { closest, quote, valueText } from '../ingest/text.ts';
 import { MAX_LISTED_ERRORS, type RawRow, type RowError } from '../ingest/types.ts';
 import { localityRegistry } from '../localities/registry.ts';
 import { FIRST_MONTH, MONTH_PATTERN, type Month, currentMonth } from '../months.ts';
@@ -55,7 +55,7 @@ function resolveRows(sqlite: Database.Database, raw: RawRow[], now: Date): { row
     const v = r.values;
     const before = errors.length;
     const fail = (column: string | null, message: string) =>
-      errors.push({ row: r.row, column, value: column === null || v[column] === undefined || v[column] === null ? null : String(v[column]), message });
+      errors.push({ row: r.row, column, value: column === null ? null : valueText(v[column]), message });
     if (r.problem) fail(null, r.problem);
     for (const key of Object.keys(v)) {
       if (!(TARGET_FIELDS as readonly string[]).includes(key)) {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPublisher } from '../../../db/publishers.ts';
 import { type TestApp, addServices, adminHeaders, csv, testApp } from '../../helper.ts';
 
 const ROW = [['2024-01', 'A', '01', 1, 2]];
@@ -24,6 +25,46 @@ describe('write rate limit and audit trail', () => {
     expect(limited.json()).toMatchObject({ error: 'rate_limited', message: expect.stringContaining('3 writes a minute') });
     // Another token is counted on its own.
     expect((await post(second.headers)).statusCode).toBe(201);
+  });
+
+  it('also limits one address whatever tokens it sends, so rotating tokens does not help', async () => {
+    const perIp = await testApp({ writeRateLimit: 3, writeRateLimitIp: 5 });
+    try {
+      addServices(perIp.db, 'A');
+      const tokens = ['01', '01', '01'].map((l) => {
+        const created = createPublisher(perIp.db.sqlite, { name: 'Sở', localities: [l] });
+        if (!created.ok) throw new Error(created.message);
+        return `Bearer ${created.token}`;
+      });
+      const from = (remoteAddress: string, authorization: string) =>
+        perIp.app.inject({ method: 'POST', url: '/api/v1/observations', remoteAddress, headers: { authorization, 'content-type': 'text/csv' }, payload: csv(ROW) });
+      // Five writes from one address, spread over three tokens (none over its own limit of 3)...
+      const answers = [];
+      for (let i = 0; i < 5; i++) answers.push((await from('203.0.113.7', tokens[i % 3]!)).statusCode);
+      expect(answers).toEqual([201, 201, 201, 201, 201]);
+      // ...then the address is over its limit, with a fresh token too.
+      const limited = await from('203.0.113.7', tokens[2]!);
+      expect(limited.statusCode).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited.json()).toMatchObject({ error: 'rate_limited', message: expect.stringContaining('5 writes a minute from one address') });
+      // Guessed tokens count too: the address stays refused before its token is even checked.
+      expect((await from('203.0.113.7', `Bearer td_AAAAAAAAAAAA_${'B'.repeat(43)}`)).statusCode).toBe(429);
+      // Another address is counted on its own.
+      expect((await from('198.51.100.2', tokens[0]!)).statusCode).toBe(201);
+    } finally {
+      await perIp.close();
+    }
+  });
+
+  it('counts refused tokens against the address', async () => {
+    const perIp = await testApp({ writeRateLimitIp: 2 });
+    try {
+      const guess = (n: number) =>
+        perIp.app.inject({ method: 'POST', url: '/api/v1/observations', remoteAddress: '203.0.113.9', headers: { authorization: `Bearer td_AAAAAAAAAAA${n}_${'B'.repeat(43)}`, 'content-type': 'text/csv' }, payload: csv(ROW) });
+      expect([(await guess(1)).statusCode, (await guess(2)).statusCode, (await guess(3)).statusCode]).toEqual([401, 401, 429]);
+    } finally {
+      await perIp.close();
+    }
   });
 
   it('never limits reads', async () => {

@@ -122,6 +122,22 @@ describe('admin endpoints', () => {
     });
   });
 
+  describe('POST /api/v1/services (catalogue), hostile JSON', () => {
+    // Found by fuzzing the ingest path: the catalogue shares its parser, and String() of deep nesting overflowed.
+    it('refuses deeply nested values and non-text names (422), not a 500', async () => {
+      const deep = '['.repeat(50_000) + ']'.repeat(50_000);
+      const payload = `{"services":[{"code":${deep},"name_vi":"A","online_level":${deep}},{"code":"B","name_vi":"B","name_en":{"x":1},"online_level":"full"}]}`;
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/services', payload, headers: { ...adminHeaders(), 'content-type': 'application/json' } });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json().errors).toEqual([
+        { row: 1, column: 'code', value: '[…]', message: expect.stringContaining('code is required') },
+        { row: 1, column: 'online_level', value: '[…]', message: expect.stringContaining('"full" or "partial"') },
+        { row: 2, column: 'name_en', value: '{…}', message: 'name_en must be text' },
+      ]);
+      expect(count(t.db, 'services')).toBe(0);
+    });
+  });
+
   describe('publishers', () => {
     it('creates a publisher with a long random token, stored only as a hash', async () => {
       const first = await createPublisher({ name: 'Sở TT&TT Hà Nội', localities: ['01', '79'] });

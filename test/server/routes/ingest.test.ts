@@ -226,6 +226,15 @@ describe('POST /api/v1/observations', () => {
       await invalid(csv([row(), row({ locality: '79' }), row({ online: 11 })]), { row: 4, column: null, value: null, message: 'as row 2' });
     });
 
+    // Found by fuzzing (ingest.fuzz.test.ts): String() of a deeply nested value overflowed the stack, a 500.
+    it.each([
+      ['array', '['.repeat(50_000) + ']'.repeat(50_000), '[…]'],
+      ['object', '{"a":'.repeat(50_000) + '1' + '}'.repeat(50_000), '{…}'],
+    ])('refuses a deeply nested %s as a value, naming it without rendering it', async (_kind, deep, shown) => {
+      const body = JSON.stringify({ observations: [jsonRow({ period: 'X' })] }).replace('"X"', deep);
+      await invalid(body, { row: 1, column: 'period', value: shown, message: 'period must be a string' }, 'application/json');
+    });
+
     it('finds one bad row at the end of 100,000 and stores nothing', async () => {
       addServices(t.db, 'S3', 'S4', 'S5', 'S6');
       const provinces = localityRegistry(t.db.sqlite)
