@@ -199,6 +199,39 @@ export const rollupArea = sqliteTable(
   (t) => [primaryKey({ columns: [t.areaId, t.period] })],
 );
 
+/**
+ * A configured pull source: an agency that cannot push serves a file at a URL, or another
+ * system copies files into a drop folder. Each pull is a batch of `publisher_id`, under its scope.
+ * The last_* columns are the source's status, shown to admins and read by the late_data signal.
+ */
+export const pullSources = sqliteTable('pull_sources', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  kind: text('kind', { enum: ['url', 'folder'] }).notNull(),
+  location: text('location').notNull(),
+  /** null = from the Content-Type header or the file name. */
+  format: text('format', { enum: ['csv', 'json'] }),
+  publisherId: integer('publisher_id')
+    .notNull()
+    .references(() => publishers.id),
+  schedule: text('schedule').notNull(),
+  timeoutMs: integer('timeout_ms').notNull(),
+  retries: integer('retries').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+  createdAt: text('created_at').notNull(),
+  lastAttemptAt: text('last_attempt_at'),
+  lastSuccessAt: text('last_success_at'),
+  lastOutcome: text('last_outcome', { enum: ['stored', 'unchanged', 'empty', 'failed', 'rejected'] }),
+  lastError: text('last_error'),
+  lastBatchId: integer('last_batch_id').references(() => batches.id),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  failingSince: text('failing_since'),
+  /** HTTP validators and the body's hash, so an unchanged file is not stored again. */
+  etag: text('etag'),
+  lastModified: text('last_modified'),
+  lastSha256: text('last_sha256'),
+});
+
 /** A rate to reach by a month, nationally or for a locality, for one service or all. */
 export const targets = sqliteTable('targets', {
   id: integer('id').primaryKey(),

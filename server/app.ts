@@ -20,6 +20,7 @@ import ingestRoutes from './routes/ingest.ts';
 import localityRoutes from './routes/localities.ts';
 import observationRoutes from './routes/observations.ts';
 import serviceRoutes from './routes/services.ts';
+import sourceRoutes, { type PullRunner } from './routes/sources.ts';
 import watchRoutes from './routes/watch.ts';
 
 /** Limits with defaults from configFromEnv, so tests and tools need not spell them out. */
@@ -36,11 +37,13 @@ export interface AppOptions {
   config: Pick<Config, 'adminToken' | 'maxBodyBytes' | 'siteDir' | 'publicUrl' | 'writeRateLimit'> & Partial<Pick<Config, ServerLimits>>;
   /** Called after every stored batch (the site rebuild listens here). */
   onBatchStored?: () => void;
+  /** The scheduled pulls, for the admin endpoints that run and reschedule them. */
+  pulls?: PullRunner;
   logger?: FastifyServerOptions['logger'];
 }
 
 /** Builds the whole app without listening: server.ts listens, tests inject. */
-export async function buildApp({ db, config, onBatchStored = () => {}, logger = false }: AppOptions) {
+export async function buildApp({ db, config, onBatchStored = () => {}, pulls, logger = false }: AppOptions) {
   const limits = { ...configFromEnv({}), ...config };
   const fastify = Fastify({
     logger: logger === true ? { redact: LOG_REDACT } : logger && typeof logger === 'object' ? { redact: LOG_REDACT, ...logger } : logger,
@@ -87,6 +90,7 @@ export async function buildApp({ db, config, onBatchStored = () => {}, logger = 
   await fastify.register(ingestRoutes, { maxBodyBytes: config.maxBodyBytes, onBatchStored });
   await fastify.register(adminRoutes, { maxBodyBytes: config.maxBodyBytes });
   await fastify.register(watchRoutes, { maxBodyBytes: config.maxBodyBytes });
+  await fastify.register(sourceRoutes, { pulls });
   await fastify.register(oembedRoutes, { siteDir: config.siteDir, publicUrl: config.publicUrl });
   await fastify.register(framing);
   await fastify.register(site, { siteDir: config.siteDir });

@@ -23,3 +23,6 @@ export const errorResponses = {
   400: ErrorBody,
   404: ErrorBody,
 };
+
+/** What every admin endpoint may answer besides its own statuses. */
+export const adminErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };

@@ -1,5 +1,6 @@
 import { loadDemoIfEmpty } from '../db/demo/load.ts';
 import { openDb } from '../db/open.ts';
+import { pullScheduler } from '../jobs/pull/scheduler.ts';
 import { maintenanceJob, startJobs } from '../jobs/scheduler.ts';
 import { debouncedRebuilder, warmBuilder } from '../jobs/site/rebuilder.ts';
 import { siteBuildJob, siteIsStale } from '../jobs/site/schedule.ts';
@@ -12,7 +13,16 @@ const db = openDb(config.dbPath);
 const logger = { level: process.env.LOG_LEVEL ?? 'info' };
 // The app is built before the rebuilder exists; batches reach it through this hook.
 let onBatchStored = () => {};
-const app = await buildApp({ db, config, logger, onBatchStored: () => onBatchStored() });
+// Pulls log through the app's logger; nothing is pulled before reload() below, when the app exists.
+const pulls = pullScheduler(db.sqlite, {
+  log: { info: (obj, msg) => app.log.info(obj, msg), error: (obj, msg) => app.log.error(obj, msg) },
+  onBatchStored: () => onBatchStored(),
+  maxBytes: config.maxBodyBytes,
+  backoffMs: 5_000,
+  maxBackoffMs: 300_000,
+  settleMs: 5_000,
+});
+const app = await buildApp({ db, config, logger, onBatchStored: () => onBatchStored(), pulls });
 
 if (config.seedDemo) {
   const loaded = loadDemoIfEmpty(db.sqlite);
@@ -24,6 +34,7 @@ const rebuilder = debouncedRebuilder(builder.build, app.log, config.siteBuildDel
 onBatchStored = rebuilder.request;
 if (siteIsStale(db.sqlite, config.siteDir)) rebuilder.request();
 const jobs = startJobs([maintenanceJob(db), siteBuildJob(rebuilder)], app.log);
+pulls.reload();
 
 let closing = false;
 async function shutdown(signal: string) {
@@ -31,7 +42,7 @@ async function shutdown(signal: string) {
   closing = true;
   app.log.info({ signal }, 'shutting down');
   jobs.stop();
-  await app.close();
+  await Promise.all([app.close(), pulls.stop()]);
   await rebuilder.close();
   builder.stop();
   db.sqlite.close();

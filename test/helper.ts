@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Db, openDb } from '../db/open.ts';
 import { type ServiceInput, upsertServices } from '../db/services.ts';
+import { pullScheduler } from '../jobs/pull/scheduler.ts';
 import { type App, type AppOptions, buildApp } from '../server/app.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -56,10 +57,15 @@ export async function testApp(
     /** Server limits (timeouts) beyond the defaults of configFromEnv. */
     limits?: Partial<Pick<AppOptions['config'], 'connectionTimeoutMs' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs'>>;
     logger?: AppOptions['logger'];
+    /** Runs scheduled pulls (fast backoff, no settle time) for the admin pull endpoints. */
+    withPulls?: boolean;
   } = {},
 ): Promise<TestApp> {
   const db = testDb();
   const adminToken = options.adminToken === undefined ? ADMIN_TOKEN : options.adminToken;
+  const pulls = options.withPulls
+    ? pullScheduler(db.sqlite, { log: { info: () => {}, error: () => {} }, onBatchStored: () => options.onBatchStored?.(), maxBytes: 1024 * 1024, backoffMs: 10, maxBackoffMs: 50, settleMs: 0 })
+    : undefined;
   const app = await buildApp({
     db,
     config: {
@@ -72,13 +78,14 @@ export async function testApp(
       ...options.limits,
     },
     onBatchStored: options.onBatchStored,
+    pulls,
     logger: options.logger,
   });
   return {
     app,
     db,
     close: async () => {
-      await app.close();
+      await Promise.all([app.close(), pulls?.stop()]);
       db.remove();
     },
     publisher: async (localities, services) => {

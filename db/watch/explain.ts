@@ -227,6 +227,16 @@ export function latePublisher(name: string, id: number, m: { last: Month; receiv
   );
 }
 
+export function failingSource(name: string, publisher: string, m: { kind: 'url' | 'folder'; failures: number; since: string; lastSuccess: string | null }): Texts {
+  const since = m.since.slice(0, 10);
+  const last = m.lastSuccess?.slice(0, 10) ?? null;
+  return both((lang) =>
+    lang === 'vi'
+      ? `Nguồn kéo số liệu "${name}" (${m.kind === 'url' ? 'địa chỉ web' : 'thư mục nhận tệp'}) của "${publisher}" bị lỗi ${num(m.failures, lang)} lần liên tiếp từ ngày ${since}; ${last ? `lần kéo thành công gần nhất ngày ${last}` : 'chưa lần nào kéo thành công'}. Số liệu của nguồn này không về được cho đến khi sửa lỗi.`
+      : `Pull source "${name}" (${m.kind === 'url' ? 'a URL' : 'a drop folder'}) of "${publisher}" has failed ${num(m.failures, lang)} time${m.failures === 1 ? '' : 's'} in a row since ${since}; ${last ? `the last good pull was on ${last}` : 'no pull has succeeded yet'}. Its data cannot arrive until this is fixed.`,
+  );
+}
+
 export type TargetStatus = 'on_track' | 'at_risk' | 'off_track' | 'no_data';
 
 const STATUS: Record<TargetStatus, Texts> = {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { rateOf } from '../adoption.ts';
 import { type Locality, type LocalityRegistry, localityRegistry } from '../localities/registry.ts';
+import { failingSources as listFailingSources } from '../pull-sources.ts';
 import { type Month, addMonths, currentMonth, monthIndex, reportingTimeZone } from '../months.ts';
 import { type Service, listServices } from '../services.ts';
 import { type MonthSums, monthlyByArea } from '../stats.ts';
@@ -258,6 +259,7 @@ const onlineBy = (scope: Scope, month: Month) => scope.service === null || isOnl
 /** Everything the signals read, computed once. */
 interface Context {
   sqlite: Database.Database;
+  now: Date;
   registry: LocalityRegistry;
   threshold: number;
   dueDay: number;
@@ -377,6 +379,7 @@ function context(sqlite: Database.Database, now: Date, threshold: number, dueDay
     registry,
     threshold,
     dueDay,
+    now,
     window: { from: addMonths(to, -11), to },
     recentFrom: addMonths(to, -2),
     expected: addMonths(today, day > dueDay ? -1 : -2),
@@ -551,7 +554,8 @@ function lateData(ctx: Context): void {
       explain.lateProvince(scope.province!.name, { last, expected, monthsLate: late, dueDay }),
     );
   }
-  for (const p of publisherLatest(ctx.sqlite, ctx.registry)) {
+  const publishers = publisherLatest(ctx.sqlite, ctx.registry);
+  for (const p of publishers) {
     if (p.last === null) continue;
     const late = monthIndex(expected) - monthIndex(p.last);
     if (late < 1) continue;
@@ -563,6 +567,40 @@ function lateData(ctx: Context): void {
       severity: r4(clamp01(late / 12)),
       paper_12m: publisherPaper(ctx, p),
       metrics: { publisher_id: p.id, publisher_name: p.name, last_reported: p.last, last_received_at: p.receivedAt, expected, months_late: late, due_day: dueDay },
+      explanation_vi: texts.vi,
+      explanation_en: texts.en,
+    });
+  }
+  failingSources(ctx, publishers);
+}
+
+/**
+ * A pull source whose last pull failed means data that cannot arrive. The public text names the
+ * source and since when; the error itself (URLs, paths, server messages) is for admins only.
+ */
+function failingSources(ctx: Context, publishers: PublisherLatest[]): void {
+  const DAY = 86_400_000;
+  for (const s of listFailingSources(ctx.sqlite)) {
+    const publisher = publishers.find((p) => p.id === s.publisherId);
+    const days = (ctx.now.getTime() - Date.parse(s.failingSince!)) / DAY;
+    const texts = explain.failingSource(s.name, s.publisherName, { kind: s.kind, failures: s.consecutiveFailures, since: s.failingSince!, lastSuccess: s.lastSuccessAt });
+    ctx.flags.push({
+      signal: 'late_data',
+      service_code: null,
+      locality_code: null,
+      // A month of failing is as bad as it gets: the month's data is then late anyway.
+      severity: r4(clamp01(days / 30)),
+      paper_12m: publisher ? publisherPaper(ctx, publisher) : 0,
+      metrics: {
+        source: s.name,
+        source_kind: s.kind,
+        publisher_id: s.publisherId,
+        publisher_name: s.publisherName,
+        consecutive_failures: s.consecutiveFailures,
+        failing_since: s.failingSince,
+        last_success_at: s.lastSuccessAt,
+        last_outcome: s.lastOutcome,
+      },
       explanation_vi: texts.vi,
       explanation_en: texts.en,
     });

@@ -37,12 +37,17 @@ export interface WatchState {
   entries: FeedEntry[];
 }
 
-export const flagKey = (f: Pick<WatchFlag, 'signal' | 'service_code' | 'locality_code'>) => `${f.signal}|${f.service_code ?? ''}|${f.locality_code ?? ''}`;
+/** A flag's identity across builds: its scope, plus the publisher, pull source or target it is about. */
+export function flagKey(f: Pick<WatchFlag, 'signal' | 'service_code' | 'locality_code' | 'metrics'>): string {
+  const { source, publisher_id, target_id } = f.metrics;
+  const about = source != null ? `source:${source}` : publisher_id != null ? `publisher:${publisher_id}` : target_id != null ? `target:${target_id}` : null;
+  return `${f.signal}|${f.service_code ?? ''}|${f.locality_code ?? ''}${about ? `|${about}` : ''}`;
+}
 
 /** "Ít người dùng — Đăng ký khai sinh, Thành phố Hà Nội". */
 function flagTitle(f: WatchFlag): string {
   const w = strings('vi').watch;
-  const where = [flagServiceName(f, 'vi') ?? f.service_code, flagLocalityName(f, 'vi') ?? f.locality_code].filter((x) => x !== null);
+  const where = [flagServiceName(f, 'vi') ?? f.service_code, flagLocalityName(f, 'vi') ?? f.locality_code, f.metrics.source ?? f.metrics.publisher_name ?? null].filter((x) => x !== null);
   return `${w.signals[f.signal]}${where.length ? ` — ${where.join(', ')}` : ''}`;
 }
 

@@ -5,7 +5,7 @@ import { importCatalogue } from '../../db/catalogue.ts';
 import { createPublisher, revokePublisher } from '../../db/publishers.ts';
 import { SERVICE_CODE_PATTERN, upsertService } from '../../db/services.ts';
 import { sendError } from '../plugins/errors.ts';
-import { Code, DemoFlag, ErrorBody, Month, RowErrorSchema } from '../schemas.ts';
+import { Code, DemoFlag, ErrorBody, Month, RowErrorSchema, adminErrors } from '../schemas.ts';
 import { ServiceSchema } from './services.ts';
 
 const ServiceBody = Type.Object(
@@ -27,8 +27,6 @@ const PublisherBody = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const adminErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
 /** Admin endpoints (bearer ADMIN_TOKEN): the service registry and publishers. */
 const adminRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes: number }> = async (fastify, { maxBodyBytes }) => {

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { type IngestOutcome, ingestBody } from '../../db/ingest/ingest.ts';
+import { publisherExists, publisherScope } from '../../db/publishers.ts';
+import { type PullOutcome, type PullRecord, type PullSource, recordPull } from '../../db/pull-sources.ts';
+import { PROCESSED, REJECTED, fileAway, readyFiles } from './drop-folder.ts';
+import { PullError } from './errors.ts';
+import { fetchUrl } from './fetch-url.ts';
+import { detectFormat } from './format.ts';
+import { withRetries } from './retry.ts';
+
+export interface PullOptions {
+  maxBytes: number;
+  /** First wait between attempts; it doubles each time. */
+  backoffMs: number;
+  maxBackoffMs: number;
+  /** A dropped file must be this long unchanged before it is read. */
+  settleMs: number;
+  signal?: AbortSignal;
+  now?: () => Date;
+  onRetry?: (source: string, error: string, delayMs: number) => void;
+}
+
+/** One ingested file: the batch it became, or why it was refused. */
+export interface PulledFile {
+  file: string;
+  status: number;
+  batch_id: number | null;
+  rows: number;
+  error: string | null;
+}
+
+export interface PullResult {
+  source: string;
+  at: string;
+  outcome: PullOutcome;
+  error: string | null;
+  files: PulledFile[];
+}
+
+/**
+ * Pulls one source once: each file becomes a batch with the API's validation and its
+ * all-or-nothing rule, under the source's publisher and scope. The outcome is recorded on the
+ * source, so a failing source shows in the admin status and on the watch list.
+ */
+export async function pullSource(sqlite: Database.Database, source: PullSource, options: PullOptions): Promise<PullResult> {
+  const at = (options.now ?? (() => new Date()))();
+  let result: Omit<PullResult, 'source' | 'at'>;
+  let record: Partial<PullRecord> = {};
+  try {
+    if (!publisherExists(sqlite, source.publisherId)) {
+      throw new PullError(`publisher #${source.publisherId} (${source.publisherName}) is revoked: give the source an active publisher`, false);
+    }
+    if (source.kind === 'url') ({ result, record } = await pullUrl(sqlite, source, options, at));
+    else result = pullFolder(sqlite, source, options, at);
+  } catch (err) {
+    const message = err instanceof PullError ? err.message : `unexpected error: ${(err as Error).message}`;
+    result = { outcome: 'failed', error: message, files: [] };
+  }
+  const batchId = result.files.findLast((f) => f.batch_id !== null && f.status === 201)?.batch_id ?? null;
+  recordPull(sqlite, source.name, { at: at.toISOString(), outcome: result.outcome, error: result.error, batchId, ...record });
+  return { source: source.name, at: at.toISOString(), ...result };
+}
+
+async function pullUrl(sqlite: Database.Database, source: PullSource, options: PullOptions, at: Date) {
+  const fetched = await withRetries(
+    () => fetchUrl(source.location, { timeoutMs: source.timeoutMs, maxBytes: options.maxBytes, etag: source.etag, lastModified: source.lastModified, signal: options.signal }),
+    { retries: source.retries, baseDelayMs: options.backoffMs, maxDelayMs: options.maxBackoffMs, signal: options.signal },
+    (error, delay) => options.onRetry?.(source.name, error.message, delay),
+  );
+  if (fetched.notModified) return { result: unchanged(), record: {} };
+  const sha256 = createHash('sha256').update(fetched.body).digest('hex');
+  // The same bytes as the last accepted file: storing them again would change nothing.
+  if (sha256 === source.lastSha256) return { result: unchanged(), record: { etag: fetched.etag, lastModified: fetched.lastModified } };
+  const format = detectFormat(source.format, fetched.contentType, new URL(source.location).pathname, fetched.body);
+  const { file } = ingestOutcome(sqlite, source, fetched.body, format, source.location, at);
+  const accepted = file.status === 201;
+  return {
+    result: { outcome: accepted ? 'stored' : 'rejected', error: file.error, files: [file] } satisfies Omit<PullResult, 'source' | 'at'>,
+    record: accepted ? { etag: fetched.etag, lastModified: fetched.lastModified, sha256 } : {},
+  };
+}
+
+function pullFolder(sqlite: Database.Database, source: PullSource, options: PullOptions, at: Date): Omit<PullResult, 'source' | 'at'> {
+  const files: PulledFile[] = [];
+  for (const dropped of readyFiles(source.location, options.settleMs, at.getTime())) {
+    if (dropped.size > options.maxBytes) {
+      const error = `larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB (MAX_BODY_MB); split the file`;
+      fileAway(source.location, dropped, REJECTED, at, { error: 'too_large', message: error });
+      files.push({ file: dropped.name, status: 413, batch_id: null, rows: 0, error });
+      continue;
+    }
+    const body = readFileSync(dropped.path);
+    const { file, outcome } = ingestOutcome(sqlite, source, body, detectFormat(source.format, null, dropped.name, body), dropped.name, at);
+    fileAway(source.location, dropped, file.status === 201 ? PROCESSED : REJECTED, at, file.status === 201 ? undefined : outcome.body);
+    files.push(file);
+  }
+  if (files.length === 0) return { outcome: 'empty', error: null, files };
+  const refused = files.filter((f) => f.status !== 201);
+  if (refused.length === 0) return { outcome: 'stored', error: null, files };
+  const error = `${refused.length} of ${files.length} file(s) refused (moved to ${REJECTED}/ with their errors): ${refused.map((f) => `${f.file}: ${f.error}`).join('; ')}`;
+  return { outcome: 'rejected', error, files };
+}
+
+const unchanged = (): Omit<PullResult, 'source' | 'at'> => ({ outcome: 'unchanged', error: null, files: [] });
+
+function ingestOutcome(sqlite: Database.Database, source: PullSource, body: Buffer, format: 'csv' | 'json', name: string, at: Date): { file: PulledFile; outcome: IngestOutcome } {
+  const outcome = ingestBody(
+    sqlite,
+    body,
+    format,
+    { source: 'pull', publisherId: source.publisherId, scope: publisherScope(sqlite, source.publisherId), remoteAddr: source.kind === 'url' ? source.location : `folder:${source.location}` },
+    { now: at },
+  );
+  if (outcome.status === 201) return { outcome, file: { file: name, status: 201, batch_id: outcome.body.batch_id, rows: outcome.body.rows, error: null } };
+  return { outcome, file: { file: name, status: outcome.status, batch_id: null, rows: 0, error: describeRefusal(outcome) } };
+}
+
+/** A refusal in one line for the status endpoint: the message and the first few row errors. */
+function describeRefusal(outcome: Exclude<IngestOutcome, { status: 201 }>): string {
+  const rows = 'errors' in outcome.body ? outcome.body.errors.slice(0, 3).map((e) => `line ${e.row}, ${e.column}: ${e.message}`) : [];
+  return [`HTTP ${outcome.status} ${outcome.body.error}: ${outcome.body.message}`, ...rows].join(' | ');
+}

@@ -1,0 +1,199 @@
+import { isAbsolute } from 'node:path';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { validate as validCron } from 'node-cron';
+import { type Static, Type } from 'typebox';
+import { publisherExists } from '../../db/publishers.ts';
+import { type PullSource, deleteSource, getSource, listSources, upsertSource } from '../../db/pull-sources.ts';
+import { sendError } from '../plugins/errors.ts';
+import { DemoFlag, ErrorBody, adminErrors } from '../schemas.ts';
+
+/** The scheduled pulls, as server.ts runs them (absent where nothing pulls, e.g. in most tests). */
+export interface PullRunner {
+  runNow: (name: string) => Promise<PullResultBody | null>;
+  reload: () => void;
+  nextRun: (name: string) => Date | null;
+}
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Outcome = Type.Union([Type.Literal('stored'), Type.Literal('unchanged'), Type.Literal('empty'), Type.Literal('failed'), Type.Literal('rejected')]);
+const Name = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'lower-case letters, digits, . _ -; up to 64' });
+export const DEFAULT_SCHEDULE = '17 * * * *';
+
+const SourceBody = Type.Object(
+  {
+    url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2000, description: 'an HTTP(S) URL serving one CSV or JSON file in the contract format' })),
+    folder: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'an absolute path of a drop folder on the server' })),
+    publisher_id: Type.Integer({ minimum: 1, description: 'each pull is a batch of this publisher, under its scope' }),
+    format: Type.Optional(Nullable(Type.Union([Type.Literal('csv'), Type.Literal('json')]))),
+    schedule: Type.Optional(Type.String({ maxLength: 100, description: `a cron expression in TZ_REPORTING; default "${DEFAULT_SCHEDULE}" (hourly)` })),
+    timeout_s: Type.Optional(Type.Integer({ minimum: 1, maximum: 600, default: 30, description: 'for the whole download' })),
+    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, default: 3, description: 'further attempts, with exponential backoff' })),
+    enabled: Type.Optional(Type.Boolean({ default: true })),
+  },
+  { additionalProperties: false },
+);
+
+const SourceSchema = Type.Object({
+  name: Type.String(),
+  kind: Type.Union([Type.Literal('url'), Type.Literal('folder')]),
+  location: Type.String(),
+  format: Nullable(Type.String()),
+  publisher_id: Type.Integer(),
+  publisher_name: Type.String(),
+  schedule: Type.String(),
+  timeout_s: Type.Number(),
+  retries: Type.Integer(),
+  enabled: Type.Boolean(),
+  created_at: Type.String(),
+  next_run: Nullable(Type.String({ description: 'null when disabled or when pulls do not run in this process' })),
+  status: Type.Object({
+    last_attempt_at: Nullable(Type.String()),
+    last_success_at: Nullable(Type.String()),
+    last_outcome: Nullable(Outcome),
+    last_error: Nullable(Type.String()),
+    last_batch_id: Nullable(Type.Integer()),
+    consecutive_failures: Type.Integer(),
+    failing_since: Nullable(Type.String()),
+  }),
+  demo: DemoFlag,
+});
+
+const PullResultSchema = Type.Object({
+  source: Type.String(),
+  at: Type.String(),
+  outcome: Outcome,
+  error: Nullable(Type.String()),
+  files: Type.Array(
+    Type.Object({ file: Type.String(), status: Type.Integer(), batch_id: Nullable(Type.Integer()), rows: Type.Integer(), error: Nullable(Type.String()) }),
+  ),
+  demo: DemoFlag,
+});
+export type PullResultBody = Omit<Static<typeof PullResultSchema>, 'demo'>;
+
+const Params = Type.Object({ name: Name });
+const notFound = (name: string) => `no pull source "${name}"; GET /api/v1/sources lists them`;
+
+/**
+ * Admin endpoints for scheduled pulls (bearer ADMIN_TOKEN): sources are kept in the database,
+ * and their status (last outcome, error, failures) is what an admin reads to fix one.
+ */
+const sourceRoutes: FastifyPluginAsyncTypebox<{ pulls?: PullRunner }> = async (fastify, { pulls }) => {
+  fastify.addHook('onRequest', fastify.requireAdmin);
+
+  const view = (s: PullSource) => ({
+    name: s.name,
+    kind: s.kind,
+    location: s.location,
+    format: s.format,
+    publisher_id: s.publisherId,
+    publisher_name: s.publisherName,
+    schedule: s.schedule,
+    timeout_s: s.timeoutMs / 1000,
+    retries: s.retries,
+    enabled: s.enabled,
+    created_at: s.createdAt,
+    next_run: pulls?.nextRun(s.name)?.toISOString() ?? null,
+    status: {
+      last_attempt_at: s.lastAttemptAt,
+      last_success_at: s.lastSuccessAt,
+      last_outcome: s.lastOutcome,
+      last_error: s.lastError,
+      last_batch_id: s.lastBatchId,
+      consecutive_failures: s.consecutiveFailures,
+      failing_since: s.failingSince,
+    },
+  });
+
+  fastify.get(
+    '/api/v1/sources',
+    {
+      schema: {
+        summary: 'Pull sources and their status: last outcome, last error, failures in a row',
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        response: { 200: Type.Object({ sources: Type.Array(SourceSchema), demo: DemoFlag }), ...adminErrors },
+      },
+    },
+    async () => ({ sources: listSources(fastify.db.sqlite).map(view) }),
+  );
+
+  fastify.get(
+    '/api/v1/sources/:name',
+    {
+      schema: { summary: 'One pull source and its status', tags: ['admin'], security: [{ bearer: [] }], params: Params, response: { 200: SourceSchema, 404: ErrorBody, ...adminErrors } },
+    },
+    async (request, reply) => {
+      const source = getSource(fastify.db.sqlite, request.params.name);
+      return source ? view(source) : sendError(reply, 404, 'not_found', notFound(request.params.name));
+    },
+  );
+
+  fastify.put(
+    '/api/v1/sources/:name',
+    {
+      schema: {
+        summary: 'Create or replace a pull source: a URL or a drop folder, pulled on a schedule',
+        description: 'Exactly one of url or folder. Each pull is a batch of publisher_id with the API\'s validation, all or nothing.',
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        params: Params,
+        body: SourceBody,
+        response: { 200: SourceSchema, 201: SourceSchema, ...adminErrors },
+      },
+    },
+    async (request, reply) => {
+      const { url, folder, publisher_id, format = null, schedule = DEFAULT_SCHEDULE, timeout_s = 30, retries = 3, enabled = true } = request.body;
+      if ((url === undefined) === (folder === undefined)) return sendError(reply, 400, 'bad_request', 'give exactly one of "url" (an HTTP(S) file) or "folder" (a drop folder)');
+      if (folder !== undefined && !isAbsolute(folder)) return sendError(reply, 400, 'bad_request', `"folder" must be an absolute path, not "${folder}"`);
+      if (url !== undefined && !URL.canParse(url)) return sendError(reply, 400, 'bad_request', `"url" is not a valid URL: "${url}"`);
+      if (!validCron(schedule)) return sendError(reply, 400, 'bad_request', `"schedule" is not a cron expression: "${schedule}" (e.g. "${DEFAULT_SCHEDULE}" = every hour at :17)`);
+      if (!publisherExists(fastify.db.sqlite, publisher_id)) return sendError(reply, 400, 'bad_request', `no active publisher ${publisher_id}: create one with POST /api/v1/publishers`);
+      const { created, source } = upsertSource(fastify.db.sqlite, {
+        name: request.params.name,
+        kind: url !== undefined ? 'url' : 'folder',
+        location: url ?? folder!,
+        format,
+        publisherId: publisher_id,
+        schedule,
+        timeoutMs: timeout_s * 1000,
+        retries,
+        enabled,
+      });
+      pulls?.reload();
+      request.log.info({ source: source.name, kind: source.kind }, created ? 'pull source created' : 'pull source updated');
+      return reply.code(created ? 201 : 200).send(view(source));
+    },
+  );
+
+  fastify.delete(
+    '/api/v1/sources/:name',
+    {
+      schema: { summary: 'Remove a pull source (its batches stay)', tags: ['admin'], security: [{ bearer: [] }], params: Params, response: { 204: Type.Null(), 404: ErrorBody, ...adminErrors } },
+    },
+    async (request, reply) => {
+      if (!deleteSource(fastify.db.sqlite, request.params.name)) return sendError(reply, 404, 'not_found', notFound(request.params.name));
+      pulls?.reload();
+      return reply.code(204).send(null);
+    },
+  );
+
+  fastify.post(
+    '/api/v1/sources/:name/pull',
+    {
+      schema: {
+        summary: 'Pull a source now and wait for the outcome',
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        params: Params,
+        response: { 200: PullResultSchema, 404: ErrorBody, 503: ErrorBody, ...adminErrors },
+      },
+    },
+    async (request, reply) => {
+      if (!pulls) return sendError(reply, 503, 'pulls_not_running', 'scheduled pulls do not run in this process');
+      const result = await pulls.runNow(request.params.name);
+      return result ?? sendError(reply, 404, 'not_found', notFound(request.params.name));
+    },
+  );
+};
+
+export default sourceRoutes;
