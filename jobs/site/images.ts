@@ -25,10 +25,11 @@ import { type ChartImage, IMAGE_HEIGHT, IMAGE_WIDTH, chartImagePaths } from '../
 import { type Lang, formatMonth, formatRate } from '../../web/i18n.ts';
 import type { Series } from '../../web/model.ts';
 import { strings } from '../../web/strings.ts';
+import { encodeOpaquePng } from './png.ts';
 import { safeJoin, writeFile } from './sink.ts';
 
 /** Bump when the drawing changes, so a build redraws every image instead of linking the old ones. */
-const RENDER_VERSION = 2;
+const RENDER_VERSION = 3;
 const MANIFEST = '/images/manifest.json';
 
 // The browser chart's colours (web/js/charts.ts).
@@ -702,9 +703,9 @@ class Renderer {
     chart.options.plugins!.legend!.display = p.monthly.some((v) => v !== null);
     chart.update('none');
     return {
-      // Skia's encoder: canvas.data() and getImageData() hand back native buffers that are never
-      // freed (about 3 MB an image, so 1.4 GB for the demo site's 376 images).
-      png: this.canvas.toBuffer('image/png'),
+      // data() is a view of the canvas's own pixels (getImageData copies them into memory
+      // that is never freed), read before the next draw.
+      png: encodeOpaquePng(this.canvas.data(), IMAGE_WIDTH, IMAGE_HEIGHT),
       svg: Buffer.from(this.tee.svg(`${oneLine(image.title)}. ${oneLine(image.summary)}`)),
     };
   }
