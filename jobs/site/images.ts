@@ -25,7 +25,7 @@ import { type ChartImage, IMAGE_HEIGHT, IMAGE_WIDTH, chartImagePaths } from '../
 import { type Lang, formatMonth, formatRate } from '../../web/i18n.ts';
 import type { Series } from '../../web/model.ts';
 import { strings } from '../../web/strings.ts';
-import { encodeOpaquePng } from './png.ts';
+import { encodePng } from './png.ts';
 import { safeJoin, writeFile } from './sink.ts';
 
 /** Bump when the drawing changes, so a build redraws every image instead of linking the old ones. */
@@ -705,7 +705,7 @@ class Renderer {
     return {
       // data() is a view of the canvas's own pixels (getImageData copies them into memory
       // that is never freed), read before the next draw.
-      png: encodeOpaquePng(this.canvas.data(), IMAGE_WIDTH, IMAGE_HEIGHT),
+      png: encodePng(this.canvas.data(), IMAGE_WIDTH, IMAGE_HEIGHT),
       svg: Buffer.from(this.tee.svg(`${oneLine(image.title)}. ${oneLine(image.summary)}`)),
     };
   }

@@ -1,8 +1,8 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
-import { encodeOpaquePng } from '../../../jobs/site/png.ts';
+import { encodePng } from '../../../jobs/site/png.ts';
 
-describe('encodeOpaquePng', () => {
+describe('encodePng', () => {
   it('gives a PNG that decodes to exactly the pixels drawn', async () => {
     const width = 301;
     const height = 157;
@@ -20,7 +20,7 @@ describe('encodeOpaquePng', () => {
     ctx.fillText('Tỷ lệ trực tuyến 9,51%', 10, 140);
     const drawn = Buffer.from(canvas.data());
 
-    const png = encodeOpaquePng(canvas.data(), width, height);
+    const png = encodePng(canvas.data(), width, height);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
     expect(png.readUInt32BE(16)).toBe(width);
     expect(png.readUInt32BE(20)).toBe(height);
