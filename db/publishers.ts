@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Scope } from './ingest/validate.ts';
 import { localityRegistry } from './localities/registry.ts';
-import { serviceIdsByCode } from './services.ts';
+import { cleanName, serviceIdsByCode } from './services.ts';
 
 export interface PublisherInput {
   name: string;
@@ -51,7 +51,7 @@ export function createPublisher(sqlite: Database.Database, input: PublisherInput
     const publisherId = Number(
       sqlite
         .prepare('INSERT INTO publishers (name, token_id, token_hash, created_at) VALUES (?, ?, ?, ?)')
-        .run(input.name.normalize('NFC').trim(), tokenId, hashSecret(secret).toString('hex'), now.toISOString()).lastInsertRowid,
+        .run(cleanName(input.name), tokenId, hashSecret(secret).toString('hex'), now.toISOString()).lastInsertRowid,
     );
     const addLocality = sqlite.prepare('INSERT OR IGNORE INTO publisher_localities (publisher_id, locality_id) VALUES (?, ?)');
     for (const l of localityIds) addLocality.run(publisherId, l);

@@ -23,9 +23,25 @@ export interface Service extends Required<ServiceInput> {
 
 const SELECT = `SELECT id, code, name_vi, name_en, agency, online_level, online_since, updated_at FROM services`;
 
-/** Names from outside are stored in NFC so that equal-looking names are equal. */
+const LINE_BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
+const CONTROLS = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * A name from outside (service, agency, publisher) as it is stored: NFC, so that equal-looking
+ * names are equal, without control characters. Why strip bidirectional controls (U+202A–U+202E,
+ * U+2066–U+2069, the marks) here rather than escape them on output: they reorder what a reader
+ * sees on every surface a name reaches (pages, embeds, chart images, the Atom feed, CSV in a
+ * spreadsheet, API answers), and escaping does not make them inert (&#x202E; is the same character
+ * to a browser). Vietnamese names never need them. Other C0/C1 controls have no place in a name
+ * either; tabs and line breaks become spaces. The site's HTML and XML escapers drop them too,
+ * for names stored before this rule.
+ */
+export function cleanName(text: string): string {
+  return text.normalize('NFC').replace(LINE_BREAKS, ' ').replace(CONTROLS, '').trim();
+}
+
 function nfc(text: string | null | undefined): string | null {
-  return text === undefined || text === null ? null : text.normalize('NFC').trim();
+  return text === undefined || text === null ? null : cleanName(text);
 }
 
 /** Creates or replaces a service; returns whether it was new. */

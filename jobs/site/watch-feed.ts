@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WatchData, WatchFlag } from '../../web/model.ts';
 import { strings } from '../../web/strings.ts';
+import { CONTROL_CHARS } from '../../web/templates/html.ts';
 import { flagLocalityName, flagServiceName } from '../../web/templates/pages/watch.ts';
 import { writeFile } from './sink.ts';
 
@@ -64,9 +65,15 @@ function readState(liveBuild: string | null): WatchState | null {
 }
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-/** Escaped, and without the characters XML 1.0 does not allow at all. */
+/**
+ * Escaped, and without the characters XML 1.0 does not allow at all, nor C1 and bidirectional
+ * controls, which it allows but which would reorder a feed reader's text (as in escapeHtml).
+ */
 export function escapeXml(text: string): string {
-  return text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+  return text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(CONTROL_CHARS, '')
+    .replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 }
 
 function tagAuthority(siteUrl: string | null): string {

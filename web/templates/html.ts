@@ -7,15 +7,20 @@ export class Html {
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-// Bidirectional controls could reorder what a reader sees around a name: show them inertly.
-const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
-
-const NEEDS_ESCAPE = /[&<>"'\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
+/**
+ * Bidirectional and other control characters are dropped, not escaped: a character reference
+ * (&#x202E;) is the same character to a browser, and would still reorder the text around it.
+ * Names are cleaned when stored (cleanName in db/services.ts); this covers older rows.
+ */
+const CONTROLS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069';
+/** Control characters that the site drops from text (tab and line breaks stay); the Atom feed uses it too. */
+export const CONTROL_CHARS = new RegExp(`[${CONTROLS}]`, 'g');
+const NEEDS_ESCAPE = new RegExp(`[&<>"'${CONTROLS}]`);
 
 export function escapeHtml(text: string): string {
   // Most text (numbers, dates, plain names) has nothing to escape: skip the two replaces.
   if (!NEEDS_ESCAPE.test(text)) return text;
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!).replace(BIDI, (c) => `&#x${c.codePointAt(0)!.toString(16)};`);
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!).replace(CONTROL_CHARS, '');
 }
 
 type Value = Html | string | number | null | undefined | false | Value[];

@@ -10,7 +10,7 @@ import { type BuildKind, debouncedRebuilder } from '../../../jobs/site/rebuilder
 import { type Lang, formatCount, formatRate, localePath } from '../../../web/i18n.ts';
 import type { DataPackage } from '../../../web/model.ts';
 import { ZIP_NAME } from '../../../web/templates/pages/data.ts';
-import { tempDir, testApp, testDb } from '../../helper.ts';
+import { tempDir, testApp } from '../../helper.ts';
 import {
   DEMO,
   FORMULA_NAME,
@@ -22,6 +22,7 @@ import {
   type Row,
   build,
   engine,
+  fixtureSite,
   ingest,
   loadDataset,
   pages,
@@ -34,15 +35,6 @@ import {
 const BUILT_AT = NOW.toISOString();
 const DEMO_LABEL = 'Dữ liệu minh họa — Demo data';
 const HOSTILE_AGENCY_ESCAPED = '&quot;&gt;&lt;img src=x onerror=alert(2)&gt;';
-
-/** A site built from its own database in its own temp folder; close() removes both. */
-function fixtureSite(setup: (db: ReturnType<typeof testDb>) => void = (db) => void loadDataset(db.sqlite)) {
-  const db = testDb();
-  const dir = tempDir('thuocdo-site-');
-  const site = join(dir.path, 'site');
-  setup(db);
-  return { db, site, close: () => (db.remove(), dir.remove()) };
-}
 
 /** What a yearly chart table must show for the engine's buckets. */
 function expectedYearly(buckets: Bucket[], lang: Lang): string[][] {

@@ -13,7 +13,7 @@ import { monthRange } from '../../../db/months.ts';
 import { type ServiceInput, serviceIdsByCode, upsertServices } from '../../../db/services.ts';
 import { type BuildOptions, type BuildResult, buildSite } from '../../../jobs/site/build.ts';
 import { type Lang, localePath } from '../../../web/i18n.ts';
-import { type TestApp, csv, tempDir, testApp } from '../../helper.ts';
+import { type TestApp, csv, tempDir, testApp, testDb } from '../../helper.ts';
 
 export const NOW = new Date('2026-11-15T00:00:00Z');
 export const TODAY = '2026-11';
@@ -82,6 +82,15 @@ export function loadDataset(sqlite: Database.Database, writer: Writer = CLI): Ro
   const rows = datasetRows();
   ingest(sqlite, rows, writer);
   return rows;
+}
+
+/** A site built from its own database in its own temp folder; close() removes both. */
+export function fixtureSite(setup: (db: ReturnType<typeof testDb>) => void = (db) => void loadDataset(db.sqlite)) {
+  const db = testDb();
+  const dir = tempDir('thuocdo-site-');
+  const site = join(dir.path, 'site');
+  setup(db);
+  return { db, site, close: () => (db.remove(), dir.remove()) };
 }
 
 export function build(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): BuildResult {
