@@ -35,7 +35,7 @@ export function rawInsertCeiling(dir: string, services: number): { rows: number;
   return { rows, seconds, rowsPerSecond: rows / seconds };
 }
 
-async function post(server: RunningServer, path: string, body: string, headers: Record<string, string>) {
+export async function post(server: RunningServer, path: string, body: string, headers: Record<string, string>) {
   const res = await fetch(server.url + path, { method: 'POST', body, headers });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(json).slice(0, 500)}`);

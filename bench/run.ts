@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_TO, NEW_PROVINCES, benchMonths, serviceCode } from './dataset.ts';
 import { httpIngest, rawInsertCeiling } from './ingest.ts';
+import { reliability } from './reliability.ts';
 import { peakRssMiB, startServer } from './server.ts';
 import { fullSiteBuild, pageWeights, uploadToSiteSeconds } from './site.ts';
 import { timeRequests } from './stats.ts';
@@ -10,12 +11,19 @@ import { openDb } from '../db/open.ts';
 import { computeSignals } from '../db/watch/signals.ts';
 
 const { values } = parseArgs({
-  options: { services: { type: 'string', default: '1000' }, queries: { type: 'string', default: '300' }, only: { type: 'string' } },
+  options: {
+    services: { type: 'string', default: '1000' },
+    queries: { type: 'string', default: '300' },
+    only: { type: 'string' },
+    // Only the "under load" part (bench/reliability.ts), on the demo data.
+    reliability: { type: 'boolean', default: false },
+    'load-seconds': { type: 'string', default: '20' },
+    'soak-seconds': { type: 'string', default: '300' },
+  },
 });
 const services = Number(values.services);
 const queries = Number(values.queries);
 const dir = join('bench', 'data', `run-${Date.now()}`);
-mkdirSync(dir, { recursive: true });
 const ADMIN = 'bench-admin-token';
 const env = { DB_PATH: join(dir, 'thuocdo.db'), SITE_DIR: join(dir, 'site'), SEED_DEMO: '0', ADMIN_TOKEN: ADMIN, WRITE_RATE_LIMIT: '100000' };
 
@@ -31,6 +39,18 @@ const record = (metric: string, value: number, unit: string, goal = '', pass: bo
   results.push({ metric, value: Math.round(value * 100) / 100, unit, goal, pass });
   console.error(`  ${metric}: ${value.toFixed(2)} ${unit}`);
 };
+const notes: string[] = [];
+const note = (text: string) => {
+  notes.push(text);
+  console.error(`  note: ${text}`);
+};
+
+if (values.reliability) {
+  await reliability({ loadSeconds: Number(values['load-seconds']), soakSeconds: Number(values['soak-seconds']) }, { record, note });
+  finish();
+}
+
+mkdirSync(dir, { recursive: true });
 
 console.error(`bench: ${services} services × provinces × ${benchMonths().length} months, data in ${dir}`);
 
@@ -101,7 +121,13 @@ finish();
 function finish(): never {
   console.log(`\n| metric | value | unit | goal | pass |\n|---|---:|---|---|---|`);
   for (const r of results) console.log(`| ${r.metric} | ${r.value.toLocaleString('en')} | ${r.unit} | ${r.goal} | ${r.pass === null ? '' : r.pass ? 'yes' : 'NO'} |`);
-  writeFileSync(join('bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, services, results }, null, 2) + '\n');
-  console.log('\nwritten bench/results.json');
+  for (const n of notes) console.log(`\nNote: ${n}`);
+  // Each part keeps the other's figures: the reliability part lives under "reliability".
+  const file = join('bench', 'results.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { reliability?: unknown }) : {};
+  const part = { date: new Date().toISOString(), node: process.version, results, notes };
+  const next = values.reliability ? { ...previous, reliability: part } : { ...part, services, reliability: previous.reliability };
+  writeFileSync(file, JSON.stringify(next, null, 2) + '\n');
+  console.log(`\nwritten ${file}`);
   process.exit(0);
 }
