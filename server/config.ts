@@ -39,8 +39,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     siteBuildDelayMs: Number(env.SITE_BUILD_DELAY_MS || 1000),
     publicUrl: (env.PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, ''),
     writeRateLimit: Number(env.WRITE_RATE_LIMIT || 120),
-    // Above the per-token limit: one ministry's gateway may carry several publishers.
-    writeRateLimitIp: Number(env.WRITE_RATE_LIMIT_IP || 600),
+    // Five tokens' worth (600 by default): one ministry's gateway may carry several publishers,
+    // and raising WRITE_RATE_LIMIT (benches, bulk loads) raises this with it.
+    writeRateLimitIp: Number(env.WRITE_RATE_LIMIT_IP || 5 * Number(env.WRITE_RATE_LIMIT || 120)),
     // Longer than the slowest ingest of a full-size body, during which the client only waits.
     connectionTimeoutMs: Number(env.CONNECTION_TIMEOUT_MS || 120_000),
     // 100 MB in 15 minutes needs about 1 Mbit/s: a slow provincial link still gets through.
