@@ -6,7 +6,7 @@ import { buildSiteModel } from './model.ts';
 import { writeOpenData } from './open-data.ts';
 import { renderChartImages } from './images.ts';
 import { chartImages, writePages } from './pages.ts';
-import { liveBuild, publish, stagingDir } from './publish.ts';
+import { liveBuild, publish, removeBuilds, stagingDir } from './publish.ts';
 import { writeWatchFeed } from './watch-feed.ts';
 
 export interface BuildResult {
@@ -44,9 +44,10 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
     // Compares this build's flags with the live build's: raised and cleared since.
     writeWatchFeed(staging, model.watch, liveBuild(siteDir));
     const images = renderChartImages(staging, chartImages(model), { reuseFrom: liveBuild(siteDir) });
-    publish(siteDir, staging);
+    const old = publish(siteDir, staging);
     writeMeta(sqlite, 'site_built_at', model.meta.built_at);
     writeMeta(sqlite, 'site_data_version', String(version));
+    void removeBuilds(old);
     return { builtAt: model.meta.built_at, pages, images: images.rendered + images.reused, imagesRendered: images.rendered, ms: Math.round(performance.now() - started) };
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });

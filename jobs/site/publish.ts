@@ -1,4 +1,5 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -16,7 +17,8 @@ export function stagingDir(siteDir: string, now: Date): string {
   return mkdtempSync(join(buildsDir(siteDir), `${now.toISOString().replace(/[:.]/g, '-')}-${process.pid}-`));
 }
 
-export function publish(siteDir: string, build: string): void {
+/** Swaps the build in; returns the older builds, which are no longer needed (see removeBuilds). */
+export function publish(siteDir: string, build: string): string[] {
   const link = resolve(siteDir);
   mkdirSync(dirname(link), { recursive: true });
   // A plain folder left by an older version or by hand moves aside once, into the builds.
@@ -26,7 +28,7 @@ export function publish(siteDir: string, build: string): void {
   rmSync(temporary, { force: true });
   symlinkSync(join(basename(buildsDir(siteDir)), basename(build)), temporary);
   renameSync(temporary, link);
-  removeOldBuilds(siteDir, [basename(build), previous ? basename(previous) : '']);
+  return oldBuilds(siteDir, [basename(build), previous ? basename(previous) : '']);
 }
 
 function isDanglingLink(path: string): boolean {
@@ -37,11 +39,22 @@ function isDanglingLink(path: string): boolean {
   }
 }
 
-/** Keeps the live build and the one before it (a reader may still be mid-download). */
-function removeOldBuilds(siteDir: string, keep: string[]): void {
-  for (const name of readdirSync(buildsDir(siteDir))) {
-    if (!keep.includes(name)) rmSync(join(buildsDir(siteDir), name), { recursive: true, force: true });
-  }
+/** All builds but the live one and the one before it (a reader may still be mid-download). */
+function oldBuilds(siteDir: string, keep: string[]): string[] {
+  return readdirSync(buildsDir(siteDir))
+    .filter((name) => !keep.includes(name))
+    .map((name) => join(buildsDir(siteDir), name));
+}
+
+/**
+ * Deletes old builds in the background: tens of thousands of files take seconds to unlink,
+ * and nothing waits on them. One left behind by a crash is found by the next publish.
+ */
+export function removeBuilds(paths: string[]): Promise<void> {
+  return Promise.all(paths.map((path) => rm(path, { recursive: true, force: true }))).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /** The folder the live site points at, if there is one. */
