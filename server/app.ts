@@ -53,8 +53,13 @@ export async function buildApp({ db, config, onBatchStored = () => {}, pulls, lo
     connectionTimeout: limits.connectionTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    // Node checks headersTimeout and requestTimeout on this interval (30 s by default).
-    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 4))) },
+    // Node checks headersTimeout and requestTimeout on this interval (30 s by default); it also
+    // refuses a headersTimeout above the requestTimeout it is created with, so both are given here.
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
