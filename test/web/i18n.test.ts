@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LANGS, formatCount, formatRate } from '../../web/i18n.ts';
 
-
 describe('number formatting', () => {
   it('writes the examples of the brief', () => {
     expect(formatRate(0.0951, 'vi')).toBe('9,51%');
