@@ -5,11 +5,12 @@
  * The property, for any body: the answer is a 4xx, or a 201 whose counts add up
  * (inserted + revised + unchanged = rows, and rows = the data rows sent when we know them);
  * never a 5xx; a refused body stores nothing; the rollups always equal the observations.
+ * The admin imports that share the parsers get the same bodies, and must never answer 5xx.
  */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { OBSERVATION_FIELDS } from '../../../db/ingest/types.ts';
-import { type TestApp, addServices, count, testApp } from '../../helper.ts';
+import { type TestApp, addServices, adminHeaders, count, testApp } from '../../helper.ts';
 
 const URL = '/api/v1/observations';
 const SERVICES = ['KS', 'KH'];
@@ -294,20 +295,43 @@ export async function checkCase(target: FuzzTarget, c: Case): Promise<void> {
   assert.equal(after.storedBatches - before.storedBatches, 1, what);
 }
 
+/**
+ * The admin imports (service catalogue, targets) share the parsers: the same bodies must never
+ * get a 5xx there either. What they store is their own business, so only the answer is checked.
+ */
+export async function checkAdminImport(target: FuzzTarget, url: string, c: Case): Promise<void> {
+  const res = await target.t.app.inject({ method: 'POST', url, headers: { ...adminHeaders(), 'content-type': c.type }, payload: c.body });
+  const what = `${url}: ${res.statusCode} ${res.body.slice(0, 300)}`;
+  assert.ok(res.statusCode < 500, `a 5xx: ${what}`);
+  if (res.statusCode >= 400) assert.equal(typeof (JSON.parse(res.body) as { error?: unknown }).error, 'string', what);
+}
+
+const adminImport = fc.record({ url: fc.constantFrom('/api/v1/services', '/api/v1/targets'), c: fc.oneof(hostileBody, mutatedBody) });
+
 export const PROPERTY_NAMES = [
   'valid bodies are stored with the right counts',
   'mutated valid bodies get a 4xx or a consistent 201',
   'hostile and random bodies get a 4xx or a consistent 201',
+  'the catalogue and targets imports never answer 5xx',
 ] as const;
 export type PropertyName = (typeof PROPERTY_NAMES)[number];
 
 /** Each property's share of the cases: mutations find the most, hostile bodies cost the most. */
-const SHARE: Record<PropertyName, number> = { [PROPERTY_NAMES[0]]: 0.25, [PROPERTY_NAMES[1]]: 0.5, [PROPERTY_NAMES[2]]: 0.25 };
-const ARBITRARY: Record<PropertyName, fc.Arbitrary<Case>> = { [PROPERTY_NAMES[0]]: validBody, [PROPERTY_NAMES[1]]: mutatedBody, [PROPERTY_NAMES[2]]: hostileBody };
+const SHARE: Record<PropertyName, number> = { [PROPERTY_NAMES[0]]: 0.25, [PROPERTY_NAMES[1]]: 0.45, [PROPERTY_NAMES[2]]: 0.2, [PROPERTY_NAMES[3]]: 0.1 };
 
 /** One property against a shared target, with its share of `cases`. */
-export function ingestProperty(target: FuzzTarget, name: PropertyName, cases: number): { property: fc.IAsyncPropertyWithHooks<[Case]>; numRuns: number } {
-  return { property: fc.asyncProperty(ARBITRARY[name], (c) => checkCase(target, c)), numRuns: Math.max(1, Math.round(cases * SHARE[name])) };
+export function ingestProperty(target: FuzzTarget, name: PropertyName, cases: number): { property: fc.IAsyncPropertyWithHooks<[unknown]>; numRuns: number } {
+  const numRuns = Math.max(1, Math.round(cases * SHARE[name]));
+  const check = (c: Case) => checkCase(target, c);
+  const property: fc.IAsyncPropertyWithHooks<[unknown]> =
+    name === PROPERTY_NAMES[0]
+      ? fc.asyncProperty(validBody, check)
+      : name === PROPERTY_NAMES[1]
+        ? fc.asyncProperty(mutatedBody, check)
+        : name === PROPERTY_NAMES[2]
+          ? fc.asyncProperty(hostileBody, check)
+          : fc.asyncProperty(adminImport, ({ url, c }) => checkAdminImport(target, url, c));
+  return { property, numRuns };
 }
 
 /** 2,400 cases run in about 25 s on two shared cores: well under CI's minute. FUZZ_RUNS=100000 for a long run. */
