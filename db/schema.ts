@@ -115,6 +115,8 @@ export const batches = sqliteTable(
     revised: integer('revised').notNull(),
     unchanged: integer('unchanged').notNull(),
     errorCount: integer('error_count').notNull(),
+    /** The latest month among a stored batch's rows: when its publisher last reported, without reading the rows. */
+    lastPeriod: text('last_period'),
   },
   (t) => [index('batches_publisher').on(t.publisherId)],
 );

@@ -122,9 +122,9 @@ class Statements {
     );
     this.insertBatch = sqlite.prepare(
       `INSERT INTO batches (publisher_id, source, format, received_at, sha256, byte_size, remote_addr, outcome,
-                            status_code, rows, inserted, revised, unchanged, error_count)
+                            status_code, rows, inserted, revised, unchanged, error_count, last_period)
        VALUES (@publisherId, @source, @format, @receivedAt, @sha256, @byteSize, @remoteAddr, @outcome,
-               @statusCode, @rows, @inserted, @revised, @unchanged, @errorCount)`,
+               @statusCode, @rows, @inserted, @revised, @unchanged, @errorCount, @lastPeriod)`,
     );
     this.finishBatch = sqlite.prepare('UPDATE batches SET inserted = ?, revised = ?, unchanged = ? WHERE id = ?');
   }
@@ -227,6 +227,7 @@ export function recordRejectedBatch(sqlite: Database.Database, info: BatchInfo, 
     revised: 0,
     unchanged: 0,
     errorCount,
+    lastPeriod: null,
   });
   return Number(result.lastInsertRowid);
 }
@@ -248,8 +249,10 @@ export function storeBatch(
     const conflicts = treeConflicts(sqlite, rows, localities);
     if (conflicts.length > 0) return { ok: false, errors: conflicts };
 
+    let lastPeriod = '';
+    for (const r of rows) if (r.period > lastPeriod) lastPeriod = r.period;
     const batchId = Number(
-      st.insertBatch.run({ ...info, outcome: 'stored', statusCode: 201, rows: rows.length, inserted: 0, revised: 0, unchanged: 0, errorCount: 0 })
+      st.insertBatch.run({ ...info, outcome: 'stored', statusCode: 201, rows: rows.length, inserted: 0, revised: 0, unchanged: 0, errorCount: 0, lastPeriod: lastPeriod || null })
         .lastInsertRowid,
     );
     const deltas = new Map<string, Delta>();

@@ -814,7 +814,7 @@ interface PublisherLatest {
   id: number;
   name: string;
   receivedAt: string;
-  /** The latest month of any row the publisher sent that is still stored (current or revised). */
+  /** The latest month of any row the publisher sent in a stored batch. */
   last: Month | null;
   /** Areas (current provinces, or null for the whole country) of its scope. */
   areas: number[] | null;
@@ -822,80 +822,21 @@ interface PublisherLatest {
   services: number[] | null;
 }
 
-/**
- * The latest month of each batch's rows. A batch's rows never change month (a revision moves a
- * row to observation_revisions with its batch id), so each batch is read once per database:
- * later calls read only batches stored since. Nothing indexes batch_id: a publisher scoped to
- * provinces has only the rows of its localities read (the key starts with the locality), a
- * national one the whole tables.
- */
-const batchMonths = new WeakMap<Database.Database, Map<number, Month | null>>();
-
-function latestMonthOfBatches(sqlite: Database.Database, ids: number[], localityIds: number[] | null): Map<number, Month | null> {
-  let known = batchMonths.get(sqlite);
-  if (!known) batchMonths.set(sqlite, (known = new Map()));
-  const missing = ids.filter((id) => !known.has(id));
-  if (missing.length === 0) return known;
-  const batches = JSON.stringify(missing);
-  const localities = localityIds === null ? null : JSON.stringify(localityIds);
-  for (const id of missing) known.set(id, null);
-  for (const table of ['observations', 'observation_revisions']) {
-    const where = localities === null ? '' : 'locality_id IN (SELECT value FROM json_each(@localities)) AND';
-    const rows = sqlite
-      .prepare(`SELECT batch_id AS id, max(period) AS last FROM ${table} WHERE ${where} batch_id IN (SELECT value FROM json_each(@batches)) GROUP BY batch_id`)
-      .all(localities === null ? { batches } : { batches, localities }) as Array<{ id: number; last: Month }>;
-    for (const r of rows) {
-      const before = known.get(r.id);
-      if (before === null || before === undefined || r.last > before) known.set(r.id, r.last);
-    }
-  }
-  return known;
-}
-
-/** The units a publisher may write: its localities, what is under them and the old units merged into them; null = all. */
-function unitsOf(registry: LocalityRegistry, units: Locality[], children: Map<number, number[]>): number[] | null {
-  if (units.some((u) => u.level === 'country')) return null;
-  const ids = new Set<number>();
-  const add = (id: number) => {
-    if (ids.has(id)) return;
-    ids.add(id);
-    for (const c of children.get(id) ?? []) add(c);
-  };
-  for (const unit of units) for (const u of [unit, ...registry.predecessors(unit)]) add(u.id);
-  return [...ids];
-}
-
 /** Active publishers with at least one stored batch: the latest month they ever sent, and their scope. */
 function publisherLatest(sqlite: Database.Database, registry: LocalityRegistry): PublisherLatest[] {
-  const batches = sqlite
+  const publishers = sqlite
     .prepare(
-      `SELECT p.id AS publisherId, p.name, b.id AS batchId, b.received_at AS receivedAt FROM publishers p
-       JOIN batches b ON b.publisher_id = p.id WHERE p.revoked_at IS NULL AND b.outcome = 'stored' ORDER BY p.id, b.id`,
+      `SELECT p.id, p.name, max(b.received_at) AS receivedAt, max(b.last_period) AS last FROM publishers p
+       JOIN batches b ON b.publisher_id = p.id WHERE p.revoked_at IS NULL AND b.outcome = 'stored' GROUP BY p.id ORDER BY p.id`,
     )
-    .all() as Array<{ publisherId: number; name: string; batchId: number; receivedAt: string }>;
-  if (batches.length === 0) return [];
-  const byPublisher = new Map<number, { name: string; receivedAt: string; batches: number[] }>();
-  for (const b of batches) {
-    const p = byPublisher.get(b.publisherId) ?? { name: b.name, receivedAt: b.receivedAt, batches: [] };
-    if (b.receivedAt > p.receivedAt) p.receivedAt = b.receivedAt;
-    p.batches.push(b.batchId);
-    byPublisher.set(b.publisherId, p);
-  }
-  const children = new Map<number, number[]>();
-  for (const u of registry.all()) if (u.parentId !== null) (children.get(u.parentId) ?? children.set(u.parentId, []).get(u.parentId)!).push(u.id);
+    .all() as Array<{ id: number; name: string; receivedAt: string; last: Month | null }>;
   const scopeLocalities = sqlite.prepare('SELECT locality_id FROM publisher_localities WHERE publisher_id = ?').pluck();
   const scopeServices = sqlite.prepare('SELECT service_id FROM publisher_services WHERE publisher_id = ?').pluck();
-  return [...byPublisher].map(([id, p]) => {
-    const units = (scopeLocalities.all(id) as number[]).map((l) => registry.get(l));
-    const serviceIds = scopeServices.all(id) as number[];
-    const months = latestMonthOfBatches(sqlite, p.batches, unitsOf(registry, units, children));
-    let last: Month | null = null;
-    for (const b of p.batches) {
-      const m = months.get(b) ?? null;
-      if (m !== null && (last === null || m > last)) last = m;
-    }
+  return publishers.map((p) => {
+    const units = (scopeLocalities.all(p.id) as number[]).map((l) => registry.get(l));
+    const serviceIds = scopeServices.all(p.id) as number[];
     const areas = units.some((u) => u.level === 'country') ? null : [...new Set(units.map((u) => registry.areaOf(u)))];
-    return { id, name: p.name, receivedAt: p.receivedAt, last, areas, services: serviceIds.length === 0 ? null : serviceIds };
+    return { ...p, areas, services: serviceIds.length === 0 ? null : serviceIds };
   });
 }
 
