@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthRange } from '../../../db/months.ts';
 import { upsertServices } from '../../../db/services.ts';
 import { localePath } from '../../../web/i18n.ts';
+import { testApp } from '../../helper.ts';
 import { LANGS, type Row, build, fixtureSite, ingest, parseCsv, readPage, walk } from './fixture.ts';
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -87,6 +88,22 @@ describe('hostile service and agency names', () => {
     const feed = read('watch/feed.xml');
     expect(feed).toContain(script);
     expect(feed).toContain('Đăng kýgnp.exe khai sinh');
+  });
+
+  it('stay inert in oEmbed answers, whose html other sites paste into their pages', async () => {
+    const t = await testApp({ siteDir: fx.site, publicUrl: 'https://thuocdo.example' });
+    try {
+      for (const page of ['/services/H-SCRIPT/', '/en/services/H-SCRIPT/', '/embed/services/H-BIDI/']) {
+        const res = await t.app.inject({ url: `/oembed?format=json&url=${encodeURIComponent(`https://thuocdo.example${page}`)}` });
+        expect(res.statusCode, page).toBe(200);
+        const { html } = res.json() as { html: string };
+        expect(html).toMatch(/^<iframe src="https:\/\/thuocdo\.example\/[^"]*" title="[^"<]*"/);
+        for (const live of LIVE_MARKUP) expect(live.exec(html)?.[0], page).toBeUndefined();
+        expect(CONTROL_CHARS.exec(res.body)?.[0], page).toBeUndefined();
+      }
+    } finally {
+      await t.close();
+    }
   });
 
   it('are neutralised in every CSV: no text cell can start a formula', () => {
