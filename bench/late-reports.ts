@@ -69,6 +69,8 @@ export interface IngestTally {
   revised: number;
   failed: number;
   lastFailure: string | null;
+  /** Each stored batch's round trip: while one is written the server's event loop answers nothing else. */
+  ms: number[];
 }
 
 export interface LateReporter {
@@ -91,6 +93,7 @@ export async function lateReporter(server: RunningServer, adminToken: string): P
   const sendNext = async (tally: IngestTally) => {
     const body = batchCsv(batches[sent % batches.length]!, Math.floor(sent / batches.length));
     sent++;
+    const started = performance.now();
     try {
       const res = await fetch(`${server.url}/api/v1/observations`, { method: 'POST', body, headers });
       const answer = (await res.json()) as { rows: number; revised: number };
@@ -98,12 +101,13 @@ export async function lateReporter(server: RunningServer, adminToken: string): P
       tally.batches++;
       tally.rows += answer.rows;
       tally.revised += answer.revised;
+      tally.ms.push(performance.now() - started);
     } catch (err) {
       tally.failed++;
       tally.lastFailure = (err as Error).message;
     }
   };
-  const newTally = (): IngestTally => ({ batches: 0, rows: 0, revised: 0, failed: 0, lastFailure: null });
+  const newTally = (): IngestTally => ({ batches: 0, rows: 0, revised: 0, failed: 0, lastFailure: null, ms: [] });
   return {
     batches,
     prime: async () => {

@@ -9,6 +9,7 @@ import type { Output } from './report.ts';
 import { type RunningServer, startServer } from './server.ts';
 import { MAX_GROWTH, WARM_UP_SHARE, WINDOW_SHARE, sampleRss } from './soak.ts';
 import { staticVsNginx } from './static-vs-nginx.ts';
+import { percentile } from './stats.ts';
 
 const ADMIN = 'bench-reliability-admin-token';
 /** Per target; four targets at once. */
@@ -67,6 +68,9 @@ function reportLoad(label: string, run: { load: LoadRun; ingest: IngestTally }, 
   }
   const { ingest } = run;
   record(`ingest batches done, ${label} (${ingest.rows.toLocaleString('en')} rows, ${ingest.revised.toLocaleString('en')} revised)`, ingest.batches, 'batches');
+  const batchMs = [...ingest.ms].sort((a, b) => a - b);
+  record(`ingest batch round trip, ${label}: median`, percentile(batchMs, 50), 'ms');
+  record(`ingest batch round trip, ${label}: max`, batchMs.at(-1) ?? NaN, 'ms');
   if (ingest.failed) note(`${label}: ${ingest.failed} ingest batches failed, the last with: ${ingest.lastFailure}`);
   note(`${label}: ${cpuSummary(run.load)} (the site builder, rebuilding after batches)`);
   return failures(run.load) + ingest.failed;

@@ -8,7 +8,7 @@ const CONNECTIONS = 10;
 
 /**
  * Static pages from our server, then the same files from nginx, one after the other with the
- * same client, connections and duration, with no ingest running: the ratio of the two rates.
+ * same client, connections and duration, with no ingest running (our site builder idle): the ratio of the two rates.
  * `track` registers nginx's pid for the bench's last-resort cleanup. Returns the failed requests.
  */
 export async function staticVsNginx(
@@ -21,7 +21,9 @@ export async function staticVsNginx(
     const target = result.targets[0]!;
     record(`static ${PATHS.join(' + ')}, ${name}, no ingest: throughput`, target.perSecond, 'req/s');
     record(`static ${PATHS.join(' + ')}, ${name}, no ingest: p99`, target.p99, 'ms');
-    note(`static pages, ${name}: ${cpuSummary(result)}`);
+    // Requests per CPU-second of the serving processes: comparable even when other work shares the cores.
+    const perCpuSecond = target.perSecond / (result.serverCores + result.childCores);
+    note(`static pages, ${name}: ${cpuSummary(result)}; ${Math.round(perCpuSecond).toLocaleString('en')} requests per CPU-second of the serving processes`);
     return { perSecond: target.perSecond, failed: failures(result) };
   };
   const ourRate = await measure('ours', ours.url, ours.pid);
