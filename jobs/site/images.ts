@@ -897,6 +897,11 @@ function drawAll(siteDir: string, images: ChartImage[], threads: number): void {
 export interface ImageOptions {
   /** The live build's folder: images whose input is unchanged are hard-linked from it. */
   reuseFrom: string | null;
+  /**
+   * Links the previous version of a changed image instead of drawing it, and keeps its old hash
+   * in the manifest so that the next build draws it: a quick build publishes new numbers first.
+   */
+  linkStale?: boolean;
   /** Threads drawing at once, this one included; by default one per core, at most 4. */
   threads?: number;
 }
@@ -905,22 +910,29 @@ export interface ImageOptions {
  * Writes a PNG and an SVG of every chart under siteDir (at chartImagePaths), and
  * /images/manifest.json with the hash of each image's input.
  */
-export function renderChartImages(siteDir: string, images: ChartImage[], options: ImageOptions): { rendered: number; reused: number; ms: number } {
+export function renderChartImages(siteDir: string, images: ChartImage[], options: ImageOptions): { rendered: number; reused: number; stale: number; ms: number } {
   const started = performance.now();
   const previous = options.reuseFrom ? readManifest(options.reuseFrom) : {};
   const manifest: Manifest = { version: RENDER_VERSION, images: {} };
   const toDraw: ChartImage[] = [];
   let reused = 0;
+  let stale = 0;
   for (const image of images) {
     const { png, svg } = chartImagePaths(image.ref, image.lang);
     if (manifest.images[png] !== undefined) throw new Error(`two images for ${png}`);
     const hash = imageHash(image);
+    const before = previous[png];
     manifest.images[png] = hash;
     manifest.images[svg] = hash;
-    if (options.reuseFrom && previous[png] === hash && previous[svg] === hash && reuse(options.reuseFrom, siteDir, [png, svg])) reused++;
-    else toDraw.push(image);
+    const linked = options.reuseFrom !== null && before !== undefined && before === previous[svg] && (before === hash || options.linkStale) && reuse(options.reuseFrom, siteDir, [png, svg]);
+    if (!linked) toDraw.push(image);
+    else if (before === hash) reused++;
+    else {
+      stale++;
+      manifest.images[png] = manifest.images[svg] = before!;
+    }
   }
   if (toDraw.length > 0) drawAll(siteDir, toDraw, options.threads ?? Math.min(4, availableParallelism()));
   writeFile(sitePath(siteDir, MANIFEST), JSON.stringify(manifest) + '\n');
-  return { rendered: toDraw.length, reused, ms: Math.round(performance.now() - started) };
+  return { rendered: toDraw.length, reused, stale, ms: Math.round(performance.now() - started) };
 }

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -63,5 +63,18 @@ export function liveBuild(siteDir: string): string | null {
     return realpathSync(siteDir);
   } catch {
     return null;
+  }
+}
+
+/** Hard-links every file of a build into an empty folder, except the top-level folders named in `skip`. */
+export function linkBuild(from: string, to: string, skip: string[] = []): void {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (skip.includes(entry.name)) continue;
+    const source = join(from, entry.name);
+    const target = join(to, entry.name);
+    if (entry.isDirectory()) {
+      mkdirSync(target, { recursive: true });
+      linkBuild(source, target);
+    } else linkSync(source, target);
   }
 }

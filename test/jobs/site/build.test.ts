@@ -327,8 +327,14 @@ describe('quick build', () => {
     // A revision: KS-01 in Hà Nội, October 2026, now entirely online.
     ingest(fx.db.sqlite, [['2026-10', 'KS-01', '01', 900, 900]]);
     const before = realpathSync(fx.site);
-    build(fx.db.sqlite, fx.site, { quick: true });
+    const nationalImage = statSync(join(fx.site, 'images', 'vi', 'national.png')).ino;
+    const result = build(fx.db.sqlite, fx.site, { quick: true });
     expect(realpathSync(fx.site)).not.toBe(before);
+    // Published first with the old images of changed charts, then again with them redrawn.
+    expect(result.publishedMs).toBeLessThanOrEqual(result.ms);
+    expect(result.imagesRendered).toBeGreaterThan(0);
+    expect(statSync(join(fx.site, 'images', 'vi', 'national.png')).ino).not.toBe(nationalImage);
+    expect(build(fx.db.sqlite, fx.site, { quick: true }).imagesRendered).toBe(0);
     expect(ino('observations.csv')).toBe(obs);
     expect(ino(ZIP_NAME)).toBe(zip);
     expect(ino('adoption-national-monthly.csv')).not.toBe(national);

@@ -153,6 +153,23 @@ describe('renderChartImages', () => {
     expect(statSync(file(third, kept)).ino).toBe(statSync(file(first, kept)).ino);
   });
 
+  test('linkStale keeps the previous version of a changed image, and the next pass draws it', () => {
+    const first = dir();
+    renderChartImages(first, HANDFUL, { reuseFrom: null });
+    const changed = HANDFUL.map((img, i) => (i === 1 ? { ...img, series: series(24, 0.05) } : img));
+    const stalePath = chartImagePaths(changed[1]!.ref, changed[1]!.lang).png;
+
+    const quick = dir();
+    expect(renderChartImages(quick, changed, { reuseFrom: first, linkStale: true })).toMatchObject({ rendered: 0, reused: 3, stale: 1 });
+    expect(statSync(file(quick, stalePath)).ino).toBe(statSync(file(first, stalePath)).ino);
+    // The manifest still says the old input, so the image counts as out of date.
+    expect(readFileSync(file(quick, '/images/manifest.json'), 'utf8')).toBe(readFileSync(file(first, '/images/manifest.json'), 'utf8'));
+
+    const redraw = dir();
+    expect(renderChartImages(redraw, changed, { reuseFrom: quick })).toMatchObject({ rendered: 1, reused: 3, stale: 0 });
+    expect(readFileSync(file(redraw, stalePath)).equals(readFileSync(file(first, stalePath)))).toBe(false);
+  });
+
   test('a previous build without images or manifest means drawing everything', () => {
     const site = dir();
     expect(renderChartImages(site, HANDFUL.slice(0, 2), { reuseFrom: dir() })).toMatchObject({ rendered: 2, reused: 0 });
