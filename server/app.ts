@@ -24,7 +24,7 @@ import sourceRoutes, { type PullRunner } from './routes/sources.ts';
 import watchRoutes from './routes/watch.ts';
 
 /** Limits with defaults from configFromEnv, so tests and tools need not spell them out. */
-type ServerLimits = 'writeRateLimitIp' | 'connectionTimeoutMs' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs';
+type ServerLimits = 'writeRateLimitIp' | 'connectionTimeoutMs' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'trustProxy';
 
 /**
  * Log lines never carry a secret: bearer tokens (publishers' and ADMIN_TOKEN) and cookies are
@@ -48,6 +48,7 @@ export async function buildApp({ db, config, onBatchStored = () => {}, pulls, lo
   const fastify = Fastify({
     logger: logger === true ? { redact: LOG_REDACT } : logger && typeof logger === 'object' ? { redact: LOG_REDACT, ...logger } : logger,
     bodyLimit: config.maxBodyBytes,
+    trustProxy: limits.trustProxy,
     // Slow clients: a stalled socket, headers trickled in (slowloris) or a body that never ends
     // are cut off; requestTimeout bounds the whole request, so it is sized for MAX_BODY_MB on a slow link.
     connectionTimeout: limits.connectionTimeoutMs,

@@ -23,6 +23,18 @@ export interface Config {
   headersTimeoutMs: number;
   /** How long an idle keep-alive connection stays open between requests. */
   keepAliveTimeoutMs: number;
+  /**
+   * Which proxies' X-Forwarded-For to believe: false (none), true (any) or addresses/CIDRs. Behind nginx the client address is then the reader's, not the proxy's, for
+   * the per-address write limit and the audit trail.
+   */
+  trustProxy: boolean | string[];
+}
+
+/** TRUST_PROXY: unset or "false", "true", or a comma-separated list of addresses/CIDRs. */
+function trustProxyFrom(value: string | undefined): Config['trustProxy'] {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',').map((a) => a.trim()).filter(Boolean);
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -48,5 +60,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS || 900_000),
     headersTimeoutMs: Number(env.HEADERS_TIMEOUT_MS || 20_000),
     keepAliveTimeoutMs: Number(env.KEEP_ALIVE_TIMEOUT_MS || 72_000),
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
   };
 }

@@ -55,7 +55,7 @@ export async function testApp(
     writeRateLimit?: number;
     writeRateLimitIp?: number;
     /** Server limits (timeouts) beyond the defaults of configFromEnv. */
-    limits?: Partial<Pick<AppOptions['config'], 'connectionTimeoutMs' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs'>>;
+    limits?: Partial<Pick<AppOptions['config'], 'connectionTimeoutMs' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'trustProxy'>>;
     logger?: AppOptions['logger'];
     /** Runs scheduled pulls (fast backoff, no settle time) for the admin pull endpoints. */
     withPulls?: boolean;
