@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_TO, NEW_PROVINCES, benchMonths, serviceCode } from './dataset.ts';
 import { httpIngest, rawInsertCeiling } from './ingest.ts';
+import { fuzz } from './fuzz.ts';
 import { reliability } from './reliability.ts';
 import { peakRssMiB, startServer } from './server.ts';
 import { fullSiteBuild, pageWeights, uploadToSiteSeconds } from './site.ts';
@@ -19,6 +20,8 @@ const { values } = parseArgs({
     reliability: { type: 'boolean', default: false },
     'load-seconds': { type: 'string', default: '20' },
     'soak-seconds': { type: 'string', default: '300' },
+    // Only the long ingest fuzzing run: this many fast-check cases (CI runs a few thousand).
+    fuzz: { type: 'string' },
   },
 });
 const services = Number(values.services);
@@ -44,6 +47,13 @@ const note = (text: string) => {
   notes.push(text);
   console.error(`  note: ${text}`);
 };
+
+if (values.fuzz !== undefined) {
+  const run = await fuzz(Number(values.fuzz));
+  record(`ingest fuzzing: ${run.cases.toLocaleString('en')} fast-check cases, failures`, run.failures, '', '0', run.failures === 0);
+  record('ingest fuzzing: time', run.seconds, 's');
+  finish();
+}
 
 if (values.reliability) {
   await reliability({ loadSeconds: Number(values['load-seconds']), soakSeconds: Number(values['soak-seconds']) }, { record, note });
@@ -122,11 +132,12 @@ function finish(): never {
   console.log(`\n| metric | value | unit | goal | pass |\n|---|---:|---|---|---|`);
   for (const r of results) console.log(`| ${r.metric} | ${r.value.toLocaleString('en')} | ${r.unit} | ${r.goal} | ${r.pass === null ? '' : r.pass ? 'yes' : 'NO'} |`);
   for (const n of notes) console.log(`\nNote: ${n}`);
-  // Each part keeps the other's figures: the reliability part lives under "reliability".
+  // Each part keeps the others' figures: "reliability" and "fuzz" have their own keys.
   const file = join('bench', 'results.json');
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { reliability?: unknown }) : {};
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { reliability?: unknown; fuzz?: unknown }) : {};
   const part = { date: new Date().toISOString(), node: process.version, results, notes };
-  const next = values.reliability ? { ...previous, reliability: part } : { ...part, services, reliability: previous.reliability };
+  const next =
+    values.fuzz !== undefined ? { ...previous, fuzz: part } : values.reliability ? { ...previous, reliability: part } : { ...part, services, reliability: previous.reliability, fuzz: previous.fuzz };
   writeFileSync(file, JSON.stringify(next, null, 2) + '\n');
   console.log(`\nwritten ${file}`);
   process.exit(0);
