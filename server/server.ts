@@ -36,11 +36,21 @@ if (siteIsStale(db.sqlite, config.siteDir)) rebuilder.request();
 const jobs = startJobs([maintenanceJob(db), siteBuildJob(rebuilder)], app.log);
 pulls.reload();
 
+// In-flight ingests and the site build get this long to finish; a client that never ends its
+// upload must not keep the process (and a supervisor's restart) waiting forever.
+const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS || 25_000);
 let closing = false;
 async function shutdown(signal: string) {
   if (closing) return;
   closing = true;
-  app.log.info({ signal }, 'shutting down');
+  app.log.info({ signal, timeoutMs: shutdownTimeoutMs }, 'shutting down');
+  setTimeout(() => {
+    app.log.error({ timeoutMs: shutdownTimeoutMs }, 'shutdown timed out; exiting without waiting further');
+    process.exit(1);
+  }, shutdownTimeoutMs).unref();
+  // Fastify closes the connections idle at the signal only: one that answers an in-flight
+  // request stays open for its keep-alive client, and app.close() would wait on it.
+  setInterval(() => app.server.closeIdleConnections(), 100).unref();
   jobs.stop();
   await Promise.all([app.close(), pulls.stop()]);
   await rebuilder.close();
