@@ -1,6 +1,7 @@
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
+import { ingestWorker } from '../db/ingest/worker.ts';
 import type { Db } from '../db/open.ts';
 import { type Config, configFromEnv } from './config.ts';
 import auth from './plugins/auth.ts';
@@ -93,7 +94,10 @@ export async function buildApp({ db, config, onBatchStored = () => {}, pulls, lo
   await fastify.register(localityRoutes);
   await fastify.register(adoptionRoutes);
   await fastify.register(observationRoutes);
-  await fastify.register(ingestRoutes, { maxBodyBytes: config.maxBodyBytes, onBatchStored });
+  const runner = ingestWorker(db.file, db.sqlite);
+  // After in-flight requests (and so their batches) are done.
+  fastify.addHook('onClose', () => runner.close());
+  await fastify.register(ingestRoutes, { maxBodyBytes: config.maxBodyBytes, onBatchStored, runner });
   await fastify.register(adminRoutes, { maxBodyBytes: config.maxBodyBytes });
   await fastify.register(watchRoutes, { maxBodyBytes: config.maxBodyBytes });
   await fastify.register(sourceRoutes, { pulls });

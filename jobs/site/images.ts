@@ -16,8 +16,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
 import { MessageChannel, type MessagePort, Worker, isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { type Canvas, GlobalFonts, type SKRSContext2D, createCanvas } from '@napi-rs/canvas';
 import { Chart, type ChartConfiguration, type Plugin, registerables } from 'chart.js';
@@ -26,6 +25,7 @@ import { type Lang, formatMonth, formatRate } from '../../web/i18n.ts';
 import type { Series } from '../../web/model.ts';
 import { strings } from '../../web/strings.ts';
 import { encodePng } from './png.ts';
+import { typescriptWorkerSource } from '../../db/typescript-worker.ts';
 import { safeJoin, writeFile } from './sink.ts';
 
 /** Bump when the drawing changes, so a build redraws every image instead of linking the old ones. */
@@ -836,18 +836,9 @@ if (!isMainThread && isWorkerJob(workerData)) {
   job.port.close();
 }
 
-/** Worker code: registers tsx, then loads this module, whose last lines above do the work. */
-function bootstrap(): string {
-  // The ESM entry of tsx's API (require.resolve would give the CommonJS one).
-  const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
-  const entry = pkg.exports['./esm/api']?.import?.default;
-  if (!entry) throw new Error('tsx has no ESM API entry');
-  const tsx = pathToFileURL(join(dirname(pkgPath), entry)).href;
-  return `import(${JSON.stringify(tsx)})
-  .then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })
-  .catch((err) => require('node:worker_threads').workerData.thuocdoImages.port.postMessage({ warning: String(err) }));`;
-}
+/** Worker code: loads this module, whose last lines above do the work. */
+const bootstrap = () =>
+  typescriptWorkerSource(import.meta.url, "require('node:worker_threads').workerData.thuocdoImages.port.postMessage({ warning: String(err) })");
 
 function drawAll(siteDir: string, images: ChartImage[], threads: number): void {
   const state = new Int32Array(new SharedArrayBuffer(4 * 4));

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ingestBody } from '../../db/ingest/ingest.ts';
+import type { IngestRunner } from '../../db/ingest/worker.ts';
 import { Demo, ErrorBody, RowErrorSchema } from '../schemas.ts';
 
 export interface IngestRouteOptions {
   maxBodyBytes: number;
   onBatchStored: () => void;
+  /** Where batches are parsed, validated and stored: off the thread that answers readers. */
+  runner: IngestRunner;
 }
 
 const Accepted = Type.Object({
@@ -21,7 +23,7 @@ const RowErrors = Type.Object({ error: Type.String(), message: Type.String(), er
 const Invalid = Type.Object({ ...RowErrors.properties, error_count: Type.Integer() });
 
 /** POST /api/v1/observations: a publisher's batch, CSV or JSON, all or nothing. */
-const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fastify, { maxBodyBytes, onBatchStored }) => {
+const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fastify, { maxBodyBytes, onBatchStored, runner }) => {
   // Bodies stay raw here so that bad JSON gets the same diagnosis as in the CLI.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(['text/csv', 'application/json'], { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_req, body, done) =>
@@ -47,7 +49,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fasti
       const format = request.headers['content-type']!.toLowerCase().includes('json') ? 'json' : 'csv';
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const publisher = request.publisher!;
-      const outcome = ingestBody(fastify.db.sqlite, body, format, {
+      const outcome = await runner.ingest(body, format, {
         source: 'api',
         publisherId: publisher.id,
         scope: publisher.scope,

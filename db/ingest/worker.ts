@@ -1,0 +1,108 @@
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import { openDb } from '../open.ts';
+import { typescriptWorkerSource } from '../typescript-worker.ts';
+import { type Format, type IngestOutcome, type Writer, ingestBody } from './ingest.ts';
+
+/** Runs batches on a connection of its own, off the caller's thread. */
+export interface IngestRunner {
+  ingest: (body: Buffer, format: Format, writer: Writer) => Promise<IngestOutcome>;
+  /** Lets batches already sent finish, then stops the thread. */
+  close: () => Promise<void>;
+}
+
+interface Request {
+  id: number;
+  body: Buffer;
+  format: Format;
+  writer: Writer;
+}
+type Reply = { id: number; outcome: IngestOutcome } | { id: number; error: string } | { failed: string };
+
+/**
+ * Ingests in a worker thread with its own connection to the database file. better-sqlite3 is
+ * synchronous: a 60,000-row batch in the server's thread would hold every reader for a second.
+ * Off it, readers keep answering from WAL snapshots (the old state, then the new one) while the
+ * batch is written in one transaction as before. If the thread cannot start, batches are
+ * ingested on `fallback`, the caller's own connection.
+ */
+export function ingestWorker(file: string, fallback: Database.Database): IngestRunner {
+  let worker: Worker | null = null;
+  let broken = false;
+  let nextId = 0;
+  const waiting = new Map<number, { request: Request; resolve: (o: IngestOutcome) => void; reject: (e: Error) => void }>();
+  const inline = (r: Request) => ingestBody(fallback, r.body, r.format, r.writer);
+
+  const start = () => {
+    const started = new Worker(typescriptWorkerSource(import.meta.url, "require('node:worker_threads').parentPort.postMessage({ failed: String(err) })"), {
+      eval: true,
+      workerData: { thuocdoIngest: { file } },
+    });
+    started.on('message', (reply: Reply) => {
+      if ('failed' in reply) {
+        // Never started: what was sent is done here instead.
+        broken = true;
+        void started.terminate();
+        for (const [id, w] of waiting) {
+          waiting.delete(id);
+          try {
+            w.resolve(inline(w.request));
+          } catch (err) {
+            w.reject(err as Error);
+          }
+        }
+        return;
+      }
+      const w = waiting.get(reply.id);
+      waiting.delete(reply.id);
+      if ('outcome' in reply) w?.resolve(reply.outcome);
+      else w?.reject(new Error(reply.error));
+    });
+    started.on('error', (err) => {
+      for (const w of waiting.values()) w.reject(err);
+      waiting.clear();
+    });
+    started.on('exit', () => {
+      if (worker === started) worker = null;
+      // A thread that died mid-batch rolled its transaction back: nothing of it is stored.
+      for (const w of waiting.values()) w.reject(new Error('the ingest thread stopped; nothing of the batch was stored'));
+      waiting.clear();
+    });
+    return started;
+  };
+
+  return {
+    ingest: (body, format, writer) => {
+      const request: Request = { id: nextId++, body, format, writer };
+      if (broken) return Promise.resolve().then(() => inline(request));
+      worker ??= start();
+      const thread = worker;
+      return new Promise((resolve, reject) => {
+        waiting.set(request.id, { request, resolve, reject });
+        thread.postMessage(request);
+      });
+    },
+    close: async () => {
+      const thread = worker;
+      worker = null;
+      if (!thread) return;
+      // Batches in flight finish first: the thread answers them in order.
+      while (waiting.size > 0) await new Promise((r) => setTimeout(r, 10));
+      await thread.terminate();
+    },
+  };
+}
+
+// The thread: one connection, batches one at a time in the order they came.
+if (!isMainThread && (workerData as { thuocdoIngest?: { file: string } } | null)?.thuocdoIngest) {
+  const db = openDb((workerData as { thuocdoIngest: { file: string } }).thuocdoIngest.file);
+  parentPort!.on('message', (r: Request) => {
+    let reply: Reply;
+    try {
+      reply = { id: r.id, outcome: ingestBody(db.sqlite, Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength), r.format, r.writer) };
+    } catch (err) {
+      reply = { id: r.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    }
+    parentPort!.postMessage(reply);
+  });
+}
