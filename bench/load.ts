@@ -57,6 +57,10 @@ export async function hit(targets: Target[], seconds: number, serverPid: number)
 
 export const failures = (run: LoadRun) => run.targets.reduce((sum, t) => sum + t.errors + t.non2xx, 0);
 
+/** Which target failed and how, so an error count can be followed up. */
+export const failureNotes = (label: string, run: LoadRun) =>
+  run.targets.filter((t) => t.errors + t.non2xx > 0).map((t) => `${label}: ${t.name}: ${t.errors} socket errors or timeouts, ${t.non2xx} non-2xx answers`);
+
 /** Who used the CPU during a run: to tell a slow server from a starved one or a saturated client. */
 export const cpuSummary = (run: LoadRun) =>
   `the load generator used ${run.clientCores.toFixed(2)} cores, the server ${run.serverCores.toFixed(2)}, its child processes ${run.childCores.toFixed(2)}` +

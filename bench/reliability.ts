@@ -3,7 +3,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kill, onAbort, stopTree } from './cleanup.ts';
 import { type IngestTally, lateReporter } from './late-reports.ts';
-import { type LoadRun, type Target, cpuSummary, failures, hit } from './load.ts';
+import { type LoadRun, type Target, cpuSummary, failureNotes, failures, hit } from './load.ts';
 import { cpuMeter, descendants } from './proc.ts';
 import type { Output } from './report.ts';
 import { type RunningServer, startServer } from './server.ts';
@@ -71,9 +71,15 @@ function reportLoad(label: string, run: { load: LoadRun; ingest: IngestTally }, 
   const batchMs = [...ingest.ms].sort((a, b) => a - b);
   record(`ingest batch round trip, ${label}: median`, percentile(batchMs, 50), 'ms');
   record(`ingest batch round trip, ${label}: max`, batchMs.at(-1) ?? NaN, 'ms');
-  if (ingest.failed) note(`${label}: ${ingest.failed} ingest batches failed, the last with: ${ingest.lastFailure}`);
   note(`${label}: ${cpuSummary(run.load)} (the site builder, rebuilding after batches)`);
-  return failures(run.load) + ingest.failed;
+  return noteFailures(label, run, note);
+}
+
+/** Says which target or batch failed and how, so an error count can be followed up; returns the count. */
+function noteFailures(label: string, run: { load: LoadRun; ingest: IngestTally }, note: Output['note']): number {
+  failureNotes(label, run.load).forEach(note);
+  if (run.ingest.failed) note(`${label}: ${run.ingest.failed} ingest batches failed, the last with: ${run.ingest.lastFailure}`);
+  return failures(run.load) + run.ingest.failed;
 }
 
 /**
@@ -112,7 +118,10 @@ export async function reliability({ loadSeconds, soakSeconds }: { loadSeconds: n
     // The rebuild after priming must not run during the static pages' comparison.
     await siteCaughtUp(server);
     const targets = mixedTargets(server.url, reporter.batches[0]!.services[0]!);
-    let failed = primed.failed + failures(await hit(targets, WARM_UP_SECONDS, server.pid));
+    const warmUp = await hit(targets, WARM_UP_SECONDS, server.pid);
+    failureNotes('warm-up', warmUp).forEach(note);
+    if (primed.failed) note(`priming: ${primed.failed} ingest batches failed, the last with: ${primed.lastFailure}`);
+    let failed = primed.failed + failures(warmUp);
     failed += await staticVsNginx(server, { siteDir, dir, seconds: loadSeconds, track: (pid) => pids.push(pid) }, out);
     failed += reportLoad('while ingesting', await underLoad(server, reporter.run, targets, loadSeconds), out);
 
@@ -120,7 +129,7 @@ export async function reliability({ loadSeconds, soakSeconds }: { loadSeconds: n
     const soak = await underLoad(server, reporter.run, targets, soakSeconds);
     const trend = rss();
     note(`soak: ${cpuSummary(soak.load)}`);
-    failed += failures(soak.load) + soak.ingest.failed;
+    failed += noteFailures('soak', soak, note);
     const requests = soak.load.targets.reduce((sum, t) => sum + t.requests, 0);
     record(`soak, ${soakSeconds} s of the same load: requests (${soak.ingest.batches} ingest batches beside them)`, requests, 'requests');
     const pct = (share: number) => `${Math.round(share * 100)}%`;

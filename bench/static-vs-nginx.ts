@@ -1,5 +1,5 @@
 import { stopWithin } from './cleanup.ts';
-import { cpuSummary, failures, hit } from './load.ts';
+import { cpuSummary, failureNotes, failures, hit } from './load.ts';
 import { NGINX, startNginx } from './nginx.ts';
 import type { Output } from './report.ts';
 
@@ -24,6 +24,7 @@ export async function staticVsNginx(
     // Requests per CPU-second of the serving processes: comparable even when other work shares the cores.
     const perCpuSecond = target.perSecond / (result.serverCores + result.childCores);
     note(`static pages, ${name}: ${cpuSummary(result)}; ${Math.round(perCpuSecond).toLocaleString('en')} requests per CPU-second of the serving processes`);
+    failureNotes(`static pages, ${name}`, result).forEach(note);
     return { perSecond: target.perSecond, failed: failures(result) };
   };
   const ourRate = await measure('ours', ours.url, ours.pid);
