@@ -5,6 +5,8 @@ import type { Logger } from '../scheduler.ts';
 const BUILD_WORKER = fileURLToPath(new URL('./build-worker.ts', import.meta.url));
 
 export type Build = (kind: BuildKind) => Promise<void>;
+/** The builder's nice value: below the server, which answers readers. */
+export const BUILD_NICENESS = 10;
 /** Quick after a batch (heavy files linked from the live site), full on the schedule. */
 export type BuildKind = 'quick' | 'full';
 
@@ -12,7 +14,7 @@ export type BuildKind = 'quick' | 'full';
  * Builds in one long-lived child process (build-worker.ts), started on first use and again
  * if it dies: the server's event loop never waits on a build, and no build pays start-up.
  */
-export function warmBuilder(env: { dbPath: string; siteDir: string; publicUrl: string }): { build: Build; stop: () => void } {
+export function warmBuilder(env: { dbPath: string; siteDir: string; publicUrl: string }): { build: Build; stop: () => void; pid: () => number | null } {
   let child: ChildProcess | null = null;
   let nextId = 0;
   const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
@@ -47,6 +49,7 @@ export function warmBuilder(env: { dbPath: string; siteDir: string; publicUrl: s
         ensure().send({ id, kind });
       }),
     stop: () => child?.disconnect(),
+    pid: () => child?.pid ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { basename, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -6,7 +7,7 @@ import type { Bucket } from '../../../db/adoption.ts';
 import { rateOf } from '../../../db/adoption.ts';
 import { csvLine } from '../../../jobs/site/csv.ts';
 import { buildsDir } from '../../../jobs/site/publish.ts';
-import { type BuildKind, debouncedRebuilder } from '../../../jobs/site/rebuilder.ts';
+import { BUILD_NICENESS, type BuildKind, debouncedRebuilder, warmBuilder } from '../../../jobs/site/rebuilder.ts';
 import { type Lang, formatCount, formatRate, localePath } from '../../../web/i18n.ts';
 import type { DataPackage } from '../../../web/model.ts';
 import { ZIP_NAME } from '../../../web/templates/pages/data.ts';
@@ -349,6 +350,22 @@ describe('quick build', () => {
     const pkg = JSON.parse(dataFile(fx.site, 'datapackage.json')) as DataPackage;
     expect(pkg.resources.filter((r) => r.name.startsWith('observations')).map((r) => r.path)).toEqual(['observations.csv', 'observations.json']);
   });
+});
+
+describe('warmBuilder', () => {
+  it('builds in a child process that yields the CPU to the server', async () => {
+    const fx = fixtureSite();
+    const builder = warmBuilder({ dbPath: fx.db.file, siteDir: fx.site, publicUrl: 'http://127.0.0.1:3000' });
+    try {
+      await builder.build('full');
+      expect(existsSync(join(fx.site, 'index.html'))).toBe(true);
+      expect(getPriority(builder.pid()!)).toBe(BUILD_NICENESS);
+      expect(getPriority()).toBeLessThan(BUILD_NICENESS);
+    } finally {
+      builder.stop();
+      fx.close();
+    }
+  }, 120_000);
 });
 
 describe('debouncedRebuilder', () => {
