@@ -1,7 +1,7 @@
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { ingestWorker } from '../db/ingest/worker.ts';
+import { type IngestRunner, ingestWorker } from '../db/ingest/worker.ts';
 import type { Db } from '../db/open.ts';
 import { type Config, configFromEnv } from './config.ts';
 import auth from './plugins/auth.ts';
@@ -40,11 +40,13 @@ export interface AppOptions {
   onBatchStored?: () => void;
   /** The scheduled pulls, for the admin endpoints that run and reschedule them. */
   pulls?: PullRunner;
+  /** The ingest thread, when the caller shares it (with the pulls) and closes it; else the app has its own. */
+  ingest?: IngestRunner;
   logger?: FastifyServerOptions['logger'];
 }
 
 /** Builds the whole app without listening: server.ts listens, tests inject. */
-export async function buildApp({ db, config, onBatchStored = () => {}, pulls, logger = false }: AppOptions) {
+export async function buildApp({ db, config, onBatchStored = () => {}, pulls, ingest, logger = false }: AppOptions) {
   const limits = { ...configFromEnv({}), ...config };
   const fastify = Fastify({
     logger: logger === true ? { redact: LOG_REDACT } : logger && typeof logger === 'object' ? { redact: LOG_REDACT, ...logger } : logger,
@@ -94,9 +96,9 @@ export async function buildApp({ db, config, onBatchStored = () => {}, pulls, lo
   await fastify.register(localityRoutes);
   await fastify.register(adoptionRoutes);
   await fastify.register(observationRoutes);
-  const runner = ingestWorker(db.file, db.sqlite);
+  const runner = ingest ?? ingestWorker(db.file, db.sqlite);
   // After in-flight requests (and so their batches) are done.
-  fastify.addHook('onClose', () => runner.close());
+  if (!ingest) fastify.addHook('onClose', () => runner.close());
   await fastify.register(ingestRoutes, { maxBodyBytes: config.maxBodyBytes, onBatchStored, runner });
   await fastify.register(adminRoutes, { maxBodyBytes: config.maxBodyBytes });
   await fastify.register(watchRoutes, { maxBodyBytes: config.maxBodyBytes });

@@ -1,4 +1,5 @@
 import { loadDemoIfEmpty } from '../db/demo/load.ts';
+import { ingestWorker } from '../db/ingest/worker.ts';
 import { openDb } from '../db/open.ts';
 import { pullScheduler } from '../jobs/pull/scheduler.ts';
 import { maintenanceJob, startJobs } from '../jobs/scheduler.ts';
@@ -14,7 +15,10 @@ const logger = { level: process.env.LOG_LEVEL ?? 'info' };
 // The app is built before the rebuilder exists; batches reach it through this hook.
 let onBatchStored = () => {};
 // Pulls log through the app's logger; nothing is pulled before reload() below, when the app exists.
+// One ingest thread for the API and the pulls: batches are written one at a time, off this thread.
+const ingest = ingestWorker(config.dbPath, db.sqlite);
 const pulls = pullScheduler(db.sqlite, {
+  ingest: ingest.ingest,
   log: { info: (obj, msg) => app.log.info(obj, msg), error: (obj, msg) => app.log.error(obj, msg) },
   onBatchStored: () => onBatchStored(),
   maxBytes: config.maxBodyBytes,
@@ -22,7 +26,7 @@ const pulls = pullScheduler(db.sqlite, {
   maxBackoffMs: 300_000,
   settleMs: 5_000,
 });
-const app = await buildApp({ db, config, logger, onBatchStored: () => onBatchStored(), pulls });
+const app = await buildApp({ db, config, logger, onBatchStored: () => onBatchStored(), pulls, ingest });
 
 if (config.seedDemo) {
   const loaded = loadDemoIfEmpty(db.sqlite);
@@ -53,6 +57,7 @@ async function shutdown(signal: string) {
   setInterval(() => app.server.closeIdleConnections(), 100).unref();
   jobs.stop();
   await Promise.all([app.close(), pulls.stop()]);
+  await ingest.close();
   await rebuilder.close();
   builder.stop();
   db.sqlite.close();

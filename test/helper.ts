@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Db, openDb } from '../db/open.ts';
 import { type ServiceInput, upsertServices } from '../db/services.ts';
+import { ingestWorker } from '../db/ingest/worker.ts';
 import { pullScheduler } from '../jobs/pull/scheduler.ts';
 import { type App, type AppOptions, buildApp } from '../server/app.ts';
 
@@ -36,6 +37,9 @@ export function addServices(db: Db, ...codes: string[]): void {
   upsertServices(db.sqlite, codes.map((c) => service(c)));
 }
 
+/** Pull settings for tests: no logging, tiny waits, no settle time for dropped files. */
+export const FAST_PULLS = { log: { info: () => {}, error: () => {} }, maxBytes: 1024 * 1024, backoffMs: 10, maxBackoffMs: 50, settleMs: 0 };
+
 export interface TestApp {
   app: App;
   db: Db;
@@ -63,9 +67,8 @@ export async function testApp(
 ): Promise<TestApp> {
   const db = testDb();
   const adminToken = options.adminToken === undefined ? ADMIN_TOKEN : options.adminToken;
-  const pulls = options.withPulls
-    ? pullScheduler(db.sqlite, { log: { info: () => {}, error: () => {} }, onBatchStored: () => options.onBatchStored?.(), maxBytes: 1024 * 1024, backoffMs: 10, maxBackoffMs: 50, settleMs: 0 })
-    : undefined;
+  const ingest = options.withPulls ? ingestWorker(db.file, db.sqlite) : undefined;
+  const pulls = ingest && pullScheduler(db.sqlite, { ingest: ingest.ingest, ...FAST_PULLS, onBatchStored: () => options.onBatchStored?.() });
   const app = await buildApp({
     db,
     config: {
@@ -79,6 +82,7 @@ export async function testApp(
     },
     onBatchStored: options.onBatchStored,
     pulls,
+    ingest,
     logger: options.logger,
   });
   return {
@@ -86,6 +90,7 @@ export async function testApp(
     db,
     close: async () => {
       await Promise.all([app.close(), pulls?.stop()]);
+      await ingest?.close();
       db.remove();
     },
     publisher: async (localities, services) => {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import { type IngestOutcome, ingestBody } from '../../db/ingest/ingest.ts';
+import type { IngestOutcome } from '../../db/ingest/ingest.ts';
+import type { IngestRunner } from '../../db/ingest/worker.ts';
 import { publisherExists, publisherScope } from '../../db/publishers.ts';
 import { type PullOutcome, type PullRecord, type PullSource, recordPull } from '../../db/pull-sources.ts';
 import { PROCESSED, REJECTED, fileAway, readyFiles } from './drop-folder.ts';
@@ -11,6 +12,8 @@ import { detectFormat } from './format.ts';
 import { withRetries } from './retry.ts';
 
 export interface PullOptions {
+  /** Where each file is validated and stored: the server's ingest thread, as for the API. */
+  ingest: IngestRunner['ingest'];
   maxBytes: number;
   /** First wait between attempts; it doubles each time. */
   backoffMs: number;
@@ -53,7 +56,7 @@ export async function pullSource(sqlite: Database.Database, source: PullSource, 
       throw new PullError(`publisher #${source.publisherId} (${source.publisherName}) is revoked: give the source an active publisher`, false);
     }
     if (source.kind === 'url') ({ result, record } = await pullUrl(sqlite, source, options, at));
-    else result = pullFolder(sqlite, source, options, at);
+    else result = await pullFolder(sqlite, source, options, at);
   } catch (err) {
     const message = err instanceof PullError ? err.message : `unexpected error: ${(err as Error).message}`;
     result = { outcome: 'failed', error: message, files: [] };
@@ -74,7 +77,7 @@ async function pullUrl(sqlite: Database.Database, source: PullSource, options: P
   // The same bytes as the last accepted file: storing them again would change nothing.
   if (sha256 === source.lastSha256) return { result: unchanged(), record: { etag: fetched.etag, lastModified: fetched.lastModified } };
   const format = detectFormat(source.format, fetched.contentType, new URL(source.location).pathname, fetched.body);
-  const { file } = ingestOutcome(sqlite, source, fetched.body, format, source.location, at);
+  const { file } = await ingestOutcome(sqlite, options, source, fetched.body, format, source.location);
   const accepted = file.status === 201;
   return {
     result: { outcome: accepted ? 'stored' : 'rejected', error: file.error, files: [file] } satisfies Omit<PullResult, 'source' | 'at'>,
@@ -82,7 +85,7 @@ async function pullUrl(sqlite: Database.Database, source: PullSource, options: P
   };
 }
 
-function pullFolder(sqlite: Database.Database, source: PullSource, options: PullOptions, at: Date): Omit<PullResult, 'source' | 'at'> {
+async function pullFolder(sqlite: Database.Database, source: PullSource, options: PullOptions, at: Date): Promise<Omit<PullResult, 'source' | 'at'>> {
   const files: PulledFile[] = [];
   for (const dropped of readyFiles(source.location, options.settleMs, at.getTime())) {
     if (dropped.size > options.maxBytes) {
@@ -92,7 +95,7 @@ function pullFolder(sqlite: Database.Database, source: PullSource, options: Pull
       continue;
     }
     const body = readFileSync(dropped.path);
-    const { file, outcome } = ingestOutcome(sqlite, source, body, detectFormat(source.format, null, dropped.name, body), dropped.name, at);
+    const { file, outcome } = await ingestOutcome(sqlite, options, source, body, detectFormat(source.format, null, dropped.name, body), dropped.name);
     fileAway(source.location, dropped, file.status === 201 ? PROCESSED : REJECTED, at, file.status === 201 ? undefined : outcome.body);
     files.push(file);
   }
@@ -105,14 +108,20 @@ function pullFolder(sqlite: Database.Database, source: PullSource, options: Pull
 
 const unchanged = (): Omit<PullResult, 'source' | 'at'> => ({ outcome: 'unchanged', error: null, files: [] });
 
-function ingestOutcome(sqlite: Database.Database, source: PullSource, body: Buffer, format: 'csv' | 'json', name: string, at: Date): { file: PulledFile; outcome: IngestOutcome } {
-  const outcome = ingestBody(
-    sqlite,
-    body,
-    format,
-    { source: 'pull', publisherId: source.publisherId, scope: publisherScope(sqlite, source.publisherId), remoteAddr: source.kind === 'url' ? source.location : `folder:${source.location}` },
-    { now: at },
-  );
+async function ingestOutcome(
+  sqlite: Database.Database,
+  options: PullOptions,
+  source: PullSource,
+  body: Buffer,
+  format: 'csv' | 'json',
+  name: string,
+): Promise<{ file: PulledFile; outcome: IngestOutcome }> {
+  const outcome = await options.ingest(body, format, {
+    source: 'pull',
+    publisherId: source.publisherId,
+    scope: publisherScope(sqlite, source.publisherId),
+    remoteAddr: source.kind === 'url' ? source.location : `folder:${source.location}`,
+  });
   if (outcome.status === 201) return { outcome, file: { file: name, status: 201, batch_id: outcome.body.batch_id, rows: outcome.body.rows, error: null } };
   return { outcome, file: { file: name, status: outcome.status, batch_id: null, rows: 0, error: describeRefusal(outcome) } };
 }

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type IngestRunner, ingestWorker } from '../../../db/ingest/worker.ts';
 import { createPublisher, revokePublisher } from '../../../db/publishers.ts';
 import { type SourceInput, getSource, upsertSource } from '../../../db/pull-sources.ts';
 import { computeSignals } from '../../../db/watch/signals.ts';
 import { type PullControl, pullScheduler } from '../../../jobs/pull/scheduler.ts';
-import { addServices, count, csv, tempDir, testDb } from '../../helper.ts';
+import { FAST_PULLS, addServices, count, csv, tempDir, testDb } from '../../helper.ts';
 import { downUrl, sourceServer } from './source-server.ts';
 
 const GOOD = csv([
@@ -18,13 +19,13 @@ const BAD = csv([
 ]);
 const JSON_BODY = JSON.stringify({ observations: [{ period: '2025-10', service_code: 'KS', locality_code: '01', online_count: 7, total_count: 9 }] });
 
-const silent = { info: () => {}, error: () => {} };
 
 describe('scheduled pulls', () => {
   let db: ReturnType<typeof testDb>;
   let publisherId: number;
   let pulls: PullControl;
   let stored: number;
+  let ingest: IngestRunner;
   let server: Awaited<ReturnType<typeof sourceServer>>;
   const cleanups: Array<() => unknown> = [];
 
@@ -43,14 +44,7 @@ describe('scheduled pulls', () => {
     }).source;
   const observations = () => count(db, 'observations');
   const scheduler = (options: { backoffMs?: number; settleMs?: number; maxBytes?: number } = {}) => {
-    const control = pullScheduler(db.sqlite, {
-      log: silent,
-      onBatchStored: () => stored++,
-      maxBytes: options.maxBytes ?? 1024 * 1024,
-      backoffMs: options.backoffMs ?? 10,
-      maxBackoffMs: 50,
-      settleMs: options.settleMs ?? 0,
-    });
+    const control = pullScheduler(db.sqlite, { ...FAST_PULLS, ...options, ingest: ingest.ingest, onBatchStored: () => stored++ });
     cleanups.push(() => control.stop());
     return control;
   };
@@ -62,6 +56,7 @@ describe('scheduled pulls', () => {
     if (!created.ok) throw new Error(created.message);
     publisherId = created.id;
     stored = 0;
+    ingest = ingestWorker(db.file, db.sqlite);
     server = await sourceServer({
       '/good.csv': (req, res) => {
         if (req.headers['if-none-match'] === '"v1"') return res.writeHead(304).end();
@@ -86,6 +81,7 @@ describe('scheduled pulls', () => {
 
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
+    await ingest.close();
     await server.close();
     db.remove();
   });
