@@ -32,6 +32,7 @@ export interface PullSource extends SourceInput {
   etag: string | null;
   lastModified: string | null;
   lastSha256: string | null;
+  rejectedSha256: string | null;
 }
 
 /** What one pull did, recorded on its source. */
@@ -43,13 +44,15 @@ export interface PullRecord {
   etag?: string | null;
   lastModified?: string | null;
   sha256?: string | null;
+  /** The hash of a refused file. */
+  rejectedSha256?: string | null;
 }
 
 const SELECT = `SELECT s.id, s.name, s.kind, s.location, s.format, s.publisher_id AS publisherId, p.name AS publisherName,
   s.schedule, s.timeout_ms AS timeoutMs, s.retries, s.enabled, s.created_at AS createdAt,
   s.last_attempt_at AS lastAttemptAt, s.last_success_at AS lastSuccessAt, s.last_outcome AS lastOutcome,
   s.last_error AS lastError, s.last_batch_id AS lastBatchId, s.consecutive_failures AS consecutiveFailures,
-  s.failing_since AS failingSince, s.etag, s.last_modified AS lastModified, s.last_sha256 AS lastSha256
+  s.failing_since AS failingSince, s.etag, s.last_modified AS lastModified, s.last_sha256 AS lastSha256, s.rejected_sha256 AS rejectedSha256
   FROM pull_sources s JOIN publishers p ON p.id = s.publisher_id`;
 
 type Row = Omit<PullSource, 'enabled'> & { enabled: number };
@@ -80,7 +83,7 @@ export function upsertSource(sqlite: Database.Database, input: SourceInput, now 
     sqlite
       .prepare(
         `UPDATE pull_sources SET kind = ?, location = ?, format = ?, publisher_id = ?, schedule = ?, timeout_ms = ?, retries = ?, enabled = ?
-         ${moved ? ', etag = NULL, last_modified = NULL, last_sha256 = NULL' : ''} WHERE name = ?`,
+         ${moved ? ', etag = NULL, last_modified = NULL, last_sha256 = NULL, rejected_sha256 = NULL' : ''} WHERE name = ?`,
       )
       .run(...params, input.name);
   } else {
@@ -112,10 +115,11 @@ export function recordPull(sqlite: Database.Database, name: string, r: PullRecor
          failing_since = CASE WHEN @failed THEN coalesce(failing_since, @at) ELSE NULL END,
          etag = CASE WHEN @failed THEN etag ELSE coalesce(@etag, etag) END,
          last_modified = CASE WHEN @failed THEN last_modified ELSE coalesce(@lastModified, last_modified) END,
-         last_sha256 = CASE WHEN @failed THEN last_sha256 ELSE coalesce(@sha256, last_sha256) END
+         last_sha256 = CASE WHEN @failed THEN last_sha256 ELSE coalesce(@sha256, last_sha256) END,
+         rejected_sha256 = CASE WHEN @outcome = 'rejected' THEN coalesce(@rejectedSha256, rejected_sha256) WHEN @failed THEN rejected_sha256 ELSE NULL END
        WHERE name = @name`,
     )
-    .run({ name, at: r.at, outcome: r.outcome, error: r.error, batchId: r.batchId, failed, etag: r.etag ?? null, lastModified: r.lastModified ?? null, sha256: r.sha256 ?? null });
+    .run({ name, at: r.at, outcome: r.outcome, error: r.error, batchId: r.batchId, failed, etag: r.etag ?? null, lastModified: r.lastModified ?? null, sha256: r.sha256 ?? null, rejectedSha256: r.rejectedSha256 ?? null });
 }
 
 /** Enabled sources whose last pull failed: each is a late_data signal until a pull succeeds. */

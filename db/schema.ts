@@ -232,6 +232,8 @@ export const pullSources = sqliteTable('pull_sources', {
   etag: text('etag'),
   lastModified: text('last_modified'),
   lastSha256: text('last_sha256'),
+  /** The hash of the last refused file: the same bytes again are refused without another batch. */
+  rejectedSha256: text('rejected_sha256'),
 });
 
 /** A rate to reach by a month, nationally or for a locality, for one service or all. */

@@ -76,12 +76,14 @@ async function pullUrl(sqlite: Database.Database, source: PullSource, options: P
   const sha256 = createHash('sha256').update(fetched.body).digest('hex');
   // The same bytes as the last accepted file: storing them again would change nothing.
   if (sha256 === source.lastSha256) return { result: unchanged(), record: { etag: fetched.etag, lastModified: fetched.lastModified } };
+  // The same bytes as the last refused file: refused again, without another batch in the audit trail.
+  if (sha256 === source.rejectedSha256 && source.lastOutcome === 'rejected') return { result: { outcome: 'rejected', error: source.lastError, files: [] } satisfies Omit<PullResult, 'source' | 'at'>, record: {} };
   const format = detectFormat(source.format, fetched.contentType, new URL(source.location).pathname, fetched.body);
   const { file } = await ingestOutcome(sqlite, options, source, fetched.body, format, source.location);
   const accepted = file.status === 201;
   return {
     result: { outcome: accepted ? 'stored' : 'rejected', error: file.error, files: [file] } satisfies Omit<PullResult, 'source' | 'at'>,
-    record: accepted ? { etag: fetched.etag, lastModified: fetched.lastModified, sha256 } : {},
+    record: accepted ? { etag: fetched.etag, lastModified: fetched.lastModified, sha256 } : { rejectedSha256: sha256 },
   };
 }
 

@@ -150,6 +150,13 @@ describe('scheduled pulls', () => {
     expect(db.sqlite.prepare("SELECT source, outcome, status_code FROM batches").all()).toEqual([{ source: 'pull', outcome: 'rejected', status_code: 422 }]);
     expect(getSource(db.sqlite, 'bad')).toMatchObject({ lastOutcome: 'rejected', consecutiveFailures: 1 });
     expect(stored).toBe(0);
+
+    // The same bad file on the next pull: refused again with its errors, but no second batch.
+    const again = await pulls.runNow('bad');
+    expect(again).toMatchObject({ outcome: 'rejected', error: result!.error, files: [] });
+    expect(server.hits('/bad.csv')).toBe(2);
+    expect(count(db, 'batches')).toBe(1);
+    expect(getSource(db.sqlite, 'bad')).toMatchObject({ lastOutcome: 'rejected', consecutiveFailures: 2, lastError: result!.error });
   });
 
   it('retries a busy source (503) and stores the file when it answers', async () => {

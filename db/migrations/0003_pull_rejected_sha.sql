@@ -1,0 +1,1 @@
+ALTER TABLE `pull_sources` ADD `rejected_sha256` text;
