@@ -28,7 +28,8 @@ type Reply = { id: number; outcome: IngestOutcome } | { id: number; error: strin
  */
 export function ingestWorker(file: string, fallback: Database.Database): IngestRunner {
   let worker: Worker | null = null;
-  let broken = false;
+  // An in-memory database cannot be opened twice: its batches are stored on the caller's connection.
+  let broken = file === ':memory:';
   let nextId = 0;
   const waiting = new Map<number, { request: Request; resolve: (o: IngestOutcome) => void; reject: (e: Error) => void }>();
   const inline = (r: Request) => ingestBody(fallback, r.body, r.format, r.writer);

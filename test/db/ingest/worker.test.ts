@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UNRESTRICTED, type Writer } from '../../../db/ingest/ingest.ts';
 import { type IngestRunner, ingestWorker } from '../../../db/ingest/worker.ts';
+import { openDb } from '../../../db/open.ts';
 import { addServices, count, csv, testDb } from '../../helper.ts';
 
 const WRITER: Writer = { source: 'api', publisherId: null, scope: UNRESTRICTED };
@@ -55,6 +56,19 @@ describe('ingestWorker: batches on a thread of their own', () => {
     // Never a half-written batch: nothing, then everything.
     expect([...seen].every((n) => n === 0 || n === 20_000)).toBe(true);
     expect(count(db, 'observations')).toBe(20_000);
+  });
+
+  it('stores on the caller\'s connection when the database is in memory (another connection would see another database)', async () => {
+    const memory = openDb(':memory:');
+    addServices(memory, 'S1');
+    const inMemory = ingestWorker(memory.file, memory.sqlite);
+    try {
+      expect(await inMemory.ingest(Buffer.from(csv([['2024-01', 'S1', '01', 1, 2]])), 'csv', WRITER)).toMatchObject({ status: 201 });
+      expect(count(memory, 'observations')).toBe(1);
+    } finally {
+      await inMemory.close();
+      memory.sqlite.close();
+    }
   });
 
   it('finishes the batches already sent before it closes', async () => {
