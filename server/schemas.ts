@@ -12,6 +12,9 @@ export const RowErrorSchema = Type.Object({
   message: Type.String(),
 });
 
+/** A value, or null. */
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
 export const Month = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM', examples: ['2022-07'] });
 export const Code = Type.String({ minLength: 1, maxLength: 64 });
 

@@ -2,9 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { getService, listServices } from '../../db/services.ts';
 import { sendError } from '../plugins/errors.ts';
-import { DemoFlag, ErrorBody } from '../schemas.ts';
-
-const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
+import { DemoFlag, ErrorBody, Nullable } from '../schemas.ts';
 
 export const ServiceSchema = Type.Object({
   code: Type.String(),

@@ -5,7 +5,7 @@ import { type Static, Type } from 'typebox';
 import { publisherExists } from '../../db/publishers.ts';
 import { type PullSource, deleteSource, getSource, listSources, upsertSource } from '../../db/pull-sources.ts';
 import { sendError } from '../plugins/errors.ts';
-import { DemoFlag, ErrorBody, adminErrors } from '../schemas.ts';
+import { DemoFlag, ErrorBody, Nullable, adminErrors } from '../schemas.ts';
 
 /** The scheduled pulls, as server.ts runs them (absent where nothing pulls, e.g. in most tests). */
 export interface PullRunner {
@@ -14,7 +14,6 @@ export interface PullRunner {
   nextRun: (name: string) => Date | null;
 }
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Outcome = Type.Union([Type.Literal('stored'), Type.Literal('unchanged'), Type.Literal('empty'), Type.Literal('failed'), Type.Literal('rejected')]);
 const Name = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'lower-case letters, digits, . _ -; up to 64' });
 export const DEFAULT_SCHEDULE = '17 * * * *';

@@ -7,9 +7,8 @@ import { getService } from '../../db/services.ts';
 import { DEFAULT_DUE_DAY, DEFAULT_THRESHOLD, SIGNALS, type Signal, type WatchResult, computeSignals, sortFlags } from '../../db/watch/signals.ts';
 import { importTargets, listTargets, upsertTargets } from '../../db/watch/targets.ts';
 import { sendError } from '../plugins/errors.ts';
-import { DemoFlag, ErrorBody, RowErrorSchema } from '../schemas.ts';
+import { DemoFlag, ErrorBody, Nullable, RowErrorSchema } from '../schemas.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const MonthText = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' });
 /** One of the engine's signals (an enum, so that a typo gets "must be equal to one of the allowed values"). */
 const SignalSchema = Type.Unsafe<Signal>({ type: 'string', enum: [...SIGNALS], description: SIGNALS.join(', ') });
