@@ -17,6 +17,8 @@ const MAX_FILE = 512 * 1024;
 const BUDGET = 64 * 1024 * 1024;
 
 export interface CachedFile {
+  /** Its path in the build ("services/index.html" for "/services/"). */
+  path: string;
   body: Buffer;
   type: string;
   etag: string;
@@ -50,11 +52,12 @@ export function siteCache(siteDir: string) {
   let loading = new Map<string, Promise<CachedFile | null>>();
   let size = 0;
 
-  const load = async (path: string): Promise<CachedFile | null> => {
-    const info = await stat(path).catch(() => null);
+  const load = async (build: string, path: string): Promise<CachedFile | null> => {
+    const file = resolve(build, path);
+    const info = await stat(file).catch(() => null);
     if (!info?.isFile() || info.size > MAX_FILE) return null;
-    const body = await readFile(path);
-    return { body, type: TYPES[extname(path)]!, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+    const body = await readFile(file);
+    return { path, body, type: TYPES[extname(path)]!, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
   };
 
   const keep = (file: string, entry: CachedFile) => {
@@ -91,7 +94,7 @@ export function siteCache(siteDir: string) {
       if (!pending) {
         const map = loading;
         // The build the link named, even if it moves while the file is read.
-        pending = load(resolve(dirname(siteDir), live, file)).then((entry) => {
+        pending = load(resolve(dirname(siteDir), live), file).then((entry) => {
           if (map === loading) {
             loading.delete(file);
             if (entry) keep(file, entry);

@@ -33,10 +33,9 @@ export default fp<{ siteDir: string }>(
     const cache = siteCache(resolve(siteDir));
     fastify.addHook('onRequest', async (request, reply) => {
       if ((request.method !== 'GET' && request.method !== 'HEAD') || request.routeOptions.url !== '/*' || request.headers.range) return undefined;
-      const path = request.url.split('?')[0]!;
-      const file = await cache.get(path);
+      const file = await cache.get(request.url.split('?')[0]!);
       if (!file) return undefined;
-      reply.header('content-type', file.type).header('etag', file.etag).header('cache-control', cacheControl(path.endsWith('/') ? `${path}index.html` : path));
+      reply.header('content-type', file.type).header('etag', file.etag).header('cache-control', cacheControl(file.path));
       return reply.send(file.body);
     });
   },
