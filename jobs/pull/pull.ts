@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import type { IngestOutcome } from '../../db/ingest/ingest.ts';
+import type { Format, IngestOutcome, Writer } from '../../db/ingest/ingest.ts';
 import type { IngestRunner } from '../../db/ingest/worker.ts';
 import { publisherExists, publisherScope } from '../../db/publishers.ts';
 import { type PullOutcome, type PullRecord, type PullSource, recordPull } from '../../db/pull-sources.ts';
@@ -55,8 +55,15 @@ export async function pullSource(sqlite: Database.Database, source: PullSource, 
     if (!publisherExists(sqlite, source.publisherId)) {
       throw new PullError(`publisher #${source.publisherId} (${source.publisherName}) is revoked: give the source an active publisher`, false);
     }
-    if (source.kind === 'url') ({ result, record } = await pullUrl(sqlite, source, options, at));
-    else result = await pullFolder(sqlite, source, options, at);
+    // One writer for every file of the pull: the publisher, its scope, where the files came from.
+    const writer: Writer = {
+      source: 'pull',
+      publisherId: source.publisherId,
+      scope: publisherScope(sqlite, source.publisherId),
+      remoteAddr: source.kind === 'url' ? source.location : `folder:${source.location}`,
+    };
+    if (source.kind === 'url') ({ result, record } = await pullUrl(writer, source, options));
+    else result = await pullFolder(writer, source, options, at);
   } catch (err) {
     const message = err instanceof PullError ? err.message : `unexpected error: ${(err as Error).message}`;
     result = { outcome: 'failed', error: message, files: [] };
@@ -66,7 +73,7 @@ export async function pullSource(sqlite: Database.Database, source: PullSource, 
   return { source: source.name, at: at.toISOString(), ...result };
 }
 
-async function pullUrl(sqlite: Database.Database, source: PullSource, options: PullOptions, at: Date) {
+async function pullUrl(writer: Writer, source: PullSource, options: PullOptions) {
   const fetched = await withRetries(
     () => fetchUrl(source.location, { timeoutMs: source.timeoutMs, maxBytes: options.maxBytes, etag: source.etag, lastModified: source.lastModified, signal: options.signal }),
     { retries: source.retries, baseDelayMs: options.backoffMs, maxDelayMs: options.maxBackoffMs, signal: options.signal },
@@ -79,7 +86,7 @@ async function pullUrl(sqlite: Database.Database, source: PullSource, options: P
   // The same bytes as the last refused file: refused again, without another batch in the audit trail.
   if (sha256 === source.rejectedSha256 && source.lastOutcome === 'rejected') return { result: { outcome: 'rejected', error: source.lastError, files: [] } satisfies Omit<PullResult, 'source' | 'at'>, record: {} };
   const format = detectFormat(source.format, fetched.contentType, new URL(source.location).pathname, fetched.body);
-  const { file } = await ingestOutcome(sqlite, options, source, fetched.body, format, source.location);
+  const { file } = await ingestFile(options, writer, fetched.body, format, source.location);
   const accepted = file.status === 201;
   return {
     result: { outcome: accepted ? 'stored' : 'rejected', error: file.error, files: [file] } satisfies Omit<PullResult, 'source' | 'at'>,
@@ -87,7 +94,7 @@ async function pullUrl(sqlite: Database.Database, source: PullSource, options: P
   };
 }
 
-async function pullFolder(sqlite: Database.Database, source: PullSource, options: PullOptions, at: Date): Promise<Omit<PullResult, 'source' | 'at'>> {
+async function pullFolder(writer: Writer, source: PullSource, options: PullOptions, at: Date): Promise<Omit<PullResult, 'source' | 'at'>> {
   const files: PulledFile[] = [];
   for (const dropped of readyFiles(source.location, options.settleMs, at.getTime())) {
     if (dropped.size > options.maxBytes) {
@@ -97,7 +104,7 @@ async function pullFolder(sqlite: Database.Database, source: PullSource, options
       continue;
     }
     const body = readFileSync(dropped.path);
-    const { file, outcome } = await ingestOutcome(sqlite, options, source, body, detectFormat(source.format, null, dropped.name, body), dropped.name);
+    const { file, outcome } = await ingestFile(options, writer, body, detectFormat(source.format, null, dropped.name, body), dropped.name);
     fileAway(source.location, dropped, file.status === 201 ? PROCESSED : REJECTED, at, file.status === 201 ? undefined : outcome.body);
     files.push(file);
   }
@@ -110,20 +117,8 @@ async function pullFolder(sqlite: Database.Database, source: PullSource, options
 
 const unchanged = (): Omit<PullResult, 'source' | 'at'> => ({ outcome: 'unchanged', error: null, files: [] });
 
-async function ingestOutcome(
-  sqlite: Database.Database,
-  options: PullOptions,
-  source: PullSource,
-  body: Buffer,
-  format: 'csv' | 'json',
-  name: string,
-): Promise<{ file: PulledFile; outcome: IngestOutcome }> {
-  const outcome = await options.ingest(body, format, {
-    source: 'pull',
-    publisherId: source.publisherId,
-    scope: publisherScope(sqlite, source.publisherId),
-    remoteAddr: source.kind === 'url' ? source.location : `folder:${source.location}`,
-  });
+async function ingestFile(options: PullOptions, writer: Writer, body: Buffer, format: Format, name: string): Promise<{ file: PulledFile; outcome: IngestOutcome }> {
+  const outcome = await options.ingest(body, format, writer);
   if (outcome.status === 201) return { outcome, file: { file: name, status: 201, batch_id: outcome.body.batch_id, rows: outcome.body.rows, error: null } };
   return { outcome, file: { file: name, status: outcome.status, batch_id: null, rows: 0, error: describeRefusal(outcome) } };
 }
