@@ -36,28 +36,31 @@ interface Delta {
 const CHUNK = 50;
 
 /**
- * Runs a statement over `count` rows of `width` values each: full chunks through its multi-row
- * form, the rest one by one. `fill` writes row i's values into the parameter array at `at`, so
- * no array is made per row (a batch has as many rollup rows as observations).
+ * Runs a statement over rows, binding `columns` of each in order: full chunks through its
+ * multi-row form, the rest one by one. The values go straight into one parameter array per
+ * chunk, so no array is made per row (a batch has as many rollup rows as observations).
  */
-function runChunked(
-  statement: { one: Database.Statement; chunk: Database.Statement },
-  count: number,
-  width: number,
-  fill: (i: number, params: unknown[], at: number) => void,
-): void {
+function runChunked<T>(statement: { one: Database.Statement; chunk: Database.Statement }, rows: T[], columns: ReadonlyArray<keyof T>): void {
+  const width = columns.length;
+  const fill = (row: T, params: unknown[], at: number) => {
+    for (let c = 0; c < width; c++) params[at + c] = row[columns[c]!];
+  };
   const params: unknown[] = new Array(CHUNK * width);
   let start = 0;
-  for (; start + CHUNK <= count; start += CHUNK) {
-    for (let i = 0; i < CHUNK; i++) fill(start + i, params, i * width);
+  for (; start + CHUNK <= rows.length; start += CHUNK) {
+    for (let i = 0; i < CHUNK; i++) fill(rows[start + i]!, params, i * width);
     statement.chunk.run(params);
   }
   const one: unknown[] = new Array(width);
-  for (; start < count; start++) {
-    fill(start, one, 0);
+  for (; start < rows.length; start++) {
+    fill(rows[start]!, one, 0);
     statement.one.run(one);
   }
 }
+
+/** The rollups' columns, in the order of their upserts' VALUES. */
+const SERVICE_AREA_COLUMNS = ['serviceId', 'period', 'areaId', 'online', 'total', 'selfRows', 'subRows'] as const;
+const AREA_COLUMNS = ['areaId', 'period', 'online', 'total', 'selfRows', 'subRows'] as const;
 
 function chunkParams(chunk: ValidRow[], batchId: number, demo: number): unknown[] {
   const params: unknown[] = [];
@@ -324,16 +327,7 @@ export function storeBatch(
     // In key order, the upserts walk the rollup b-tree once instead of jumping around it.
     const ordered = [...deltas.values()].sort((a, b) => a.serviceId - b.serviceId || (a.period < b.period ? -1 : a.period > b.period ? 1 : a.areaId - b.areaId));
     const byArea = new Map<string, Omit<Delta, 'serviceId'>>();
-    runChunked(st.upsertServiceArea, ordered.length, 7, (i, p, at) => {
-      const d = ordered[i]!;
-      p[at] = d.serviceId;
-      p[at + 1] = d.period;
-      p[at + 2] = d.areaId;
-      p[at + 3] = d.online;
-      p[at + 4] = d.total;
-      p[at + 5] = d.selfRows;
-      p[at + 6] = d.subRows;
-    });
+    runChunked(st.upsertServiceArea, ordered, SERVICE_AREA_COLUMNS);
     for (const d of ordered) {
       const key = `${d.areaId}:${d.period}`;
       const a = byArea.get(key) ?? { period: d.period, areaId: d.areaId, online: 0, total: 0, selfRows: 0, subRows: 0 };
@@ -343,16 +337,7 @@ export function storeBatch(
       a.subRows += d.subRows;
       byArea.set(key, a);
     }
-    const areas = [...byArea.values()];
-    runChunked(st.upsertArea, areas.length, 6, (i, p, at) => {
-      const a = areas[i]!;
-      p[at] = a.areaId;
-      p[at + 1] = a.period;
-      p[at + 2] = a.online;
-      p[at + 3] = a.total;
-      p[at + 4] = a.selfRows;
-      p[at + 5] = a.subRows;
-    });
+    runChunked(st.upsertArea, [...byArea.values()], AREA_COLUMNS);
 
     st.finishBatch.run(inserted, revised, unchanged, batchId);
     if (inserted + revised > 0) bumpDataVersion(sqlite);
