@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { realpathSync, rmSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { dataVersion, writeMeta } from '../../db/meta.ts';
 import { writeAssets } from './assets.ts';
@@ -37,27 +37,29 @@ export interface BuildOptions {
 export function buildSite(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): BuildResult {
   const now = options.now ?? new Date();
   const started = performance.now();
-  const staging = stagingDir(siteDir, now);
-  try {
-    const version = dataVersion(sqlite);
-    const model = buildSiteModel(sqlite, now, options.siteUrl ?? null);
+  const version = dataVersion(sqlite);
+  const model = buildSiteModel(sqlite, now, options.siteUrl ?? null);
+  const images = chartImages(model);
+  const { staging, written } = publishNewBuild(siteDir, now, (staging) => {
     writeAssets(staging);
     const pkg = writeOpenData(staging, sqlite, model, { reuseFrom: options.quick ? liveBuild(siteDir) : null });
     const pages = writePages(staging, model, pkg);
     // Compares this build's flags with the live build's: raised and cleared since.
     writeWatchFeed(staging, model.watch, liveBuild(siteDir));
-    const images = chartImages(model);
-    const first = renderChartImages(staging, images, { reuseFrom: liveBuild(siteDir), linkStale: options.quick });
-    void removeBuilds(publish(siteDir, staging));
-    writeMeta(sqlite, 'site_built_at', model.meta.built_at);
-    writeMeta(sqlite, 'site_data_version', String(version));
-    const publishedMs = Math.round(performance.now() - started);
-    const redrawn = first.stale > 0 ? redrawStaleImages(siteDir, staging, images, now) : 0;
-    return { builtAt: model.meta.built_at, pages, images: images.length, imagesRendered: first.rendered + redrawn, publishedMs, ms: Math.round(performance.now() - started) };
-  } catch (err) {
-    rmSync(staging, { recursive: true, force: true });
-    throw err;
-  }
+    return { pages, first: renderChartImages(staging, images, { reuseFrom: liveBuild(siteDir), linkStale: options.quick }) };
+  });
+  writeMeta(sqlite, 'site_built_at', model.meta.built_at);
+  writeMeta(sqlite, 'site_data_version', String(version));
+  const publishedMs = Math.round(performance.now() - started);
+  const redrawn = written.first.stale > 0 ? redrawStaleImages(siteDir, staging, images, now) : 0;
+  return {
+    builtAt: model.meta.built_at,
+    pages: written.pages,
+    images: images.length,
+    imagesRendered: written.first.rendered + redrawn,
+    publishedMs,
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 /**
@@ -66,14 +68,24 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
  * the batch (a few seconds to a minute at national scale); the pages already show the new ones.
  */
 function redrawStaleImages(siteDir: string, published: string, images: ChartImage[], now: Date): number {
+  return publishNewBuild(siteDir, now, (staging) => {
+    linkBuild(published, staging, ['images']);
+    return renderChartImages(staging, images, { reuseFrom: published }).rendered;
+  }).written;
+}
+
+/**
+ * Writes a build into a new folder and swaps it in. If anything fails before the swap, the
+ * folder is removed and the previous site keeps serving; the live build is never removed.
+ */
+export function publishNewBuild<T>(siteDir: string, now: Date, write: (staging: string) => T): { staging: string; written: T } {
   const staging = stagingDir(siteDir, now);
   try {
-    linkBuild(published, staging, ['images']);
-    const redrawn = renderChartImages(staging, images, { reuseFrom: published });
+    const written = write(staging);
     void removeBuilds(publish(siteDir, staging));
-    return redrawn.rendered;
+    return { staging, written };
   } catch (err) {
-    rmSync(staging, { recursive: true, force: true });
+    if (liveBuild(siteDir) !== realpathSync(staging)) rmSync(staging, { recursive: true, force: true });
     throw err;
   }
 }

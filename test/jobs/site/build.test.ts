@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { basename, join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Bucket } from '../../../db/adoption.ts';
 import { rateOf } from '../../../db/adoption.ts';
 import { csvLine } from '../../../jobs/site/csv.ts';
-import { buildsDir } from '../../../jobs/site/publish.ts';
+import { publishNewBuild } from '../../../jobs/site/build.ts';
+import { buildsDir, publish } from '../../../jobs/site/publish.ts';
 import { BUILD_NICENESS, type BuildKind, debouncedRebuilder, warmBuilder } from '../../../jobs/site/rebuilder.ts';
 import { type Lang, formatCount, formatRate, localePath } from '../../../web/i18n.ts';
 import type { DataPackage } from '../../../web/model.ts';
@@ -300,6 +301,20 @@ describe('publishing', () => {
     expect(live()).toBe(liveBefore);
     expect(builds()).toEqual([liveBefore]);
     expect(readFileSync(join(fx.site, 'index.html')).equals(before)).toBe(true);
+  });
+
+  it('an error after the swap never removes the build that is now live', () => {
+    const liveBefore = live();
+    expect(() =>
+      publishNewBuild(fx.site, later(30), (staging) => {
+        writeFileSync(join(staging, 'index.html'), '<title>new</title>');
+        // As if a later step failed once the new build was already serving.
+        publish(fx.site, staging);
+        throw new Error('after the swap');
+      }),
+    ).toThrow('after the swap');
+    expect(live()).not.toBe(liveBefore);
+    expect(readFileSync(join(fx.site, 'index.html'), 'utf8')).toBe('<title>new</title>');
   });
 
   it('keeps only the live build and the one before it (older ones go in the background)', async () => {
