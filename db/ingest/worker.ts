@@ -31,6 +31,7 @@ export function ingestWorker(file: string, fallback: Database.Database): IngestR
   // An in-memory database cannot be opened twice: its batches are stored on the caller's connection.
   let broken = file === ':memory:';
   let nextId = 0;
+  let lastAnswer: Promise<unknown> = Promise.resolve();
   const waiting = new Map<number, { request: Request; resolve: (o: IngestOutcome) => void; reject: (e: Error) => void }>();
   const inline = (r: Request) => ingestBody(fallback, r.body, r.format, r.writer);
 
@@ -78,17 +79,19 @@ export function ingestWorker(file: string, fallback: Database.Database): IngestR
       if (broken) return Promise.resolve().then(() => inline(request));
       worker ??= start();
       const thread = worker;
-      return new Promise((resolve, reject) => {
+      const answer = new Promise<IngestOutcome>((resolve, reject) => {
         waiting.set(request.id, { request, resolve, reject });
         thread.postMessage(request);
       });
+      lastAnswer = answer.catch(() => undefined);
+      return answer;
     },
     close: async () => {
       const thread = worker;
       worker = null;
       if (!thread) return;
-      // Batches in flight finish first: the thread answers them in order.
-      while (waiting.size > 0) await new Promise((r) => setTimeout(r, 10));
+      // Batches in flight finish first: the thread answers them in order, so the last one is enough.
+      await lastAnswer;
       await thread.terminate();
     },
   };
