@@ -52,8 +52,8 @@ export function siteCache(siteDir: string) {
   let loading = new Map<string, Promise<CachedFile | null>>();
   let size = 0;
 
-  const load = async (build: string, path: string): Promise<CachedFile | null> => {
-    const file = resolve(build, path);
+  const load = async (buildDir: string, path: string): Promise<CachedFile | null> => {
+    const file = resolve(buildDir, path);
     const info = await stat(file).catch(() => null);
     if (!info?.isFile() || info.size > MAX_FILE) return null;
     const body = await readFile(file);
