@@ -197,6 +197,8 @@ export const rollupArea = sqliteTable(
     totalCount: integer('total_count').notNull(),
     selfRows: integer('self_rows').notNull(),
     subRows: integer('sub_rows').notNull(),
+    /** The batch that last changed these sums or any service's sums for this area and month: warm caches re-read only those. */
+    changedIn: integer('changed_in').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.areaId, t.period] })],
 );

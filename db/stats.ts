@@ -32,30 +32,10 @@ export function monthlyByArea(sqlite: Database.Database): Map<number, MonthSums[
   return groupBy(rows);
 }
 
-/** Monthly national sums for every service. */
-export function monthlyByService(sqlite: Database.Database): Map<number, MonthSums[]> {
-  const rows = sqlite
-    .prepare(
-      `SELECT service_id AS key, period, sum(online_count) AS online, sum(total_count) AS total FROM rollup_service_area
-       GROUP BY service_id, period HAVING sum(self_rows + sub_rows) > 0 ORDER BY service_id, period`,
-    )
-    .all() as Array<MonthSums & { key: number }>;
-  return groupBy(rows);
-}
-
+/** Sums of one service in one area over some months. */
 export interface ServiceAreaSums extends Sums {
   serviceId: number;
   areaId: number;
-}
-
-/** Sums per service and area over a window of months. */
-export function serviceAreaWindow(sqlite: Database.Database, from: Month, to: Month): ServiceAreaSums[] {
-  return sqlite
-    .prepare(
-      `SELECT service_id AS serviceId, area_id AS areaId, sum(online_count) AS online, sum(total_count) AS total
-       FROM rollup_service_area WHERE period BETWEEN ? AND ? GROUP BY service_id, area_id`,
-    )
-    .all(from, to) as ServiceAreaSums[];
 }
 
 export type ObservationCells = [period: string, service_code: string, locality_code: string, locality_name: string, online_count: number, total_count: number, batch_id: number];

@@ -60,7 +60,7 @@ function runChunked<T>(statement: { one: Database.Statement; chunk: Database.Sta
 
 /** The rollups' columns, in the order of their upserts' VALUES. */
 const SERVICE_AREA_COLUMNS = ['serviceId', 'period', 'areaId', 'online', 'total', 'selfRows', 'subRows'] as const;
-const AREA_COLUMNS = ['areaId', 'period', 'online', 'total', 'selfRows', 'subRows'] as const;
+const AREA_COLUMNS = ['areaId', 'period', 'online', 'total', 'selfRows', 'subRows', 'changedIn'] as const;
 
 function chunkParams(chunk: ValidRow[], batchId: number, demo: number): unknown[] {
   const params: unknown[] = [];
@@ -122,11 +122,11 @@ class Statements {
     this.upsertServiceArea = { one: serviceAreaUpsert(1), chunk: serviceAreaUpsert(CHUNK) };
     const areaUpsert = (rows: number) =>
       sqlite.prepare(
-        `INSERT INTO rollup_area (area_id, period, online_count, total_count, self_rows, sub_rows)
-         VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}
+        `INSERT INTO rollup_area (area_id, period, online_count, total_count, self_rows, sub_rows, changed_in)
+         VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}
          ON CONFLICT (area_id, period) DO UPDATE SET
            online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
-           self_rows = self_rows + excluded.self_rows, sub_rows = sub_rows + excluded.sub_rows`,
+           self_rows = self_rows + excluded.self_rows, sub_rows = sub_rows + excluded.sub_rows, changed_in = excluded.changed_in`,
       );
     this.upsertArea = { one: areaUpsert(1), chunk: areaUpsert(CHUNK) };
     this.serviceAreaRows = sqlite.prepare(
@@ -326,11 +326,11 @@ export function storeBatch(
 
     // In key order, the upserts walk the rollup b-tree once instead of jumping around it.
     const ordered = [...deltas.values()].sort((a, b) => a.serviceId - b.serviceId || (a.period < b.period ? -1 : a.period > b.period ? 1 : a.areaId - b.areaId));
-    const byArea = new Map<string, Omit<Delta, 'serviceId'>>();
+    const byArea = new Map<string, Omit<Delta, 'serviceId'> & { changedIn: number }>();
     runChunked(st.upsertServiceArea, ordered, SERVICE_AREA_COLUMNS);
     for (const d of ordered) {
       const key = `${d.areaId}:${d.period}`;
-      const a = byArea.get(key) ?? { period: d.period, areaId: d.areaId, online: 0, total: 0, selfRows: 0, subRows: 0 };
+      const a = byArea.get(key) ?? { period: d.period, areaId: d.areaId, online: 0, total: 0, selfRows: 0, subRows: 0, changedIn: batchId };
       a.online += d.online;
       a.total += d.total;
       a.selfRows += d.selfRows;

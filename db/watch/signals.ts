@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { rateOf } from '../adoption.ts';
+import { RollupCube, type Series } from '../cube.ts';
 import { type Locality, type LocalityRegistry, localityRegistry } from '../localities/registry.ts';
 import { failingSources as listFailingSources } from '../pull-sources.ts';
 import { type Month, addMonths, currentMonth, monthIndex, reportingTimeZone } from '../months.ts';
@@ -18,6 +19,8 @@ export interface WatchOptions {
   threshold?: number;
   /** Data for month M is due on this day of month M + 1; default 10. */
   dueDay?: number;
+  /** A warm cube of the rollups (the site builder keeps one); without it the window is read. */
+  cube?: RollupCube;
 }
 
 export const DEFAULT_THRESHOLD = 0.1;
@@ -64,15 +67,6 @@ const EPS = 1e-9;
 const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
-
-/** A slice of the monthly arrays: one service × area, or a sum of them. */
-interface Series {
-  online: Float64Array;
-  total: Float64Array;
-  has: Uint8Array;
-  /** Where the slice starts. */
-  at: number;
-}
 
 interface Figures {
   online12: number;
@@ -132,96 +126,45 @@ function monthlyRates(s: Series): Array<number | null> {
   return out;
 }
 
-/**
- * Counts per service × area × month in dense arrays, areas being the current provinces and then
- * the country (rows reported for VN itself); with their sums per province, per service and overall.
- */
-class Cube {
-  readonly online: Float64Array;
-  readonly total: Float64Array;
-  readonly has: Uint8Array;
-  readonly byProvince: Series[] = [];
-  readonly byService: Series[] = [];
-  readonly national: Series;
+/** Sums over a window of SPAN months: per province (areas before the country), per service and overall. */
+interface WindowTotals {
+  byProvince: Series[];
+  byService: Series[];
+  national: Series;
+}
 
-  constructor(
-    readonly services: number,
-    readonly areas: number,
-  ) {
-    const size = services * areas * SPAN;
-    this.online = new Float64Array(size);
-    this.total = new Float64Array(size);
-    this.has = new Uint8Array(size);
-    this.national = { online: new Float64Array(SPAN), total: new Float64Array(SPAN), has: new Uint8Array(SPAN), at: 0 };
-  }
+function addTo(sum: Omit<Series, 'at'>, i: number, online: number, total: number): void {
+  sum.online[i] = sum.online[i]! + online;
+  sum.total[i] = sum.total[i]! + total;
+  sum.has[i] = 1;
+}
 
-  cell(s: number, a: number): Series {
-    return { online: this.online, total: this.total, has: this.has, at: (s * this.areas + a) * SPAN };
-  }
-
-  /**
-   * One row per service, its cells packed as "area,period,online,total,...": building half a
-   * million JavaScript rows costs more than SQLite's strings and one split per service.
-   */
-  load(sqlite: Database.Database, first: Month, last: Month, serviceIndex: Map<number, number>, areaIndex: Map<number, number>): void {
-    const packed = sqlite
-      .prepare(
-        `SELECT r.service_id, group_concat(r.area_id || ',' || r.period || ',' || r.online_count || ',' || r.total_count)
-         FROM services s CROSS JOIN rollup_service_area r ON r.service_id = s.id AND r.period BETWEEN ? AND ?
-         WHERE r.self_rows + r.sub_rows > 0 GROUP BY r.service_id`,
-      )
-      .raw(true)
-      .iterate(first, last) as IterableIterator<[number, string]>;
-    const slot = new Map(Array.from({ length: SPAN }, (_, k) => [addMonths(first, k), k]));
-    for (const [serviceId, text] of packed) {
-      const s = serviceIndex.get(serviceId);
-      if (s !== undefined) this.unpack(s, text.split(','), slot, areaIndex);
-    }
-    this.sum();
-  }
-
-  private unpack(s: number, parts: string[], slot: Map<Month, number>, areaIndex: Map<number, number>): void {
-    for (let j = 0; j + 3 < parts.length; j += 4) {
-      const a = areaIndex.get(Number(parts[j]));
-      const k = slot.get(parts[j + 1]!);
-      if (a === undefined || k === undefined) continue;
-      const i = (s * this.areas + a) * SPAN + k;
-      this.online[i] = Number(parts[j + 2]);
-      this.total[i] = Number(parts[j + 3]);
-      this.has[i] = 1;
-    }
-  }
-
-  private sum(): void {
-    const { services: S, areas: A } = this;
-    const sumOf = (n: number) => ({ online: new Float64Array(n * SPAN), total: new Float64Array(n * SPAN), has: new Uint8Array(n * SPAN) });
-    const prov = sumOf(A);
-    const nat = sumOf(S);
-    const all = this.national;
-    for (let s = 0; s < S; s++) {
-      for (let a = 0; a < A; a++) {
-        const at = (s * A + a) * SPAN;
-        for (let k = 0; k < SPAN; k++) {
-          if (this.has[at + k] !== 1) continue;
-          const on = this.online[at + k]!;
-          const tot = this.total[at + k]!;
-          const p = a * SPAN + k;
-          const n = s * SPAN + k;
-          prov.online[p] = prov.online[p]! + on;
-          prov.total[p] = prov.total[p]! + tot;
-          prov.has[p] = 1;
-          nat.online[n] = nat.online[n]! + on;
-          nat.total[n] = nat.total[n]! + tot;
-          nat.has[n] = 1;
-          all.online[k] = all.online[k]! + on;
-          all.total[k] = all.total[k]! + tot;
-          all.has[k] = 1;
-        }
+function windowTotals(cube: RollupCube, from: Month): WindowTotals {
+  const S = cube.services.length;
+  const A = cube.areas.length;
+  const sumOf = (n: number) => ({ online: new Float64Array(n * SPAN), total: new Float64Array(n * SPAN), has: new Uint8Array(n * SPAN) });
+  const prov = sumOf(A);
+  const nat = sumOf(S);
+  const all = { ...sumOf(1), at: 0 };
+  for (let s = 0; s < S; s++) {
+    for (let a = 0; a < A; a++) {
+      const cell = cube.cell(s, a, from);
+      for (let k = 0; k < SPAN; k++) {
+        const i = cell.at + k;
+        if (cell.has[i] !== 1) continue;
+        const on = cell.online[i]!;
+        const tot = cell.total[i]!;
+        addTo(prov, a * SPAN + k, on, tot);
+        addTo(nat, s * SPAN + k, on, tot);
+        addTo(all, k, on, tot);
       }
     }
-    for (let a = 0; a < A; a++) this.byProvince.push({ ...prov, at: a * SPAN });
-    for (let s = 0; s < S; s++) this.byService.push({ ...nat, at: s * SPAN });
   }
+  return {
+    byProvince: Array.from({ length: A }, (_, a) => ({ ...prov, at: a * SPAN })),
+    byService: Array.from({ length: S }, (_, s) => ({ ...nat, at: s * SPAN })),
+    national: all,
+  };
 }
 
 interface PeerStats {
@@ -272,7 +215,9 @@ interface Context {
   serviceIndex: Map<number, number>;
   areaIndex: Map<number, number>;
   countryArea: number;
-  cube: Cube;
+  cube: RollupCube;
+  /** The first month of the series the signals read (SPAN months). */
+  first: Month;
   /** Service × province pairs with any data in the window. */
   cells: Scope[];
   provinceScopes: Scope[];
@@ -301,7 +246,7 @@ function push(ctx: Context, signal: Signal, scope: Scope, severity: number, metr
  */
 export function computeSignals(sqlite: Database.Database, options: WatchOptions = {}): WatchResult {
   const now = options.now ?? new Date();
-  const ctx = context(sqlite, now, options.threshold ?? DEFAULT_THRESHOLD, options.dueDay ?? DEFAULT_DUE_DAY);
+  const ctx = context(sqlite, now, options.threshold ?? DEFAULT_THRESHOLD, options.dueDay ?? DEFAULT_DUE_DAY, options.cube);
   lowUsage(ctx);
   unusedOnline(ctx);
   paperBacklog(ctx);
@@ -322,7 +267,7 @@ export function computeSignals(sqlite: Database.Database, options: WatchOptions 
   };
 }
 
-function context(sqlite: Database.Database, now: Date, threshold: number, dueDay: number): Context {
+function context(sqlite: Database.Database, now: Date, threshold: number, dueDay: number, given: RollupCube | undefined): Context {
   const registry = localityRegistry(sqlite);
   const today = currentMonth(now);
   const provinces = registry
@@ -334,13 +279,12 @@ function context(sqlite: Database.Database, now: Date, threshold: number, dueDay
   const to = latestCompleteMonth(provinceMonths, today) ?? addMonths(today, -1);
   const day = dayOfMonth(now, reportingTimeZone());
 
-  const services = listServices(sqlite).sort((a, b) => compare(a.code, b.code));
-  const serviceIndex = new Map(services.map((s, i) => [s.id, i]));
-  const areaIndex = new Map(provinces.map((p, i) => [p.id, i]));
+  const first = addMonths(to, -(SPAN - 1));
+  const cube = given?.covers(first, to) ? given : RollupCube.load(sqlite, today, { from: first, to });
+  // The cube's order: services and provinces by code, the country last.
+  const { services, serviceIndex, areaIndex } = cube;
   const countryArea = provinces.length;
-  areaIndex.set(registry.country.id, countryArea);
-  const cube = new Cube(services.length, provinces.length + 1);
-  cube.load(sqlite, addMonths(to, -(SPAN - 1)), to, serviceIndex, areaIndex);
+  const totals = windowTotals(cube, first);
 
   const cells: Scope[] = [];
   const cellRates = new Map<number, number[]>();
@@ -349,7 +293,7 @@ function context(sqlite: Database.Database, now: Date, threshold: number, dueDay
     const online = isOnlineBy(service, to);
     const rates: number[] = [];
     for (let a = 0; a < provinces.length; a++) {
-      const series = cube.cell(s, a);
+      const series = cube.cell(s, a, first);
       const fig = figures(series);
       if (!fig.reported12 && fig.total12 === 0) continue;
       cells.push({ kind: 'cell', service, province: provinces[a]!, series, fig, peers: null });
@@ -361,14 +305,14 @@ function context(sqlite: Database.Database, now: Date, threshold: number, dueDay
   for (const c of cells) c.peers = servicePeers.get(c.service!.id) ?? null;
 
   const provinceScopes: Scope[] = provinces.map((p, a) => {
-    const series = cube.byProvince[a]!;
+    const series = totals.byProvince[a]!;
     return { kind: 'province', service: null, province: p, series, fig: figures(series), peers: null };
   });
   const provincePeers = peerStats(provinceScopes.flatMap((p) => (p.fig.rate12 === null ? [] : [p.fig.rate12])));
   for (const p of provinceScopes) p.peers = provincePeers;
 
   const serviceScopes: Scope[] = services.map((service, s) => {
-    const series = cube.byService[s]!;
+    const series = totals.byService[s]!;
     return { kind: 'service', service, province: null, series, fig: figures(series), peers: null };
   });
   const servicesPeers = peerStats(serviceScopes.flatMap((x) => (x.fig.rate12 !== null && isOnlineBy(x.service!, to) ? [x.fig.rate12] : [])));
@@ -390,10 +334,11 @@ function context(sqlite: Database.Database, now: Date, threshold: number, dueDay
     areaIndex,
     countryArea,
     cube,
+    first,
     cells,
     provinceScopes,
     serviceScopes,
-    national: { kind: 'national', service: null, province: null, series: cube.national, fig: figures(cube.national), peers: null },
+    national: { kind: 'national', service: null, province: null, series: totals.national, fig: figures(totals.national), peers: null },
     flags: [],
   };
 }
@@ -619,7 +564,7 @@ function publisherPaper(ctx: Context, p: PublisherLatest): number {
     const a = ctx.areaIndex.get(areaId);
     if (a === undefined || a === ctx.countryArea) continue;
     if (!services) paper += ctx.provinceScopes[a]!.fig.paper12;
-    else for (const s of services) paper += figures(ctx.cube.cell(s, a)).paper12;
+    else for (const s of services) paper += figures(ctx.cube.cell(s, a, ctx.first)).paper12;
   }
   return paper;
 }
@@ -638,7 +583,7 @@ function targets(ctx: Context): void {
     if (a === ctx.countryArea) scope = s === null ? ctx.national : ctx.serviceScopes[s]!;
     else if (a !== undefined && s === null) scope = ctx.provinceScopes[a]!;
     else if (a !== undefined && s !== null) {
-      const series = ctx.cube.cell(s, a);
+      const series = ctx.cube.cell(s, a, ctx.first);
       scope = { kind: 'cell', service: ctx.services[s]!, province: ctx.provinces[a]!, series, fig: figures(series), peers: null };
     }
     const o = scope ? targetOutlook(scope, t.due, t.target, ctx.window.to) : null;

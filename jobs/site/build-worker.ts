@@ -1,6 +1,7 @@
 import { setPriority } from 'node:os';
 import { openDb } from '../../db/open.ts';
 import { buildSite } from './build.ts';
+import type { WarmState } from './model.ts';
 import { BUILD_NICENESS, type BuildKind } from './rebuilder.ts';
 
 /**
@@ -16,10 +17,11 @@ try {
 }
 const db = openDb(process.env.DB_PATH || './data/thuocdo.db');
 const siteDir = process.env.SITE_DIR || './data/site';
+const warm: WarmState = { cube: null };
 
 process.on('message', (message: { id: number; kind: BuildKind }) => {
   try {
-    const result = buildSite(db.sqlite, siteDir, { quick: message.kind === 'quick', siteUrl: process.env.PUBLIC_URL || null });
+    const result = buildSite(db.sqlite, siteDir, { quick: message.kind === 'quick', siteUrl: process.env.PUBLIC_URL || null, warm });
     process.send!({ id: message.id, ok: true, result });
   } catch (err) {
     process.send!({ id: message.id, ok: false, error: (err as Error).stack ?? String(err) });

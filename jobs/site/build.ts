@@ -2,7 +2,7 @@ import { realpathSync, rmSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { dataVersion, writeMeta } from '../../db/meta.ts';
 import { writeAssets } from './assets.ts';
-import { buildSiteModel } from './model.ts';
+import { type WarmState, deriveSiteModel, readSiteInputs } from './model.ts';
 import { writeOpenData } from './open-data.ts';
 import { renderChartImages } from './images.ts';
 import type { ChartImage } from '../../web/charts.ts';
@@ -32,13 +32,16 @@ export interface BuildOptions {
   now?: Date;
   /** PUBLIC_URL: where readers reach the site, for oEmbed discovery links. */
   siteUrl?: string | null;
+  /** Kept by a long-lived builder between builds, so that each build reads only what changed. */
+  warm?: WarmState;
 }
 
 export function buildSite(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): BuildResult {
   const now = options.now ?? new Date();
   const started = performance.now();
   const version = dataVersion(sqlite);
-  const model = buildSiteModel(sqlite, now, options.siteUrl ?? null);
+  const { inputs, cube } = readSiteInputs(sqlite, now, options.siteUrl ?? null, options.warm);
+  const model = deriveSiteModel(inputs, cube);
   const images = chartImages(model);
   const { staging, written } = publishNewBuild(siteDir, now, (staging) => {
     writeAssets(staging);

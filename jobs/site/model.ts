@@ -4,7 +4,8 @@ import { type Locality, localityRegistry } from '../../db/localities/registry.ts
 import { hasDemoRows, lastStoredBatch } from '../../db/meta.ts';
 import { type Month, addMonths, currentMonth } from '../../db/months.ts';
 import { type Service, listServices } from '../../db/services.ts';
-import { type MonthSums, type Sums, monthlyByArea, monthlyByService, serviceAreaWindow } from '../../db/stats.ts';
+import { type MonthSums, type Sums, monthlyByArea } from '../../db/stats.ts';
+import { RollupCube } from '../../db/cube.ts';
 import { collator } from '../../web/i18n.ts';
 import type {
   HomeData,
@@ -86,31 +87,79 @@ function windowOf(current: Sums, previous: Sums): Window12 {
   };
 }
 
-export function buildSiteModel(sqlite: Database.Database, now = new Date(), siteUrl: string | null = null): SiteModel {
-  const registry = localityRegistry(sqlite);
-  const today = currentMonth(now);
-  const provinces = registry
-    .at(today)
-    .filter((u) => u.level === 'province')
-    .sort((a, b) => collator.compare(a.name, b.name));
-  const byArea = monthlyByArea(sqlite);
-  const provinceMonths = new Map(provinces.map((p) => [p.id, byArea.get(p.id) ?? []]));
+/** A province of today with the old provinces it took in (for the 2025 merger note). */
+export interface SiteProvince extends Locality {
+  mergedFrom: Array<{ code: string; name: string }>;
+}
 
+/**
+ * What the model is derived from, read from the database in one snapshot: small enough to post
+ * to a worker thread; the counts themselves are in the cube, whose arrays are shared.
+ */
+export interface SiteInputs {
+  now: Date;
+  meta: SiteMeta;
+  /** Current provinces in Vietnamese collation order. */
+  provinces: SiteProvince[];
+  /** Monthly sums over all services per area id. */
+  byArea: Map<number, MonthSums[]>;
+  /** In the catalogue's order. */
+  services: Service[];
+  watch: WatchData;
+}
+
+/** State a long-lived builder keeps between builds: the rollups in memory. */
+export interface WarmState {
+  cube: RollupCube | null;
+}
+
+/**
+ * Reads everything a build publishes in one read transaction, so that every page shows the same
+ * state even while batches arrive. A warm cube is brought up to date rather than read again.
+ */
+export function readSiteInputs(sqlite: Database.Database, now: Date, siteUrl: string | null, warm: WarmState = { cube: null }): { inputs: SiteInputs; cube: RollupCube } {
+  return sqlite.transaction(() => {
+    const today = currentMonth(now);
+    const cube = warm.cube ? warm.cube.refreshed(sqlite, today) : RollupCube.load(sqlite, today);
+    warm.cube = cube;
+    const registry = localityRegistry(sqlite);
+    const provinces = registry
+      .at(today)
+      .filter((u) => u.level === 'province')
+      .sort((a, b) => collator.compare(a.name, b.name))
+      .map((p) => ({ ...p, mergedFrom: registry.predecessors(p).map((o) => ({ code: o.code, name: o.name })) }));
+    const byArea = monthlyByArea(sqlite);
+    const nationalMonths = nationalOf(byArea);
+    const meta: SiteMeta = {
+      built_at: now.toISOString(),
+      data_as_of: nationalMonths[nationalMonths.length - 1]?.period ?? null,
+      latest_complete_month: latestCompleteMonth(provinceMonthsOf(provinces, byArea), today),
+      demo: hasDemoRows(sqlite),
+      last_batch_id: lastStoredBatch(sqlite),
+      site_url: siteUrl,
+    };
+    const watch = buildWatchData(sqlite, now, meta, cube);
+    return { inputs: { now, meta, provinces, byArea, services: listServices(sqlite), watch }, cube };
+  })();
+}
+
+const provinceMonthsOf = (provinces: Locality[], byArea: Map<number, MonthSums[]>) => new Map(provinces.map((p) => [p.id, byArea.get(p.id) ?? []]));
+
+/** National monthly sums: every area's, added up. */
+function nationalOf(byArea: Map<number, MonthSums[]>): MonthSums[] {
   const nationalMap = new Map<Month, Sums>();
   for (const months of byArea.values()) addInto(nationalMap, months);
-  const nationalMonths = [...nationalMap.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([period, s]) => ({ period, ...s }));
+  return [...nationalMap.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([period, s]) => ({ period, ...s }));
+}
 
-  const dataAsOf = nationalMonths[nationalMonths.length - 1]?.period ?? null;
-  const complete = latestCompleteMonth(provinceMonths, today);
-  const meta: SiteMeta = {
-    built_at: now.toISOString(),
-    data_as_of: dataAsOf,
-    latest_complete_month: complete,
-    demo: hasDemoRows(sqlite),
-    last_batch_id: lastStoredBatch(sqlite),
-    site_url: siteUrl,
-  };
-  const to = complete ?? addMonths(today, -1);
+/** The whole site's figures, from the inputs and the cube: no database, so a worker thread can derive it too. */
+export function deriveSiteModel(inputs: SiteInputs, cube: RollupCube): SiteModel {
+  const { meta, provinces, byArea, services } = inputs;
+  const provinceMonths = provinceMonthsOf(provinces, byArea);
+  const nationalMonths = nationalOf(byArea);
+  const dataAsOf = meta.data_as_of;
+  const complete = meta.latest_complete_month;
+  const to = complete ?? addMonths(currentMonth(inputs.now), -1);
   const from = addMonths(to, -11);
   const [prevFrom, prevTo] = [addMonths(from, -12), addMonths(from, -1)];
 
@@ -123,8 +172,8 @@ export function buildSiteModel(sqlite: Database.Database, now = new Date(), site
   const provinceSummaries = provinces.map((p) => provinceSummary(p, provinceMonths.get(p.id)!));
 
   // Per service and area, over both windows: national service figures and the service × province tables.
-  const current = serviceAreaWindow(sqlite, from, to);
-  const previous = serviceAreaWindow(sqlite, prevFrom, prevTo);
+  const current = cube.windowSums(from, to);
+  const previous = cube.windowSums(prevFrom, prevTo);
   const cell = (serviceId: number, areaId: number) => `${serviceId}:${areaId}`;
   const previousCells = new Map(previous.map((r) => [cell(r.serviceId, r.areaId), r]));
   const nationalCurrent = new Map<number, Sums>();
@@ -139,7 +188,6 @@ export function buildSiteModel(sqlite: Database.Database, now = new Date(), site
   for (const r of previous) add(nationalPrevious, r.serviceId, r);
   const zero = { online: 0, total: 0 };
 
-  const services = listServices(sqlite);
   const serviceSummary = (s: Service, now12: Sums, before12: Sums): ServiceSummary => ({
     code: s.code,
     name_vi: s.name_vi,
@@ -150,7 +198,7 @@ export function buildSiteModel(sqlite: Database.Database, now = new Date(), site
     ...windowOf(now12, before12),
   });
   const serviceSummaries = services.map((s) => serviceSummary(s, nationalCurrent.get(s.id) ?? zero, nationalPrevious.get(s.id) ?? zero));
-  const byService = monthlyByService(sqlite);
+  const byService = cube.monthlyByService();
   const provinceById = new Map(provinces.map((p) => [p.id, p]));
   const serviceById = new Map(services.map((s) => [s.id, s]));
   const byRateAscending = <T extends Window12>(rows: T[]) => [...rows].sort((a, b) => (a.rate_12m ?? 2) - (b.rate_12m ?? 2));
@@ -181,8 +229,7 @@ export function buildSiteModel(sqlite: Database.Database, now = new Date(), site
     little_used_threshold: LITTLE_USED_THRESHOLD,
   };
 
-  const watch = buildWatchData(sqlite, now, meta);
-
+  const watch = inputs.watch;
   return {
     meta,
     home,
@@ -197,7 +244,7 @@ export function buildSiteModel(sqlite: Database.Database, now = new Date(), site
     localities: { meta, provinces: provinceSummaries.map((p) => ({ ...p, map: TILE_POSITIONS[p.code] ?? null })) },
     locality: provinces.map((p, i) => ({
       meta,
-      province: { ...provinceSummaries[i]!, merged_from: registry.predecessors(p).map((o) => ({ code: o.code, name: o.name })) },
+      province: { ...provinceSummaries[i]!, merged_from: p.mergedFrom },
       series: series(provinceMonths.get(p.id)!),
       services: byRateAscending(localityCells.get(p.id) ?? []),
       watch: localityWatch(watch, p.code),

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { RollupCube } from '../../db/cube.ts';
 import { localityRegistry } from '../../db/localities/registry.ts';
 import { currentMonth } from '../../db/months.ts';
 import { listServices } from '../../db/services.ts';
@@ -6,8 +7,8 @@ import { SIGNALS, computeSignals } from '../../db/watch/signals.ts';
 import type { LocalityWatch, SiteMeta, WatchData, WatchFlag } from '../../web/model.ts';
 
 /** The watch list as the site publishes it: every flag with the names its pages show. */
-export function buildWatchData(sqlite: Database.Database, now: Date, meta: SiteMeta): WatchData {
-  const result = computeSignals(sqlite, { now });
+export function buildWatchData(sqlite: Database.Database, now: Date, meta: SiteMeta, cube: RollupCube): WatchData {
+  const result = computeSignals(sqlite, { now, cube });
   const services = new Map(listServices(sqlite).map((s) => [s.code, s]));
   const provinces = new Map(
     localityRegistry(sqlite)

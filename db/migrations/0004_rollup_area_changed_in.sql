@@ -1,0 +1,1 @@
+ALTER TABLE `rollup_area` ADD `changed_in` integer DEFAULT 0 NOT NULL;

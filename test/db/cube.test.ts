@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RollupCube } from '../../db/cube.ts';
+import { UNRESTRICTED, ingestBody } from '../../db/ingest/ingest.ts';
+import { type Month, monthRange } from '../../db/months.ts';
+import { addServices, csv, testDb } from '../helper.ts';
+
+const TODAY = '2026-11';
+const NOW = new Date('2026-11-15T00:00:00Z');
+
+type Row = [Month, string, string, number, number];
+
+describe('RollupCube', () => {
+  let db: ReturnType<typeof testDb>;
+  const send = (rows: Row[]) => {
+    const outcome = ingestBody(db.sqlite, Buffer.from(csv(rows)), 'csv', { source: 'cli', publisherId: null, scope: UNRESTRICTED }, { now: NOW });
+    expect(outcome.status, JSON.stringify(outcome.body).slice(0, 300)).toBe(201);
+  };
+  /** Every cell as "service/area/month=online/total", for comparing two cubes. */
+  const cells = (cube: RollupCube) => {
+    const out: string[] = [];
+    const { months, online, total, has } = cube.state;
+    cube.services.forEach((s, si) =>
+      cube.areas.forEach((a, ai) => {
+        const at = cube.cell(si, ai).at;
+        for (let m = 0; m < months; m++) if (has[at + m]) out.push(`${s.code}/${a.code}/${m}=${online[at + m]}/${total[at + m]}`);
+      }),
+    );
+    return out;
+  };
+  const fresh = () => RollupCube.load(db.sqlite, TODAY);
+
+  beforeEach(() => {
+    db = testDb();
+    addServices(db, 'S1', 'S2', 'S3');
+    send([
+      ...monthRange('2025-01', '2026-10').map((m): Row => [m, 'S1', '01', 10, 40]),
+      ...monthRange('2025-06', '2026-10').map((m): Row => [m, 'S2', '79', 3, 5]),
+      // An old province's code before the 2025 merger, counted in today's province.
+      ['2025-03', 'S3', '02', 1, 2],
+    ]);
+  });
+  afterEach(() => db.remove());
+
+  it('holds the rollups: the sums per service, area and month', () => {
+    const cube = fresh();
+    expect(cube.state.first).toBe('2025-01');
+    expect(cube.covers('2025-01', TODAY)).toBe(true);
+    expect(cube.covers('2024-12', TODAY)).toBe(false);
+    const national = cube.monthlyByService();
+    const s1 = national.get(cube.services.find((s) => s.code === 'S1')!.id)!;
+    expect(s1).toHaveLength(22);
+    expect(s1[0]).toEqual({ period: '2025-01', online: 10, total: 40 });
+    const window = cube.windowSums('2025-11', '2026-10');
+    expect(window.map((w) => [w.online, w.total]).sort()).toEqual([
+      [120, 480],
+      [36, 60],
+    ]);
+  });
+
+  it('follows a small batch by re-reading only the area-months it changed', () => {
+    const cube = fresh();
+    send([
+      ['2026-10', 'S1', '01', 30, 40], // a revision
+      ['2026-10', 'S3', '01', 7, 9], // a new cell in a changed area-month
+      ['2026-09', 'S2', '79', 4, 5],
+    ]);
+    const refreshed = cube.refreshed(db.sqlite, TODAY);
+    expect(refreshed).toBe(cube);
+    expect(cells(refreshed)).toEqual(cells(fresh()));
+    const s1 = refreshed.monthlyByService().get(refreshed.services.find((s) => s.code === 'S1')!.id)!;
+    expect(s1.at(-1)).toEqual({ period: '2026-10', online: 30, total: 40 });
+    // Nothing new: the same cube, untouched.
+    expect(refreshed.refreshed(db.sqlite, TODAY)).toBe(cube);
+  });
+
+  it('reloads whole when the shape changes: a new service, a month before its first, or a large batch', () => {
+    const cube = fresh();
+    addServices(db, 'S4');
+    send([['2026-10', 'S4', '01', 1, 1]]);
+    const withService = cube.refreshed(db.sqlite, TODAY);
+    expect(withService).not.toBe(cube);
+    expect(withService.services.map((s) => s.code)).toContain('S4');
+    expect(cells(withService)).toEqual(cells(fresh()));
+
+    send([['2024-12', 'S1', '01', 1, 4]]);
+    const earlier = withService.refreshed(db.sqlite, TODAY);
+    expect(earlier.state.first).toBe('2024-12');
+    expect(cells(earlier)).toEqual(cells(fresh()));
+
+    // 3 provinces × 22 months: more area-months than are worth re-reading one by one.
+    send(['01', '79', '48'].flatMap((area) => monthRange('2025-01', '2026-10').map((m): Row => [m, 'S3', area, 1, 2])));
+    const large = earlier.refreshed(db.sqlite, TODAY);
+    expect(large).not.toBe(earlier);
+    expect(cells(large)).toEqual(cells(fresh()));
+  });
+
+  it('shares its arrays with a cube made from its state (as a worker thread gets it)', () => {
+    const cube = fresh();
+    const copy = RollupCube.fromState(structuredClone(cube.state));
+    expect(cells(copy)).toEqual(cells(cube));
+    send([['2026-10', 'S1', '01', 39, 40]]);
+    cube.refreshed(db.sqlite, TODAY);
+    expect(cells(copy)).toEqual(cells(cube));
+  });
+});
