@@ -1,7 +1,6 @@
 import { setPriority } from 'node:os';
 import { openDb } from '../../db/open.ts';
-import { buildSite } from './build.ts';
-import type { WarmState } from './model.ts';
+import { buildSite, warmState } from './build.ts';
 import { BUILD_NICENESS, type BuildKind } from './rebuilder.ts';
 
 /**
@@ -17,7 +16,7 @@ try {
 }
 const db = openDb(process.env.DB_PATH || './data/thuocdo.db');
 const siteDir = process.env.SITE_DIR || './data/site';
-const warm: WarmState = { cube: null };
+const warm = warmState();
 
 process.on('message', (message: { id: number; kind: BuildKind }) => {
   try {
@@ -28,6 +27,7 @@ process.on('message', (message: { id: number; kind: BuildKind }) => {
   }
 });
 process.on('disconnect', () => {
+  warm.pages.close();
   db.sqlite.close();
   process.exit(0);
 });

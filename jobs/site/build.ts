@@ -2,8 +2,11 @@ import { realpathSync, rmSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { dataVersion, writeMeta } from '../../db/meta.ts';
 import { writeAssets } from './assets.ts';
-import { type WarmState, deriveSiteModel, readSiteInputs } from './model.ts';
-import { writeOpenData } from './open-data.ts';
+import { deriveFigures, readSiteInputs, withWatch } from './model.ts';
+import { PageThread } from './page-thread.ts';
+import { buildWatchData } from './watch-model.ts';
+import type { RollupCube } from '../../db/cube.ts';
+import { writeOpenData, writeOpenDataZip } from './open-data.ts';
 import { renderChartImages } from './images.ts';
 import type { ChartImage } from '../../web/charts.ts';
 import { chartImages, writePages } from './pages.ts';
@@ -36,27 +39,57 @@ export interface BuildOptions {
   warm?: WarmState;
 }
 
+/** What a long-lived builder keeps between builds: the rollups in memory and the page thread. */
+export interface WarmState {
+  cube: RollupCube | null;
+  pages: PageThread;
+}
+
+/** State for a builder that will build more than once, or wants the second core for one build. */
+export function warmState(): WarmState {
+  return { cube: null, pages: new PageThread({ thread: true }) };
+}
+
 export function buildSite(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): BuildResult {
   const now = options.now ?? new Date();
   const started = performance.now();
-  const version = dataVersion(sqlite);
-  const { inputs, cube } = readSiteInputs(sqlite, now, options.siteUrl ?? null, options.warm);
-  const model = deriveSiteModel(inputs, cube);
-  const images = chartImages(model);
+  const warm = options.warm ?? { cube: null, pages: new PageThread({ thread: false }) };
+  let images: ChartImage[] = [];
   const { staging, written } = publishNewBuild(siteDir, now, (staging) => {
-    writeAssets(staging);
-    const pkg = writeOpenData(staging, sqlite, model, { reuseFrom: options.quick ? liveBuild(siteDir) : null });
-    const pages = writePages(staging, model, pkg);
-    // Compares this build's flags with the live build's: raised and cleared since.
-    writeWatchFeed(staging, model.watch, liveBuild(siteDir));
-    return { pages, first: renderChartImages(staging, images, { reuseFrom: liveBuild(siteDir), linkStale: options.quick }) };
+    // One read transaction: every figure of the build is of the same state, even while batches land.
+    const read = sqlite.transaction(() => {
+      const { inputs, cube } = readSiteInputs(sqlite, now, options.siteUrl ?? null, warm.cube);
+      warm.cube = cube;
+      // The services' part needs no watch list: the second thread starts on it now.
+      warm.pages.start(staging, inputs, cube);
+      return { inputs, cube, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
+    });
+    try {
+      const { inputs, cube, version, watch } = read();
+      const model = withWatch(deriveFigures(inputs, cube), watch);
+      images = chartImages(model);
+      writeAssets(staging);
+      const { pkg, reused } = writeOpenData(staging, sqlite, model, { reuseFrom: options.quick ? liveBuild(siteDir) : null });
+      const pages = writePages(staging, model, pkg);
+      // Compares this build's flags with the live build's: raised and cleared since.
+      writeWatchFeed(staging, model.watch, liveBuild(siteDir));
+      const first = renderChartImages(staging, images, { reuseFrom: liveBuild(siteDir), linkStale: options.quick });
+      const servicePages = warm.pages.finish(model);
+      // The zip holds the services' chart files too: it waits for them.
+      if (!reused) writeOpenDataZip(staging, pkg, model.meta);
+      return { model, version, first, pages: pages + servicePages };
+    } catch (err) {
+      // Never leave the thread writing into a folder that is about to be removed.
+      warm.pages.abandon();
+      throw err;
+    }
   });
-  writeMeta(sqlite, 'site_built_at', model.meta.built_at);
-  writeMeta(sqlite, 'site_data_version', String(version));
+  writeMeta(sqlite, 'site_built_at', written.model.meta.built_at);
+  writeMeta(sqlite, 'site_data_version', String(written.version));
   const publishedMs = Math.round(performance.now() - started);
   const redrawn = written.first.stale > 0 ? redrawStaleImages(siteDir, staging, images, now) : 0;
   return {
-    builtAt: model.meta.built_at,
+    builtAt: written.model.meta.built_at,
     pages: written.pages,
     images: images.length,
     imagesRendered: written.first.rendered + redrawn,

@@ -21,7 +21,7 @@ import type {
   WatchData,
   Window12,
 } from '../../web/model.ts';
-import { buildWatchData, localityWatch } from './watch-model.ts';
+import { localityWatches } from './watch-model.ts';
 import { TILE_POSITIONS } from '../../web/tilemap.ts';
 import { latestCompleteMonth } from '../../db/watch/window.ts';
 
@@ -30,20 +30,31 @@ export const LITTLE_USED_THRESHOLD = 0.1;
 const MOVERS = 5;
 const LITTLE_USED_SHOWN = 10;
 
-/** Everything the site publishes, computed in one pass over the rollups. */
-export interface SiteModel {
+/** The site's figures from the counts alone: every page but the watch list's parts. */
+export interface SiteFigures {
   meta: SiteMeta;
   home: HomeData;
   services: ServicesData;
   service: ServiceData[];
   localities: LocalitiesData;
-  locality: LocalityData[];
-  /** The watch list (db/watch), computed once per build. */
-  watch: WatchData;
+  locality: Array<Omit<LocalityData, 'watch'>>;
   /** Monthly series behind the open-data files. */
   nationalMonthly: Point[];
   provinceMonthly: Array<{ province: ProvinceSummary; monthly: Point[] }>;
   serviceMonthly: Array<{ service: ServiceSummary; monthly: Point[] }>;
+}
+
+/** Everything the site publishes. */
+export interface SiteModel extends SiteFigures {
+  locality: LocalityData[];
+  /** The watch list (db/watch), computed once per build. */
+  watch: WatchData;
+}
+
+/** The figures with the watch list, and each province's part of it. */
+export function withWatch(figures: SiteFigures, watch: WatchData): SiteModel {
+  const ofLocality = localityWatches(watch);
+  return { ...figures, watch, locality: figures.locality.map((l) => ({ ...l, watch: ofLocality(l.province.code) })) };
 }
 
 const toPoint = (m: MonthSums): Point => ({ period: m.period, online_count: m.online, total_count: m.total, rate: rateOf(m.online, m.total) });
@@ -105,42 +116,32 @@ export interface SiteInputs {
   byArea: Map<number, MonthSums[]>;
   /** In the catalogue's order. */
   services: Service[];
-  watch: WatchData;
-}
-
-/** State a long-lived builder keeps between builds: the rollups in memory. */
-export interface WarmState {
-  cube: RollupCube | null;
 }
 
 /**
- * Reads everything a build publishes in one read transaction, so that every page shows the same
- * state even while batches arrive. A warm cube is brought up to date rather than read again.
+ * Reads what the figures are derived from; a warm cube is brought up to date rather than read
+ * again. Run it in the read transaction that also computes the watch list (one snapshot).
  */
-export function readSiteInputs(sqlite: Database.Database, now: Date, siteUrl: string | null, warm: WarmState = { cube: null }): { inputs: SiteInputs; cube: RollupCube } {
-  return sqlite.transaction(() => {
-    const today = currentMonth(now);
-    const cube = warm.cube ? warm.cube.refreshed(sqlite, today) : RollupCube.load(sqlite, today);
-    warm.cube = cube;
-    const registry = localityRegistry(sqlite);
-    const provinces = registry
-      .at(today)
-      .filter((u) => u.level === 'province')
-      .sort((a, b) => collator.compare(a.name, b.name))
-      .map((p) => ({ ...p, mergedFrom: registry.predecessors(p).map((o) => ({ code: o.code, name: o.name })) }));
-    const byArea = monthlyByArea(sqlite);
-    const nationalMonths = nationalOf(byArea);
-    const meta: SiteMeta = {
-      built_at: now.toISOString(),
-      data_as_of: nationalMonths[nationalMonths.length - 1]?.period ?? null,
-      latest_complete_month: latestCompleteMonth(provinceMonthsOf(provinces, byArea), today),
-      demo: hasDemoRows(sqlite),
-      last_batch_id: lastStoredBatch(sqlite),
-      site_url: siteUrl,
-    };
-    const watch = buildWatchData(sqlite, now, meta, cube);
-    return { inputs: { now, meta, provinces, byArea, services: listServices(sqlite), watch }, cube };
-  })();
+export function readSiteInputs(sqlite: Database.Database, now: Date, siteUrl: string | null, warmCube: RollupCube | null): { inputs: SiteInputs; cube: RollupCube } {
+  const today = currentMonth(now);
+  const cube = warmCube ? warmCube.refreshed(sqlite, today) : RollupCube.load(sqlite, today);
+  const registry = localityRegistry(sqlite);
+  const provinces = registry
+    .at(today)
+    .filter((u) => u.level === 'province')
+    .sort((a, b) => collator.compare(a.name, b.name))
+    .map((p) => ({ ...p, mergedFrom: registry.predecessors(p).map((o) => ({ code: o.code, name: o.name })) }));
+  const byArea = monthlyByArea(sqlite);
+  const nationalMonths = nationalOf(byArea);
+  const meta: SiteMeta = {
+    built_at: now.toISOString(),
+    data_as_of: nationalMonths[nationalMonths.length - 1]?.period ?? null,
+    latest_complete_month: latestCompleteMonth(provinceMonthsOf(provinces, byArea), today),
+    demo: hasDemoRows(sqlite),
+    last_batch_id: lastStoredBatch(sqlite),
+    site_url: siteUrl,
+  };
+  return { inputs: { now, meta, provinces, byArea, services: listServices(sqlite) }, cube };
 }
 
 const provinceMonthsOf = (provinces: Locality[], byArea: Map<number, MonthSums[]>) => new Map(provinces.map((p) => [p.id, byArea.get(p.id) ?? []]));
@@ -152,8 +153,8 @@ function nationalOf(byArea: Map<number, MonthSums[]>): MonthSums[] {
   return [...nationalMap.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([period, s]) => ({ period, ...s }));
 }
 
-/** The whole site's figures, from the inputs and the cube: no database, so a worker thread can derive it too. */
-export function deriveSiteModel(inputs: SiteInputs, cube: RollupCube): SiteModel {
+/** The site's figures from the inputs and the cube: no database, so a worker thread can derive them too. */
+export function deriveFigures(inputs: SiteInputs, cube: RollupCube): SiteFigures {
   const { meta, provinces, byArea, services } = inputs;
   const provinceMonths = provinceMonthsOf(provinces, byArea);
   const nationalMonths = nationalOf(byArea);
@@ -229,11 +230,9 @@ export function deriveSiteModel(inputs: SiteInputs, cube: RollupCube): SiteModel
     little_used_threshold: LITTLE_USED_THRESHOLD,
   };
 
-  const watch = inputs.watch;
   return {
     meta,
     home,
-    watch,
     services: { meta, services: serviceSummaries },
     service: services.map((s, i) => ({
       meta,
@@ -247,7 +246,6 @@ export function deriveSiteModel(inputs: SiteInputs, cube: RollupCube): SiteModel
       province: { ...provinceSummaries[i]!, merged_from: p.mergedFrom },
       series: series(provinceMonths.get(p.id)!),
       services: byRateAscending(localityCells.get(p.id) ?? []),
-      watch: localityWatch(watch, p.code),
     })),
     nationalMonthly: nationalMonths.map(toPoint),
     provinceMonthly: provinces.map((p, i) => ({ province: provinceSummaries[i]!, monthly: provinceMonths.get(p.id)!.map(toPoint) })),

@@ -7,7 +7,7 @@ import type { DataPackage, DataResource, Point, SiteMeta } from '../../web/model
 import { ZIP_NAME } from '../../web/templates/pages/data.ts';
 import { csvLine } from './csv.ts';
 import { flagsTable, onlineServiceShareTable } from './flags.ts';
-import type { SiteModel } from './model.ts';
+import type { SiteFigures, SiteModel } from './model.ts';
 import { FileSink, safeJoin, writeFile } from './sink.ts';
 
 export type Field = NonNullable<DataResource['schema']>['fields'][number];
@@ -144,31 +144,51 @@ function tables(sqlite: Database.Database, model: SiteModel): Table[] {
   ];
 }
 
-/** Per-chart files: the numbers behind each service and province chart, one small file each. */
-function chartTables(model: SiteModel): Array<{ group: Table; files: Table[] }> {
-  const serviceFields = [f('service_code', 'string', 'service code'), ...SERIES_FIELDS];
-  const localityFields = [f('locality_code', 'string', 'current province code'), ...SERIES_FIELDS];
-  const service = (s: SiteModel['serviceMonthly'][number]): Table => ({
+const SERVICE_CHART_FIELDS = [f('service_code', 'string', 'service code'), ...SERIES_FIELDS];
+const LOCALITY_CHART_FIELDS = [f('locality_code', 'string', 'current province code'), ...SERIES_FIELDS];
+
+/** Per-chart files: the numbers behind each service chart, one small file each. */
+function serviceChartTables(figures: SiteFigures): Table[] {
+  return figures.serviceMonthly.map((s) => ({
     name: `service-${s.service.code}`,
     path: `services/${s.service.code}`,
     title: `National adoption rate of ${s.service.name_vi} (${s.service.code}), monthly`,
     description: '',
-    fields: serviceFields,
+    fields: SERVICE_CHART_FIELDS,
     rows: () => s.monthly.map((p) => [s.service.code, ...pointCells(p)]),
-  });
-  const locality = (l: SiteModel['provinceMonthly'][number]): Table => ({
+  }));
+}
+
+/** The same for each province's chart. */
+function localityChartTables(figures: SiteFigures): Table[] {
+  return figures.provinceMonthly.map((l) => ({
     name: `locality-${l.province.code}`,
     path: `localities/${l.province.code}`,
     title: `Adoption rate in ${l.province.name} (${l.province.code}), monthly, all services`,
     description: '',
-    fields: localityFields,
+    fields: LOCALITY_CHART_FIELDS,
     rows: () => l.monthly.map((p) => [l.province.code, ...pointCells(p)]),
-  });
-  const group = (name: string, title: string, fields: Field[]): Table => ({ name, path: '', title, description: '', fields, rows: () => [] });
-  return [
-    { group: group('service-charts', 'Per-service chart files', serviceFields), files: model.serviceMonthly.map(service) },
-    { group: group('locality-charts', 'Per-province chart files', localityFields), files: model.provinceMonthly.map(locality) },
-  ];
+  }));
+}
+
+/** The services' chart files: written beside their pages, on the build's second thread (page-thread.ts). */
+export function writeServiceChartFiles(siteDir: string, figures: SiteFigures): void {
+  for (const table of serviceChartTables(figures)) writeTable(join(siteDir, 'data'), table, figures.meta);
+}
+
+/** The datapackage entry of a group of per-chart files that together form one table. */
+function chartGroup(name: string, title: string, fields: Field[], paths: string[]): DataResource {
+  return {
+    name,
+    path: paths,
+    title,
+    description: 'One CSV per chart (and a JSON twin beside each), with the numbers the chart draws. Together they form one table.',
+    format: 'csv',
+    mediatype: 'text/csv',
+    encoding: 'utf-8',
+    dialect: { commentChar: '#', header: true },
+    schema: { fields },
+  };
 }
 
 const README = (meta: SiteMeta) => `Thước đo — open data
@@ -236,28 +256,22 @@ function reuseHeavy(previousDir: string, dir: string, names: string[]): DataReso
   return wanted;
 }
 
-/** Writes /data/: every table as CSV and JSON, the datapackage.json and the zip. */
-export function writeOpenData(siteDir: string, sqlite: Database.Database, model: SiteModel, options: OpenDataOptions): DataPackage {
+/**
+ * Writes /data/: every table as CSV and JSON (but the services' chart files) and the
+ * datapackage.json. `reused`: the heavy files and the zip were linked from the live build;
+ * otherwise the zip is still to be written (writeOpenDataZip).
+ */
+export function writeOpenData(siteDir: string, sqlite: Database.Database, model: SiteModel, options: OpenDataOptions): { pkg: DataPackage; reused: boolean } {
   const dir = join(siteDir, 'data');
   const all = tables(sqlite, model);
   const heavy = all.filter((t) => t.heavy);
   const reused = options.reuseFrom ? reuseHeavy(options.reuseFrom, dir, heavy.map((t) => t.name)) : null;
   const resources: DataResource[] = [...(reused ?? [])];
   for (const table of all) if (!(reused && table.heavy)) resources.push(...writeTable(dir, table, model.meta));
-  for (const { group, files } of chartTables(model)) {
-    const written = files.map((t) => writeTable(dir, t, model.meta)[0]!);
-    resources.push({
-      name: group.name,
-      path: written.map((r) => r.path as string),
-      title: group.title,
-      description: 'One CSV per chart (and a JSON twin beside each), with the numbers the chart draws. Together they form one table.',
-      format: 'csv',
-      mediatype: 'text/csv',
-      encoding: 'utf-8',
-      dialect: { commentChar: '#', header: true },
-      schema: { fields: group.fields },
-    });
-  }
+  resources.push(
+    chartGroup('service-charts', 'Per-service chart files', SERVICE_CHART_FIELDS, serviceChartTables(model).map((t) => `${t.path}.csv`)),
+    chartGroup('locality-charts', 'Per-province chart files', LOCALITY_CHART_FIELDS, localityChartTables(model).map((t) => writeTable(dir, t, model.meta)[0]!.path as string)),
+  );
   const pkg: DataPackage = {
     $schema: 'https://datapackage.org/profiles/2.0/datapackage.json',
     name: 'thuoc-do',
@@ -270,15 +284,19 @@ export function writeOpenData(siteDir: string, sqlite: Database.Database, model:
     contributors: [{ title: 'Thước đo', roles: ['publisher'] }],
     resources,
   };
-  const pkgText = JSON.stringify(pkg, null, 2) + '\n';
-  writeFile(join(dir, 'datapackage.json'), pkgText);
-  if (!reused) {
-    const csvPaths = resources.filter((r) => r.format === 'csv').flatMap((r) => r.path);
-    writeZip(dir, join(dir, ZIP_NAME), [
-      ...csvPaths.map((p) => ({ name: p, path: p })),
-      { name: 'datapackage.json', text: pkgText },
-      { name: 'README.txt', text: README(model.meta) },
-    ]);
-  }
-  return pkg;
+  writeFile(join(dir, 'datapackage.json'), packageText(pkg));
+  return { pkg, reused: reused !== null };
+}
+
+const packageText = (pkg: DataPackage) => JSON.stringify(pkg, null, 2) + '\n';
+
+/** The zip of every CSV, the datapackage.json and a README: after every file it lists is written. */
+export function writeOpenDataZip(siteDir: string, pkg: DataPackage, meta: SiteMeta): void {
+  const dir = join(siteDir, 'data');
+  const csvPaths = pkg.resources.filter((r) => r.format === 'csv').flatMap((r) => r.path);
+  writeZip(dir, join(dir, ZIP_NAME), [
+    ...csvPaths.map((p) => ({ name: p, path: p })),
+    { name: 'datapackage.json', text: packageText(pkg) },
+    { name: 'README.txt', text: README(meta) },
+  ]);
 }

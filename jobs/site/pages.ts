@@ -14,11 +14,11 @@ import { methodologyPage } from '../../web/templates/pages/methodology.ts';
 import { notFoundPage } from '../../web/templates/pages/not-found.ts';
 import { servicePage, servicesPage } from '../../web/templates/pages/services.ts';
 import { watchPage } from '../../web/templates/pages/watch.ts';
-import type { SiteModel } from './model.ts';
+import type { SiteFigures, SiteModel } from './model.ts';
 import { safeJoin, writeFile } from './sink.ts';
 
 /** The charts of the site, each with the page it belongs to. */
-export function siteCharts(model: SiteModel, lang: Lang): EmbedChart[] {
+export function siteCharts(model: SiteFigures, lang: Lang): EmbedChart[] {
   const t = strings(lang);
   return [
     { ref: { kind: 'national' }, title: t.home.trend, series: model.home.national, explore: localePath(lang, '/') },
@@ -38,7 +38,7 @@ export function siteCharts(model: SiteModel, lang: Lang): EmbedChart[] {
 }
 
 /** Every chart's image input: the same title, summary and numbers as on the page. */
-export function chartImages(model: SiteModel): ChartImage[] {
+export function chartImages(model: SiteFigures): ChartImage[] {
   return LANGS.flatMap((lang) =>
     siteCharts(model, lang).map((c) => ({
       ref: c.ref,
@@ -52,7 +52,7 @@ export function chartImages(model: SiteModel): ChartImage[] {
   );
 }
 
-function chartManifest(model: SiteModel): ChartManifest {
+function chartManifest(model: SiteFigures): ChartManifest {
   return {
     built_at: model.meta.built_at,
     charts: LANGS.flatMap((lang) =>
@@ -68,28 +68,55 @@ function chartManifest(model: SiteModel): ChartManifest {
   };
 }
 
-/** Every page in both languages, and every chart's embed, as index.html files; returns how many. */
-export function writePages(siteDir: string, model: SiteModel, pkg: DataPackage): number {
-  let count = 0;
-  const writeHtml = (path: string, text: string) => {
-    writeFile(join(safeJoin(siteDir, ...path.split('/').filter(Boolean)), 'index.html'), text);
-    count++;
+/** Writes index.html files under siteDir, counting them. */
+function pageWriter(siteDir: string) {
+  const writer = {
+    count: 0,
+    html(path: string, text: string) {
+      writeFile(join(safeJoin(siteDir, ...path.split('/').filter(Boolean)), 'index.html'), text);
+      writer.count++;
+    },
+    page(page: Page) {
+      writer.html(localePath(page.lang, page.path), layout(page));
+    },
+    embed(chart: EmbedChart, meta: SiteFigures['meta'], lang: Lang) {
+      writer.html(localePath(lang, embedPath(chart.ref)), embedPage(chart, meta, lang));
+    },
   };
-  const write = (page: Page) => writeHtml(localePath(page.lang, page.path), layout(page));
+  return writer;
+}
+
+const isServiceChart = (chart: EmbedChart) => chart.ref.kind === 'service';
+
+/**
+ * Each service's page and chart embed in both languages: most of the site's pages, which a
+ * build writes on a second thread (page-thread.ts) while this one writes the rest. Returns how many.
+ */
+export function writeServicePages(siteDir: string, figures: SiteFigures): number {
+  const writer = pageWriter(siteDir);
   for (const lang of LANGS) {
-    write(homePage(model.home, lang));
-    write(servicesPage(model.services, lang));
-    for (const service of model.service) write(servicePage(service, lang));
-    write(localitiesPage(model.localities, lang));
-    for (const locality of model.locality) write(localityPage(locality, lang));
-    write(watchPage(model.watch, lang));
-    write(methodologyPage(model.meta, lang));
-    write(dataPage(pkg, model.meta, lang));
-    for (const chart of siteCharts(model, lang)) writeHtml(localePath(lang, embedPath(chart.ref)), embedPage(chart, model.meta, lang));
-    writeHtml(localePath(lang, GENERIC_EMBED_PATH), genericEmbedPage(model.meta, lang));
+    for (const service of figures.service) writer.page(servicePage(service, lang));
+    for (const chart of siteCharts(figures, lang).filter(isServiceChart)) writer.embed(chart, figures.meta, lang);
+  }
+  return writer.count;
+}
+
+/** Every other page in both languages and the other charts' embeds, as index.html files; returns how many. */
+export function writePages(siteDir: string, model: SiteModel, pkg: DataPackage): number {
+  const writer = pageWriter(siteDir);
+  for (const lang of LANGS) {
+    writer.page(homePage(model.home, lang));
+    writer.page(servicesPage(model.services, lang));
+    writer.page(localitiesPage(model.localities, lang));
+    for (const locality of model.locality) writer.page(localityPage(locality, lang));
+    writer.page(watchPage(model.watch, lang));
+    writer.page(methodologyPage(model.meta, lang));
+    writer.page(dataPage(pkg, model.meta, lang));
+    for (const chart of siteCharts(model, lang).filter((c) => !isServiceChart(c))) writer.embed(chart, model.meta, lang);
+    writer.html(localePath(lang, GENERIC_EMBED_PATH), genericEmbedPage(model.meta, lang));
   }
   writeFile(join(siteDir, 'embed', 'charts.json'), JSON.stringify(chartManifest(model)));
   // Served from any depth, so its links are root-relative rather than page-relative.
   writeFile(join(siteDir, '404.html'), layout(notFoundPage(model.meta, 'vi')).replaceAll('href="./', 'href="/').replaceAll('src="./', 'src="/'));
-  return count + 1;
+  return writer.count + 1;
 }

@@ -37,13 +37,22 @@ export function buildWatchData(sqlite: Database.Database, now: Date, meta: SiteM
   };
 }
 
-/** One province's counts by signal and its online-service share. */
-export function localityWatch(watch: WatchData, code: string): LocalityWatch {
-  const mine = watch.flags.filter((f) => f.locality_code === code);
-  return {
-    counts: SIGNALS.map((signal) => ({ signal, count: mine.filter((f) => f.signal === signal).length })).filter((c) => c.count > 0),
-    total: mine.length,
-    online_service_share: watch.online_service_share.find((s) => s.locality_code === code) ?? null,
-    recent: watch.recent,
+/** Each province's counts by signal and its online-service share (flags grouped once, not filtered per province). */
+export function localityWatches(watch: WatchData): (code: string) => LocalityWatch {
+  const byLocality = new Map<string, WatchFlag[]>();
+  for (const f of watch.flags) {
+    if (f.locality_code === null) continue;
+    const list = byLocality.get(f.locality_code);
+    if (list) list.push(f);
+    else byLocality.set(f.locality_code, [f]);
+  }
+  return (code) => {
+    const mine = byLocality.get(code) ?? [];
+    return {
+      counts: SIGNALS.map((signal) => ({ signal, count: mine.filter((f) => f.signal === signal).length })).filter((c) => c.count > 0),
+      total: mine.length,
+      online_service_share: watch.online_service_share.find((s) => s.locality_code === code) ?? null,
+      recent: watch.recent,
+    };
   };
 }

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Bucket } from '../../../db/adoption.ts';
 import { rateOf } from '../../../db/adoption.ts';
 import { csvLine } from '../../../jobs/site/csv.ts';
-import { publishNewBuild } from '../../../jobs/site/build.ts';
+import { publishNewBuild, warmState } from '../../../jobs/site/build.ts';
+import { FEED_STATE } from '../../../jobs/site/watch-feed.ts';
 import { buildsDir, publish } from '../../../jobs/site/publish.ts';
 import { BUILD_NICENESS, type BuildKind, debouncedRebuilder, warmBuilder } from '../../../jobs/site/rebuilder.ts';
 import { type Lang, formatCount, formatRate, localePath } from '../../../web/i18n.ts';
@@ -364,6 +365,52 @@ describe('quick build', () => {
     expect(national2026).toEqual(['2026-10', String(october!.online_count), String(october!.total_count), String(october!.rate)]);
     const pkg = JSON.parse(dataFile(fx.site, 'datapackage.json')) as DataPackage;
     expect(pkg.resources.filter((r) => r.name.startsWith('observations')).map((r) => r.path)).toEqual(['observations.csv', 'observations.json']);
+  });
+});
+
+describe('warm build (rollups in memory, services written on a second thread)', () => {
+  let fx: ReturnType<typeof fixtureSite>;
+  let cold: { path: string; remove: () => void };
+  beforeAll(() => {
+    fx = fixtureSite();
+    cold = tempDir('thuocdo-cold-');
+  });
+  afterAll(() => (fx.close(), cold.remove()));
+
+  /** Every file of a build as text, but the images (drawn from the same inputs) and the feed (the cold builds have no history). */
+  const files = (site: string) =>
+    new Map(
+      walk(site)
+        .filter((f) => !f.startsWith('images/') && f !== 'watch/feed.xml' && f !== FEED_STATE)
+        .map((f) => [f, readFileSync(join(site, f), 'utf8')]),
+    );
+
+  it('writes the same files as a cold build, batch after batch', () => {
+    const warm = warmState();
+    // The thread says so if it could not start and the pages were written here instead.
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      build(fx.db.sqlite, fx.site, { warm });
+      for (const [k, rows] of [
+        [0, [['2026-10', 'KS-01', '01', 900, 900]]],
+        [1, [['2026-10', 'KS-01', '79', 1, 1000], ['2026-09', 'KH-02', '01', 5, 6]]],
+      ] as Array<[number, Row[]]>) {
+        ingest(fx.db.sqlite, rows);
+        const result = build(fx.db.sqlite, fx.site, { warm });
+        build(fx.db.sqlite, join(cold.path, String(k)));
+        const [warmFiles, coldFiles] = [files(fx.site), files(join(cold.path, String(k)))];
+        expect([...warmFiles.keys()].sort()).toEqual([...coldFiles.keys()].sort());
+        // The zip's entries carry the time they were written.
+        for (const [path, text] of coldFiles) if (!path.endsWith('.zip')) expect(warmFiles.get(path), path).toBe(text);
+        expect(result.pages).toBe(htmlFiles(fx.site).length);
+      }
+      const page = readPage(fx.site, '/services/KS-01/');
+      expect(page).toContain(formatCount(900, 'vi'));
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      warm.pages.close();
+    }
   });
 });
 

@@ -1,0 +1,151 @@
+import { MessageChannel, type MessagePort, Worker, isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { type CubeState, RollupCube } from '../../db/cube.ts';
+import { typescriptWorkerSource } from '../../db/typescript-worker.ts';
+import { type SiteFigures, type SiteInputs, deriveFigures } from './model.ts';
+import { writeServiceChartFiles } from './open-data.ts';
+import { writeServicePages } from './pages.ts';
+
+/**
+ * The services' part of a build: their pages, embeds and chart files, two thirds of the files.
+ * It needs the figures only (no watch list), so a second thread can write it from the start.
+ */
+export function writeServicePart(siteDir: string, figures: SiteFigures): number {
+  writeServiceChartFiles(siteDir, figures);
+  return writeServicePages(siteDir, figures);
+}
+
+interface Job {
+  siteDir: string;
+  inputs: SiteInputs;
+  cube: CubeState;
+}
+type Reply = { pages: number } | { error: string } | { failed: string };
+
+/** Slot of the shared Int32Array: 1 once the thread has answered the current job. */
+const ANSWERED = 0;
+/** A job that takes longer than this is taken to have hung. */
+const JOB_TIMEOUT_MS = 10 * 60_000;
+
+interface ThreadData {
+  port: MessagePort;
+  signal: SharedArrayBuffer;
+}
+
+function isThreadData(data: unknown): data is { thuocdoPages: ThreadData } {
+  return typeof data === 'object' && data !== null && 'thuocdoPages' in data;
+}
+
+function wake(answered: Int32Array): void {
+  Atomics.store(answered, ANSWERED, 1);
+  Atomics.notify(answered, ANSWERED);
+}
+
+if (!isMainThread && isThreadData(workerData)) {
+  const { port, signal } = workerData.thuocdoPages;
+  const answered = new Int32Array(signal);
+  port.on('message', (job: Job) => {
+    let reply: Reply;
+    try {
+      reply = { pages: writeServicePart(job.siteDir, deriveFigures(job.inputs, RollupCube.fromState(job.cube))) };
+    } catch (err) {
+      reply = { error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    }
+    port.postMessage(reply);
+    wake(answered);
+  });
+  // A thread that dies wakes the waiting builder too, which then finds no answer.
+  process.on('exit', () => wake(answered));
+}
+
+/** Said by the thread when it cannot load this module: the parent then writes the part itself. */
+const ON_FAIL = `const d = require('node:worker_threads').workerData.thuocdoPages;
+  d.port.postMessage({ failed: String(err) });
+  const a = new Int32Array(d.signal); Atomics.store(a, 0, 1); Atomics.notify(a, 0);`;
+
+/**
+ * A long-lived worker thread that writes the services' part of each build while the builder's
+ * thread writes the rest. The build stays synchronous: `start` posts the job, `finish` waits on
+ * a shared flag (Atomics.wait) and reads the answer with receiveMessageOnPort. Without a thread
+ * (one-off builds) or if it cannot start, `finish` writes the part on the caller's thread.
+ */
+export class PageThread {
+  private worker: Worker | null = null;
+  private port: MessagePort | null = null;
+  private readonly answered = new Int32Array(new SharedArrayBuffer(4));
+  private job: { siteDir: string; onThread?: boolean } | null = null;
+  private broken: boolean;
+
+  constructor(options: { thread: boolean }) {
+    this.broken = !options.thread;
+  }
+
+  /** Starts the part on the thread; without one, `finish` writes it. */
+  start(siteDir: string, inputs: SiteInputs, cube: RollupCube): void {
+    this.job = { siteDir };
+    if (this.broken) return;
+    try {
+      const port = this.port ?? this.spawn();
+      Atomics.store(this.answered, ANSWERED, 0);
+      port.postMessage({ siteDir, inputs, cube: cube.state } satisfies Job);
+      this.job.onThread = true;
+    } catch {
+      this.broken = true;
+    }
+  }
+
+  /** Waits for the part started last; returns how many pages it wrote. `figures` are this thread's, for writing it here. */
+  finish(figures: SiteFigures): number {
+    const job = this.job;
+    if (!job) throw new Error('no services part was started');
+    this.job = null;
+    const here = () => writeServicePart(job.siteDir, figures);
+    if (!job.onThread) return here();
+    const reply = this.answer();
+    if (!reply || 'failed' in reply) {
+      console.warn(`Thước đo: the page thread stopped, writing every page on one thread: ${reply?.failed ?? 'no answer'}`);
+      this.close();
+      this.broken = true;
+      return here();
+    }
+    if ('error' in reply) throw new Error(`page thread: ${reply.error}`);
+    return reply.pages;
+  }
+
+  /** Waits for the part started last and drops it: the build failed. */
+  abandon(): void {
+    if (this.job?.onThread) this.answer();
+    this.job = null;
+  }
+
+  private answer(): Reply | undefined {
+    if (Atomics.wait(this.answered, ANSWERED, 0, JOB_TIMEOUT_MS) === 'timed-out') {
+      this.close();
+      throw new Error('the page thread did not finish the services part');
+    }
+    return this.port ? (receiveMessageOnPort(this.port)?.message as Reply | undefined) : undefined;
+  }
+
+  /** Stops the thread (a builder that is done). */
+  close(): void {
+    this.port?.close();
+    void this.worker?.terminate();
+    this.port = null;
+    this.worker = null;
+  }
+
+  private spawn(): MessagePort {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(typescriptWorkerSource(import.meta.url, ON_FAIL), {
+      eval: true,
+      execArgv: [],
+      workerData: { thuocdoPages: { port: port2, signal: this.answered.buffer } satisfies ThreadData },
+      transferList: [port2],
+    });
+    // A failure shows as a 'failed' answer or a timeout; a late 'error' event must not end the process.
+    worker.on('error', () => {});
+    worker.unref();
+    port1.unref();
+    this.worker = worker;
+    return (this.port = port1);
+  }
+}
