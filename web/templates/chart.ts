@@ -1,7 +1,7 @@
 import { type Lang, formatCount, formatDateTime, formatMonth, formatRate } from '../i18n.ts';
 import type { Point, Series, SiteMeta } from '../model.ts';
 import { strings } from '../strings.ts';
-import { type Html, html, jsonScript } from './html.ts';
+import { Html, escapeHtml, html, jsonScript } from './html.ts';
 
 export interface TrendChart {
   id: string;
@@ -54,10 +54,13 @@ export function chartPayload(series: Series, lang: Lang): ChartPayload {
   };
 }
 
-function pointRows(points: Point[], lang: Lang, label: (p: Point) => string): Html[] {
-  return points.map(
-    (p) => html`<tr><th scope="row">${label(p)}</th><td>${formatCount(p.online_count, lang)}</td><td>${formatCount(p.total_count, lang)}</td><td>${formatRate(p.rate, lang)}</td></tr>`,
-  );
+/** Rows by concatenation, not a template each: every chart page has a row per month. */
+function pointRows(points: Point[], lang: Lang, label: (p: Point) => string): Html {
+  let rows = '';
+  for (const p of points) {
+    rows += `<tr><th scope="row">${escapeHtml(label(p))}</th><td>${escapeHtml(formatCount(p.online_count, lang))}</td><td>${escapeHtml(formatCount(p.total_count, lang))}</td><td>${escapeHtml(formatRate(p.rate, lang))}</td></tr>`;
+  }
+  return new Html(rows);
 }
 
 export function sourceLine(meta: SiteMeta, lang: Lang, csv: string, image?: string): Html {

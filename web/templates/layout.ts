@@ -25,9 +25,14 @@ export interface Page {
  * of any static host, not just a domain's root.
  */
 export function href(fromPath: string, to: string): string {
+  return linksFrom(fromPath)(to);
+}
+
+/** href from one page, its way up to the root worked out once: tables link every row. */
+export function linksFrom(fromPath: string): (to: string) => string {
   const depth = fromPath.split('/').filter(Boolean).length;
   const up = depth === 0 ? './' : '../'.repeat(depth);
-  return up + to.replace(/^\//, '');
+  return (to) => up + (to.startsWith('/') ? to.slice(1) : to);
 }
 
 /** og:/twitter: tags: the page's chart as a 1200×630 image. Absolute URLs when PUBLIC_URL is known. */
@@ -65,7 +70,7 @@ const NAV = [
 export function layout(page: Page): string {
   const t = strings(page.lang);
   const here = localePath(page.lang, page.path);
-  const link = (to: string) => href(here, to);
+  const link = linksFrom(here);
   const other: Lang = page.lang === 'vi' ? 'en' : 'vi';
   const section = NAV.find(([, p]) => p !== '/' && page.path.startsWith(p))?.[1] ?? (page.path === '/' ? '/' : null);
   const built = formatDateTime(page.meta.built_at, page.lang);

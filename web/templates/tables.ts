@@ -1,8 +1,8 @@
 import { type Lang, formatCount, formatMonth, formatPp, formatRate, localePath } from '../i18n.ts';
 import type { ProvinceSummary, ServiceSummary } from '../model.ts';
 import { strings } from '../strings.ts';
-import { type Html, html } from './html.ts';
-import { href } from './layout.ts';
+import { Html, escapeHtml, html, render } from './html.ts';
+import { linksFrom } from './layout.ts';
 
 export interface TableContext {
   lang: Lang;
@@ -23,20 +23,33 @@ interface Column<T> {
  * filterable. Without JavaScript it is a plain, complete table.
  */
 function sortableTable<T>(id: string, caption: string, columns: Column<T>[], rows: T[]): Html {
+  const cells = columns.map((c, i) => cellWriter(c, i === 0));
+  let body = '';
+  for (const row of rows) {
+    body += '<tr>';
+    for (const cell of cells) body += cell(row);
+    body += '</tr>';
+  }
   return html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="${id}-caption">
 <table class="sortable" id="${id}">
   <caption id="${id}-caption">${caption}</caption>
   <thead><tr>${columns.map((c) => html`<th scope="col"${c.numeric ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead>
-  <tbody>${rows.map(
-    (row) =>
-      html`<tr>${columns.map((c, i) => {
-        const key = c.sort?.(row);
-        const attrs = html`${c.numeric ? html` class="num"` : ''}${key !== undefined ? html` data-sort="${key ?? ''}"` : ''}`;
-        return i === 0 ? html`<th scope="row"${attrs}>${c.cell(row)}</th>` : html`<td${attrs}>${c.cell(row)}</td>`;
-      })}</tr>`,
-  )}</tbody>
+  <tbody>${new Html(body)}</tbody>
 </table>
 </div>`;
+}
+
+/**
+ * A column's cells, written by concatenation with the tag and its class made once per table:
+ * a locality page has thousands of cells, too many for a template each (cells that are markup
+ * build it the same way, escaping their text themselves).
+ */
+function cellWriter<T>(column: Column<T>, first: boolean): (row: T) => string {
+  const open = (first ? '<th scope="row"' : '<td') + (column.numeric ? ' class="num"' : '');
+  const close = first ? '</th>' : '</td>';
+  const { cell, sort } = column;
+  if (!sort) return (row) => `${open}>${render(cell(row))}${close}`;
+  return (row) => `${open} data-sort="${render(sort(row) ?? '')}">${render(cell(row))}${close}`;
 }
 
 /**
@@ -45,7 +58,7 @@ function sortableTable<T>(id: string, caption: string, columns: Column<T>[], row
  */
 function rateCell(rate: number | null, lang: Lang): Html {
   const step = rate === null ? 0 : Math.round(rate * 20);
-  return html`<span class="rate"><span class="bar w${step}" aria-hidden="true"></span>${formatRate(rate, lang, 1)}</span>`;
+  return new Html(`<span class="rate"><span class="bar w${step}" aria-hidden="true"></span>${escapeHtml(formatRate(rate, lang, 1))}</span>`);
 }
 
 function windowColumns<T extends ProvinceSummary | ServiceSummary>(lang: Lang): Column<T>[] {
@@ -61,11 +74,12 @@ function windowColumns<T extends ProvinceSummary | ServiceSummary>(lang: Lang): 
 export function provinceTable(id: string, caption: string, rows: ProvinceSummary[], ctx: TableContext, linkTo?: (code: string) => string): Html {
   const t = strings(ctx.lang);
   const target = linkTo ?? ((code: string) => localePath(ctx.lang, `/localities/${code}/`));
+  const link = linksFrom(ctx.here);
   return sortableTable<ProvinceSummary>(
     id,
     caption,
     [
-      { label: t.province, cell: (r) => html`<a href="${href(ctx.here, target(r.code))}">${r.name}</a>` },
+      { label: t.province, cell: (r) => new Html(`<a href="${escapeHtml(link(target(r.code)))}">${escapeHtml(r.name)}</a>`) },
       ...windowColumns<ProvinceSummary>(ctx.lang),
       { label: t.lastReported, cell: (r) => formatMonth(r.last_reported, ctx.lang), sort: (r) => (r.last_reported ? Number(r.last_reported.replace('-', '')) : null) },
     ],
@@ -79,13 +93,14 @@ export function serviceName(s: ServiceSummary, lang: Lang): string {
 
 export function serviceTable(id: string, caption: string, rows: ServiceSummary[], ctx: TableContext): Html {
   const t = strings(ctx.lang);
+  const servicesHref = linksFrom(ctx.here)(localePath(ctx.lang, '/services/'));
   return sortableTable<ServiceSummary>(
     id,
     caption,
     [
       {
         label: t.service,
-        cell: (r) => html`<a href="${href(ctx.here, localePath(ctx.lang, `/services/${r.code}/`))}">${serviceName(r, ctx.lang)}</a> <small>${r.agency ?? ''}</small>`,
+        cell: (r) => new Html(`<a href="${escapeHtml(`${servicesHref}${r.code}/`)}">${escapeHtml(serviceName(r, ctx.lang))}</a> <small>${escapeHtml(r.agency ?? '')}</small>`),
       },
       { label: t.code, cell: (r) => r.code },
       { label: t.level, cell: (r) => t.levels[r.online_level] },

@@ -4,7 +4,7 @@ import type { Series, SiteMeta } from '../../model.ts';
 import { strings } from '../../strings.ts';
 import { chartPayload, seriesTables, summarise } from '../chart.ts';
 import { type Html, html, jsonScript } from '../html.ts';
-import { href } from '../layout.ts';
+import { href, linksFrom } from '../layout.ts';
 
 /** Where a chart's static embed lives: /embed/national/, /embed/services/{code}/, /embed/localities/{code}/. */
 export function embedPath(ref: ChartRef): string {
@@ -44,7 +44,7 @@ interface EmbedDocument {
 
 function embedDocument(doc: EmbedDocument): string {
   const t = strings(doc.lang);
-  const link = (to: string) => href(doc.here, to);
+  const link = linksFrom(doc.here);
   return `<!doctype html>${html`<html lang="${doc.lang}" data-theme="auto">
 <head>
 <meta charset="utf-8">
