@@ -27,11 +27,11 @@ export function pageWeights(siteDir: string): { homeKb: number; embedKb: number;
  * Sends a one-province, one-month batch (one row per service) with new counts, then polls the
  * published province file until it shows them: the time readers wait to see an upload.
  */
-export async function uploadToSiteSeconds(server: RunningServer, token: string, services: number, month: string): Promise<number> {
+export async function uploadToSiteSeconds(server: RunningServer, token: string, services: number, month: string, online: number): Promise<number> {
   const province = NEW_PROVINCES[0]!;
   const lines = ['period,service_code,locality_code,online_count,total_count'];
-  for (let s = 0; s < services; s++) lines.push(`${month},${serviceCode(s)},${province},7,9`);
-  const expected = { online: 7 * services, total: 9 * services };
+  for (let s = 0; s < services; s++) lines.push(`${month},${serviceCode(s)},${province},${online},9`);
+  const expected = { online: online * services, total: 9 * services };
   const started = performance.now();
   const res = await fetch(`${server.url}/api/v1/observations`, {
     method: 'POST',

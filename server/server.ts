@@ -34,6 +34,7 @@ if (config.seedDemo) {
 }
 
 const builder = warmBuilder({ dbPath: config.dbPath, siteDir: config.siteDir, publicUrl: config.publicUrl });
+builder.start();
 const rebuilder = debouncedRebuilder(builder.build, app.log, config.siteBuildDelayMs);
 onBatchStored = rebuilder.request;
 if (siteIsStale(db.sqlite, config.siteDir)) rebuilder.request();

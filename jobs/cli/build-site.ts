@@ -1,5 +1,5 @@
 import { openDb } from '../../db/open.ts';
-import { buildSite, warmState } from '../site/build.ts';
+import { buildSite, redrawStaleImages, warmState } from '../site/build.ts';
 
 /**
  * npm run build-site: rebuilds the whole static site into SITE_DIR. The server runs it as a
@@ -10,8 +10,9 @@ const db = openDb(process.env.DB_PATH || './data/thuocdo.db');
 // For the second core: the services' pages are written on another thread.
 const warm = warmState();
 try {
-  const result = buildSite(db.sqlite, process.env.SITE_DIR || './data/site', { quick, siteUrl: process.env.PUBLIC_URL || null, warm });
-  console.log(JSON.stringify({ ...result, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  const { redraw, ...result } = buildSite(db.sqlite, process.env.SITE_DIR || './data/site', { quick, siteUrl: process.env.PUBLIC_URL || null, warm });
+  const redrawn = redraw ? await redrawStaleImages(redraw) : 0;
+  console.log(JSON.stringify({ ...result, imagesRedrawn: redrawn, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
 } catch (err) {
   console.error(`site build failed; the previous site is still served: ${(err as Error).stack ?? err}`);
   process.exitCode = 1;

@@ -1,6 +1,6 @@
 import { setPriority } from 'node:os';
 import { openDb } from '../../db/open.ts';
-import { buildSite, warmState } from './build.ts';
+import { type PendingRedraw, buildSite, redrawStaleImages, warmState, warmUp } from './build.ts';
 import { BUILD_NICENESS, type BuildKind } from './rebuilder.ts';
 
 /**
@@ -17,14 +17,57 @@ try {
 const db = openDb(process.env.DB_PATH || './data/thuocdo.db');
 const siteDir = process.env.SITE_DIR || './data/site';
 const warm = warmState();
+try {
+  warmUp(db.sqlite, warm);
+} catch {
+  // The first build reads the rollups instead, and reports what is wrong.
+}
+
+/** Images per slice of a redraw: between slices a waiting build goes first. */
+const REDRAW_SLICE = 200;
+const waiting: Array<{ id: number; kind: BuildKind }> = [];
+let pending: PendingRedraw | null = null;
+let busy = false;
+
+/**
+ * Builds what was asked, in order; when nothing is waiting, redraws the images the last quick
+ * build showed stale. A request arriving mid-redraw interrupts it: the build goes first, and its
+ * own stale images (numbers newer still) are redrawn after.
+ */
+async function work(): Promise<void> {
+  if (busy) return;
+  busy = true;
+  try {
+    for (;;) {
+      const message = waiting.shift();
+      if (message) {
+        try {
+          const { redraw, ...result } = buildSite(db.sqlite, siteDir, { quick: message.kind === 'quick', siteUrl: process.env.PUBLIC_URL || null, warm });
+          pending = redraw;
+          process.send!({ id: message.id, ok: true, result });
+        } catch (err) {
+          process.send!({ id: message.id, ok: false, error: (err as Error).stack ?? String(err) });
+        }
+        // Let requests sent meanwhile arrive before deciding what is next.
+        await new Promise((resolve) => setImmediate(resolve));
+      } else if (pending) {
+        const job = pending;
+        pending = null;
+        try {
+          await redrawStaleImages(job, () => waiting.length > 0, REDRAW_SLICE);
+        } catch (err) {
+          console.error(`Thước đo: redrawing changed chart images failed; the next build draws them: ${(err as Error).stack ?? err}`);
+        }
+      } else return;
+    }
+  } finally {
+    busy = false;
+  }
+}
 
 process.on('message', (message: { id: number; kind: BuildKind }) => {
-  try {
-    const result = buildSite(db.sqlite, siteDir, { quick: message.kind === 'quick', siteUrl: process.env.PUBLIC_URL || null, warm });
-    process.send!({ id: message.id, ok: true, result });
-  } catch (err) {
-    process.send!({ id: message.id, ok: false, error: (err as Error).stack ?? String(err) });
-  }
+  waiting.push(message);
+  void work();
 });
 process.on('disconnect', () => {
   warm.pages.close();

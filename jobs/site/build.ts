@@ -5,9 +5,10 @@ import { writeAssets } from './assets.ts';
 import { deriveFigures, readSiteInputs, withWatch } from './model.ts';
 import { PageThread } from './page-thread.ts';
 import { buildWatchData } from './watch-model.ts';
-import type { RollupCube } from '../../db/cube.ts';
+import { RollupCube } from '../../db/cube.ts';
+import { currentMonth } from '../../db/months.ts';
 import { writeOpenData, writeOpenDataZip } from './open-data.ts';
-import { renderChartImages } from './images.ts';
+import { drawPlanned, finishImages, planChartImages, renderChartImages } from './images.ts';
 import type { ChartImage } from '../../web/charts.ts';
 import { chartImages, writePages } from './pages.ts';
 import { linkBuild, liveBuild, publish, removeBuilds, stagingDir } from './publish.ts';
@@ -16,12 +17,20 @@ import { writeWatchFeed } from './watch-feed.ts';
 export interface BuildResult {
   builtAt: string;
   pages: number;
-  /** Chart images in the build, and how many had to be drawn (the rest were unchanged). */
+  /** Chart images in the build, and how many had to be drawn (the rest were unchanged or shown stale). */
   images: number;
   imagesRendered: number;
-  /** When the new numbers were live: a quick build publishes before it redraws changed images. */
-  publishedMs: number;
   ms: number;
+  /** Images a quick build published stale, for redrawStaleImages; null when none. */
+  redraw: PendingRedraw | null;
+}
+
+/** The changed images of a published quick build, still showing the numbers before its batch. */
+export interface PendingRedraw {
+  siteDir: string;
+  published: string;
+  images: ChartImage[];
+  now: Date;
 }
 
 /**
@@ -48,6 +57,11 @@ export interface WarmState {
 /** State for a builder that will build more than once, or wants the second core for one build. */
 export function warmState(): WarmState {
   return { cube: null, pages: new PageThread({ thread: true }) };
+}
+
+/** Reads the rollups into memory now, so that the first build after a start is as quick as the next. */
+export function warmUp(sqlite: Database.Database, warm: WarmState, now = new Date()): void {
+  warm.cube = sqlite.transaction(() => RollupCube.load(sqlite, currentMonth(now)))();
 }
 
 export function buildSite(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): BuildResult {
@@ -86,28 +100,42 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
   });
   writeMeta(sqlite, 'site_built_at', written.model.meta.built_at);
   writeMeta(sqlite, 'site_data_version', String(written.version));
-  const publishedMs = Math.round(performance.now() - started);
-  const redrawn = written.first.stale > 0 ? redrawStaleImages(siteDir, staging, images, now) : 0;
   return {
     builtAt: written.model.meta.built_at,
     pages: written.pages,
     images: images.length,
-    imagesRendered: written.first.rendered + redrawn,
-    publishedMs,
+    imagesRendered: written.first.rendered,
     ms: Math.round(performance.now() - started),
+    redraw: written.first.stale > 0 ? { siteDir, published: staging, images, now } : null,
   };
 }
 
 /**
  * The second step of a quick build: the same build again, every file linked, with the images
- * whose numbers changed drawn anew. Until it is published, those images show the numbers before
- * the batch (a few seconds to a minute at national scale); the pages already show the new ones.
+ * whose numbers changed drawn anew; until it is published they show the numbers before the batch.
+ * It draws in slices and yields between them: when `interrupted()` says a newer build is waiting
+ * (whose numbers would make these images stale again), or another build went live meanwhile, it
+ * drops its work and returns null. Otherwise it publishes and returns how many it drew.
  */
-function redrawStaleImages(siteDir: string, published: string, images: ChartImage[], now: Date): number {
-  return publishNewBuild(siteDir, now, (staging) => {
-    linkBuild(published, staging, ['images']);
-    return renderChartImages(staging, images, { reuseFrom: published }).rendered;
-  }).written;
+export async function redrawStaleImages(job: PendingRedraw, interrupted: () => boolean = () => false, slice = Infinity): Promise<number | null> {
+  const staging = stagingDir(job.siteDir, job.now);
+  const drop = () => (discard(job.siteDir, staging), null);
+  try {
+    linkBuild(job.published, staging, ['images']);
+    const plan = planChartImages(staging, job.images, { reuseFrom: job.published });
+    for (let i = 0; i < plan.toDraw.length; i += slice) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (interrupted()) return drop();
+      drawPlanned(plan, plan.toDraw.slice(i, i + slice));
+    }
+    finishImages(plan);
+    if (liveBuild(job.siteDir) !== realpathSync(job.published) || interrupted()) return drop();
+    void removeBuilds(publish(job.siteDir, staging));
+    return plan.toDraw.length;
+  } catch (err) {
+    drop();
+    throw err;
+  }
 }
 
 /**
@@ -121,7 +149,12 @@ export function publishNewBuild<T>(siteDir: string, now: Date, write: (staging: 
     void removeBuilds(publish(siteDir, staging));
     return { staging, written };
   } catch (err) {
-    if (liveBuild(siteDir) !== realpathSync(staging)) rmSync(staging, { recursive: true, force: true });
+    discard(siteDir, staging);
     throw err;
   }
+}
+
+/** Removes a build folder that did not go live; the live build is never removed. */
+function discard(siteDir: string, staging: string): void {
+  if (liveBuild(siteDir) !== realpathSync(staging)) rmSync(staging, { recursive: true, force: true });
 }

@@ -1,3 +1,6 @@
+/** Text that needs an apostrophe or quotes (see csvCell). */
+const NEEDS_CARE = /^[=+\-@\s]|[",\r\n]|\s$/;
+
 /**
  * One CSV cell (RFC 4180). Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR
  * at the start) is neutralised with a leading apostrophe; numbers are written as they are.
@@ -5,6 +8,8 @@
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  // Most text needs neither: one test instead of the two below (hundreds of thousands of cells a build).
+  if (!NEEDS_CARE.test(value)) return value;
   const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -727,7 +727,7 @@ function sitePath(siteDir: string, path: string): string {
   return safeJoin(siteDir, ...path.split('/').filter((p) => p !== ''));
 }
 
-interface Manifest {
+export interface Manifest {
   version: number;
   /** Image path → hash of the ChartImage it was drawn from. */
   images: Record<string, string>;
@@ -897,33 +897,56 @@ export interface ImageOptions {
   threads?: number;
 }
 
+/** A build's images: linked from the live build where they can be, the rest still to draw. */
+export interface ImagePlan {
+  siteDir: string;
+  manifest: Manifest;
+  toDraw: ChartImage[];
+  reused: number;
+  stale: number;
+}
+
+/** Links every image that can be reused (or, with linkStale, shown stale) into siteDir and lists the rest. */
+export function planChartImages(siteDir: string, images: ChartImage[], options: Omit<ImageOptions, 'threads'>): ImagePlan {
+  const previous = options.reuseFrom ? readManifest(options.reuseFrom) : {};
+  const plan: ImagePlan = { siteDir, manifest: { version: RENDER_VERSION, images: {} }, toDraw: [], reused: 0, stale: 0 };
+  const { images: hashes } = plan.manifest;
+  for (const image of images) {
+    const { png, svg } = chartImagePaths(image.ref, image.lang);
+    if (hashes[png] !== undefined) throw new Error(`two images for ${png}`);
+    const hash = imageHash(image);
+    const before = previous[png];
+    hashes[png] = hash;
+    hashes[svg] = hash;
+    const linked = options.reuseFrom !== null && before !== undefined && before === previous[svg] && (before === hash || options.linkStale) && reuse(options.reuseFrom, siteDir, [png, svg]);
+    if (!linked) plan.toDraw.push(image);
+    else if (before === hash) plan.reused++;
+    else {
+      plan.stale++;
+      hashes[png] = hashes[svg] = before!;
+    }
+  }
+  return plan;
+}
+
+/** Draws some of a plan's images (a redraw goes in slices, to make way for a newer build). */
+export function drawPlanned(plan: ImagePlan, images: ChartImage[], threads = Math.min(4, availableParallelism())): void {
+  if (images.length > 0) drawAll(plan.siteDir, images, threads);
+}
+
+/** Writes /images/manifest.json, with the hash of each image's input: once every image is in place. */
+export function finishImages(plan: ImagePlan): void {
+  writeFile(sitePath(plan.siteDir, MANIFEST), JSON.stringify(plan.manifest) + '\n');
+}
+
 /**
  * Writes a PNG and an SVG of every chart under siteDir (at chartImagePaths), and
  * /images/manifest.json with the hash of each image's input.
  */
 export function renderChartImages(siteDir: string, images: ChartImage[], options: ImageOptions): { rendered: number; reused: number; stale: number; ms: number } {
   const started = performance.now();
-  const previous = options.reuseFrom ? readManifest(options.reuseFrom) : {};
-  const manifest: Manifest = { version: RENDER_VERSION, images: {} };
-  const toDraw: ChartImage[] = [];
-  let reused = 0;
-  let stale = 0;
-  for (const image of images) {
-    const { png, svg } = chartImagePaths(image.ref, image.lang);
-    if (manifest.images[png] !== undefined) throw new Error(`two images for ${png}`);
-    const hash = imageHash(image);
-    const before = previous[png];
-    manifest.images[png] = hash;
-    manifest.images[svg] = hash;
-    const linked = options.reuseFrom !== null && before !== undefined && before === previous[svg] && (before === hash || options.linkStale) && reuse(options.reuseFrom, siteDir, [png, svg]);
-    if (!linked) toDraw.push(image);
-    else if (before === hash) reused++;
-    else {
-      stale++;
-      manifest.images[png] = manifest.images[svg] = before!;
-    }
-  }
-  if (toDraw.length > 0) drawAll(siteDir, toDraw, options.threads ?? Math.min(4, availableParallelism()));
-  writeFile(sitePath(siteDir, MANIFEST), JSON.stringify(manifest) + '\n');
-  return { rendered: toDraw.length, reused, stale, ms: Math.round(performance.now() - started) };
+  const plan = planChartImages(siteDir, images, options);
+  drawPlanned(plan, plan.toDraw, options.threads);
+  finishImages(plan);
+  return { rendered: plan.toDraw.length, reused: plan.reused, stale: plan.stale, ms: Math.round(performance.now() - started) };
 }

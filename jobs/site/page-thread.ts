@@ -75,22 +75,20 @@ export class PageThread {
   private job: { siteDir: string; onThread?: boolean } | null = null;
   private broken: boolean;
 
+  /** With a thread, it starts now: it loads its modules while the builder reads the database. */
   constructor(options: { thread: boolean }) {
     this.broken = !options.thread;
+    if (options.thread) this.spawnOrBreak();
   }
 
   /** Starts the part on the thread; without one, `finish` writes it. */
   start(siteDir: string, inputs: SiteInputs, cube: RollupCube): void {
     this.job = { siteDir };
-    if (this.broken) return;
-    try {
-      const port = this.port ?? this.spawn();
-      Atomics.store(this.answered, ANSWERED, 0);
-      port.postMessage({ siteDir, inputs, cube: cube.state } satisfies Job);
-      this.job.onThread = true;
-    } catch {
-      this.broken = true;
-    }
+    const port = this.broken ? null : (this.port ?? this.spawnOrBreak());
+    if (!port) return;
+    Atomics.store(this.answered, ANSWERED, 0);
+    port.postMessage({ siteDir, inputs, cube: cube.state } satisfies Job);
+    this.job.onThread = true;
   }
 
   /** Waits for the part started last; returns how many pages it wrote. `figures` are this thread's, for writing it here. */
@@ -133,19 +131,25 @@ export class PageThread {
     this.worker = null;
   }
 
-  private spawn(): MessagePort {
-    const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(typescriptWorkerSource(import.meta.url, ON_FAIL), {
-      eval: true,
-      execArgv: [],
-      workerData: { thuocdoPages: { port: port2, signal: this.answered.buffer } satisfies ThreadData },
-      transferList: [port2],
-    });
-    // A failure shows as a 'failed' answer or a timeout; a late 'error' event must not end the process.
-    worker.on('error', () => {});
-    worker.unref();
-    port1.unref();
-    this.worker = worker;
-    return (this.port = port1);
+  /** A new thread's port, or null (and no more tries) if threads cannot be made here. */
+  private spawnOrBreak(): MessagePort | null {
+    try {
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(typescriptWorkerSource(import.meta.url, ON_FAIL), {
+        eval: true,
+        execArgv: [],
+        workerData: { thuocdoPages: { port: port2, signal: this.answered.buffer } satisfies ThreadData },
+        transferList: [port2],
+      });
+      // A failure shows as a 'failed' answer or a timeout; a late 'error' event must not end the process.
+      worker.on('error', () => {});
+      worker.unref();
+      port1.unref();
+      this.worker = worker;
+      return (this.port = port1);
+    } catch {
+      this.broken = true;
+      return null;
+    }
   }
 }

@@ -14,7 +14,7 @@ export type BuildKind = 'quick' | 'full';
  * Builds in one long-lived child process (build-worker.ts), started on first use and again
  * if it dies: the server's event loop never waits on a build, and no build pays start-up.
  */
-export function warmBuilder(env: { dbPath: string; siteDir: string; publicUrl: string }): { build: Build; stop: () => void; pid: () => number | null } {
+export function warmBuilder(env: { dbPath: string; siteDir: string; publicUrl: string }): { build: Build; start: () => void; stop: () => void; pid: () => number | null } {
   let child: ChildProcess | null = null;
   let nextId = 0;
   const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
@@ -48,6 +48,8 @@ export function warmBuilder(env: { dbPath: string; siteDir: string; publicUrl: s
         waiting.set(id, { resolve, reject });
         ensure().send({ id, kind });
       }),
+    /** Starts the builder before the first build is asked for: it reads the rollups into memory meanwhile. */
+    start: () => void ensure(),
     stop: () => child?.disconnect(),
     pid: () => child?.pid ?? null,
   };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Bucket } from '../../../db/adoption.ts';
 import { rateOf } from '../../../db/adoption.ts';
 import { csvLine } from '../../../jobs/site/csv.ts';
-import { publishNewBuild, warmState } from '../../../jobs/site/build.ts';
+import { publishNewBuild, redrawStaleImages, warmState } from '../../../jobs/site/build.ts';
 import { FEED_STATE } from '../../../jobs/site/watch-feed.ts';
 import { buildsDir, publish } from '../../../jobs/site/publish.ts';
 import { BUILD_NICENESS, type BuildKind, debouncedRebuilder, warmBuilder } from '../../../jobs/site/rebuilder.ts';
@@ -335,7 +335,7 @@ describe('quick build', () => {
   beforeAll(() => void (fx = fixtureSite()));
   afterAll(() => fx.close());
 
-  it('links the observation dump and the zip, and rewrites pages with new numbers', () => {
+  it('links the observation dump and the zip, and rewrites pages with new numbers', async () => {
     build(fx.db.sqlite, fx.site);
     const ino = (path: string) => statSync(join(fx.site, 'data', path)).ino;
     const [obs, zip, national] = [ino('observations.csv'), ino(ZIP_NAME), ino('adoption-national-monthly.csv')];
@@ -348,10 +348,18 @@ describe('quick build', () => {
     const result = build(fx.db.sqlite, fx.site, { quick: true });
     expect(realpathSync(fx.site)).not.toBe(before);
     // Published first with the old images of changed charts, then again with them redrawn.
-    expect(result.publishedMs).toBeLessThanOrEqual(result.ms);
-    expect(result.imagesRendered).toBeGreaterThan(0);
+    expect(result.imagesRendered).toBe(0);
+    expect(statSync(join(fx.site, 'images', 'vi', 'national.png')).ino).toBe(nationalImage);
+    // A redraw that a newer build interrupts publishes nothing and leaves nothing behind.
+    const live = realpathSync(fx.site);
+    let slices = 0;
+    expect(await redrawStaleImages(result.redraw!, () => ++slices > 1, 1)).toBeNull();
+    expect(realpathSync(fx.site)).toBe(live);
+    expect(readdirSync(buildsDir(fx.site))).toHaveLength(2);
+    expect(await redrawStaleImages(result.redraw!, () => false, 1)).toBeGreaterThan(1);
+    expect(realpathSync(fx.site)).not.toBe(live);
     expect(statSync(join(fx.site, 'images', 'vi', 'national.png')).ino).not.toBe(nationalImage);
-    expect(build(fx.db.sqlite, fx.site, { quick: true }).imagesRendered).toBe(0);
+    expect(build(fx.db.sqlite, fx.site, { quick: true }).redraw).toBeNull();
     expect(ino('observations.csv')).toBe(obs);
     expect(ino(ZIP_NAME)).toBe(zip);
     expect(ino('adoption-national-monthly.csv')).not.toBe(national);
