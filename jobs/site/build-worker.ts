@@ -23,8 +23,6 @@ try {
   // The first build reads the rollups instead, and reports what is wrong.
 }
 
-/** Images per slice of a redraw: between slices a waiting build goes first. */
-const REDRAW_SLICE = 200;
 const waiting: Array<{ id: number; kind: BuildKind }> = [];
 let pending: PendingRedraw | null = null;
 let busy = false;
@@ -54,7 +52,7 @@ async function work(): Promise<void> {
         const job = pending;
         pending = null;
         try {
-          await redrawStaleImages(job, () => waiting.length > 0, REDRAW_SLICE);
+          await redrawStaleImages(job, () => waiting.length > 0);
         } catch (err) {
           console.error(`Thước đo: redrawing changed chart images failed; the next build draws them: ${(err as Error).stack ?? err}`);
         }

@@ -7,10 +7,10 @@ import { PageThread } from './page-thread.ts';
 import { buildWatchData } from './watch-model.ts';
 import { RollupCube } from '../../db/cube.ts';
 import { currentMonth } from '../../db/months.ts';
-import { writeOpenData, writeOpenDataZip } from './open-data.ts';
-import { drawPlanned, finishImages, planChartImages, renderChartImages } from './images.ts';
+import { writeDataPackage, writeOpenData, writeOpenDataZip } from './open-data.ts';
+import { drawInBackground, finishImages, planChartImages, renderChartImages } from './images.ts';
 import type { ChartImage } from '../../web/charts.ts';
-import { chartImages, writePages } from './pages.ts';
+import { chartImages, writeDataPages, writePages } from './pages.ts';
 import { linkBuild, liveBuild, publish, removeBuilds, stagingDir } from './publish.ts';
 import { writeWatchFeed } from './watch-feed.ts';
 
@@ -83,15 +83,17 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
       const model = withWatch(deriveFigures(inputs, cube), watch);
       images = chartImages(model);
       writeAssets(staging);
-      const { pkg, reused } = writeOpenData(staging, sqlite, model, { reuseFrom: options.quick ? liveBuild(siteDir) : null });
-      const pages = writePages(staging, model, pkg);
+      const { resources, reused } = writeOpenData(staging, sqlite, model, { reuseFrom: options.quick ? liveBuild(siteDir) : null });
+      const pages = writePages(staging, model);
       // Compares this build's flags with the live build's: raised and cleared since.
       writeWatchFeed(staging, model.watch, liveBuild(siteDir));
       const first = renderChartImages(staging, images, { reuseFrom: liveBuild(siteDir), linkStale: options.quick });
-      const servicePages = warm.pages.finish(model);
-      // The zip holds the services' chart files too: it waits for them.
+      const services = warm.pages.finish(model);
+      // Last, as they describe every file: the datapackage.json, the data page and the zip.
+      const pkg = writeDataPackage(staging, model, resources, services.resources);
+      const dataPages = writeDataPages(staging, model, pkg);
       if (!reused) writeOpenDataZip(staging, pkg, model.meta);
-      return { model, version, first, pages: pages + servicePages };
+      return { model, version, first, pages: pages + dataPages + services.pages };
     } catch (err) {
       // Never leave the thread writing into a folder that is about to be removed.
       warm.pages.abandon();
@@ -113,30 +115,34 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
 /**
  * The second step of a quick build: the same build again, every file linked, with the images
  * whose numbers changed drawn anew; until it is published they show the numbers before the batch.
- * It draws in slices and yields between them: when `interrupted()` says a newer build is waiting
- * (whose numbers would make these images stale again), or another build went live meanwhile, it
- * drops its work and returns null. Otherwise it publishes and returns how many it drew.
+ * The images are drawn on worker threads, leaving this thread free: when `interrupted()` says a
+ * newer build is waiting (whose numbers would make these images stale again), or another build
+ * went live meanwhile, the work is dropped and it returns null. Otherwise it publishes and
+ * returns how many images it drew.
  */
-export async function redrawStaleImages(job: PendingRedraw, interrupted: () => boolean = () => false, slice = Infinity): Promise<number | null> {
+export async function redrawStaleImages(job: PendingRedraw, interrupted: () => boolean = () => false): Promise<number | null> {
   const staging = stagingDir(job.siteDir, job.now);
-  const drop = () => (discard(job.siteDir, staging), null);
+  // Dropped work is deleted in the background: a waiting build must not wait for it.
+  const drop = () => (void removeBuilds([staging]), null);
   try {
-    linkBuild(job.published, staging, ['images']);
+    // Images first and the rest of the build linked last: an interrupted redraw leaves few files.
     const plan = planChartImages(staging, job.images, { reuseFrom: job.published });
-    for (let i = 0; i < plan.toDraw.length; i += slice) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      if (interrupted()) return drop();
-      drawPlanned(plan, plan.toDraw.slice(i, i + slice));
-    }
+    const drawing = drawInBackground(staging, plan.toDraw);
+    const watch = setInterval(() => interrupted() && drawing.stop(), INTERRUPT_CHECK_MS);
+    const finished = await drawing.done.finally(() => clearInterval(watch));
+    if (!finished || interrupted() || liveBuild(job.siteDir) !== realpathSync(job.published)) return drop();
     finishImages(plan);
-    if (liveBuild(job.siteDir) !== realpathSync(job.published) || interrupted()) return drop();
+    linkBuild(job.published, staging, ['images']);
     void removeBuilds(publish(job.siteDir, staging));
     return plan.toDraw.length;
   } catch (err) {
-    drop();
+    discard(job.siteDir, staging);
     throw err;
   }
 }
+
+/** How often a redraw looks for a newer build waiting. */
+const INTERRUPT_CHECK_MS = 20;
 
 /**
  * Writes a build into a new folder and swaps it in. If anything fails before the swap, the

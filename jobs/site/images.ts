@@ -13,10 +13,9 @@
  * hash is unchanged instead of drawing it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
 import { MessageChannel, type MessagePort, Worker, isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { type Canvas, GlobalFonts, type SKRSContext2D, createCanvas } from '@napi-rs/canvas';
 import { Chart, type ChartConfiguration, type Plugin, registerables } from 'chart.js';
@@ -26,7 +25,7 @@ import type { Series } from '../../web/model.ts';
 import { strings } from '../../web/strings.ts';
 import { encodePng } from './png.ts';
 import { typescriptWorkerSource } from '../../db/typescript-worker.ts';
-import { safeJoin, writeFile } from './sink.ts';
+import { inFolder, safeJoin, writeFile } from './sink.ts';
 
 /** Bump when the drawing changes, so a build redraws every image instead of linking the old ones. */
 const RENDER_VERSION = 3;
@@ -750,8 +749,7 @@ function reuse(previousDir: string, siteDir: string, paths: string[]): boolean {
       const from = sitePath(previousDir, p);
       const to = sitePath(siteDir, p);
       if (!existsSync(from)) return false;
-      mkdirSync(dirname(to), { recursive: true });
-      linkSync(from, to);
+      inFolder(to, () => linkSync(from, to));
       done.push(to);
     }
     return true;
@@ -782,6 +780,9 @@ const NEXT = 0;
 const PENDING = 1;
 const FAILED = 2;
 const DONE = 3;
+/** Set to make the threads of a background drawing finish the image in hand and quit. */
+const STOPPED = 4;
+const SLOTS = 5;
 /** Below this many images a worker's start-up (~0.3 s) costs more than it saves. */
 const MIN_PARALLEL = 24;
 /** A worker that draws nothing for this long is taken to have died. */
@@ -808,7 +809,7 @@ function drawShare(job: Omit<WorkerJob, 'port'>, onError: (err: unknown) => void
       Atomics.add(state, PENDING, 1);
       try {
         const i = Atomics.add(state, NEXT, 1);
-        if (i >= job.images.length || Atomics.load(state, FAILED)) break;
+        if (i >= job.images.length || Atomics.load(state, FAILED) || Atomics.load(state, STOPPED)) break;
         if (!renderer) {
           setUp();
           renderer = new Renderer();
@@ -840,8 +841,72 @@ if (!isMainThread && isWorkerJob(workerData)) {
 const bootstrap = () =>
   typescriptWorkerSource(import.meta.url, "require('node:worker_threads').workerData.thuocdoImages.port.postMessage({ warning: String(err) })");
 
+function imageWorker(code: string, job: Omit<WorkerJob, 'port'>): { worker: Worker; port: MessagePort } {
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(code, { eval: true, execArgv: [], workerData: { thuocdoImages: { ...job, port: port2 } }, transferList: [port2] });
+  // Failures that matter come through the port or show as a stall; an 'error' event
+  // arriving after the drawing is over must not bring the process down.
+  worker.on('error', () => {});
+  worker.unref();
+  return { worker, port: port1 };
+}
+
+/** A worker's report: an error fails the drawing, a warning (it could not start) is logged. */
+function workerReport(message: { error?: string; warning?: string }): Error | null {
+  if (message.warning) console.warn(`Thước đo: an image worker did not start: ${message.warning}`);
+  return message.error ? new Error(`image worker: ${message.error}`) : null;
+}
+
+const defaultThreads = () => Math.min(4, availableParallelism());
+
+/**
+ * Draws images on worker threads while this thread stays free for other work (a redraw between
+ * builds). `stop()` ends the threads, even mid-image (the caller drops the folder). `done`
+ * resolves true when every image is drawn, false when stopped first; it rejects on an error.
+ * If no worker could start, this thread draws what is left, at once.
+ */
+export function drawInBackground(siteDir: string, images: ChartImage[], threads = defaultThreads()): { done: Promise<boolean>; stop: () => void } {
+  const state = new Int32Array(new SharedArrayBuffer(4 * SLOTS));
+  const job = { siteDir, images, state: state.buffer as SharedArrayBuffer };
+  setUp();
+  const workers: Worker[] = [];
+  const done = new Promise<boolean>((resolve, reject) => {
+    let running = 0;
+    let failure: Error | null = null;
+    const settle = () => {
+      if (running > 0) return;
+      if (!failure && !Atomics.load(state, STOPPED) && Atomics.load(state, DONE) < images.length) drawShare(job, (err) => (failure = err as Error));
+      if (failure) reject(failure);
+      else resolve(Atomics.load(state, DONE) >= images.length);
+    };
+    try {
+      const code = bootstrap();
+      for (let t = 0; t < threads; t++) {
+        const { worker, port } = imageWorker(code, job);
+        workers.push(worker);
+        running++;
+        port.on('message', (m: { error?: string; warning?: string }) => (failure ??= workerReport(m)));
+        worker.on('exit', () => {
+          port.close();
+          running--;
+          settle();
+        });
+      }
+    } catch {
+      // No threads here: settle() draws on this thread.
+    }
+    settle();
+  });
+  const stop = () => {
+    Atomics.store(state, STOPPED, 1);
+    // A thread may still be starting (seconds of module loading): no need to wait for it.
+    for (const worker of workers) void worker.terminate();
+  };
+  return { done, stop };
+}
+
 function drawAll(siteDir: string, images: ChartImage[], threads: number): void {
-  const state = new Int32Array(new SharedArrayBuffer(4 * 4));
+  const state = new Int32Array(new SharedArrayBuffer(4 * SLOTS));
   const job = { siteDir, images, state: state.buffer as SharedArrayBuffer };
   const workers: Array<{ worker: Worker; port: MessagePort }> = [];
   let failure: unknown = null;
@@ -849,13 +914,7 @@ function drawAll(siteDir: string, images: ChartImage[], threads: number): void {
   try {
     const code = threads > 1 && images.length >= MIN_PARALLEL ? bootstrap() : null;
     for (let t = 1; code && t < threads; t++) {
-      const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(code, { eval: true, execArgv: [], workerData: { thuocdoImages: { ...job, port: port2 } }, transferList: [port2] });
-      // Failures that matter come through the port or show as a stall; an 'error' event
-      // arriving after this function returns must not bring the process down.
-      worker.on('error', () => {});
-      worker.unref();
-      workers.push({ worker, port: port1 });
+      workers.push(imageWorker(code, job));
     }
   } catch {
     // No threads here: this one draws everything.
@@ -874,11 +933,7 @@ function drawAll(siteDir: string, images: ChartImage[], threads: number): void {
     }
   }
   for (const { worker, port } of workers) {
-    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-      const message = m.message as { error?: string; warning?: string };
-      if (message.error) failure ??= new Error(`image worker: ${message.error}`);
-      else if (message.warning) console.warn(`Thước đo: an image worker did not start, drawing on one thread: ${message.warning}`);
-    }
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) failure ??= workerReport(m.message as { error?: string; warning?: string });
     port.close();
     void worker.terminate();
   }
@@ -929,11 +984,6 @@ export function planChartImages(siteDir: string, images: ChartImage[], options: 
   return plan;
 }
 
-/** Draws some of a plan's images (a redraw goes in slices, to make way for a newer build). */
-export function drawPlanned(plan: ImagePlan, images: ChartImage[], threads = Math.min(4, availableParallelism())): void {
-  if (images.length > 0) drawAll(plan.siteDir, images, threads);
-}
-
 /** Writes /images/manifest.json, with the hash of each image's input: once every image is in place. */
 export function finishImages(plan: ImagePlan): void {
   writeFile(sitePath(plan.siteDir, MANIFEST), JSON.stringify(plan.manifest) + '\n');
@@ -946,7 +996,7 @@ export function finishImages(plan: ImagePlan): void {
 export function renderChartImages(siteDir: string, images: ChartImage[], options: ImageOptions): { rendered: number; reused: number; stale: number; ms: number } {
   const started = performance.now();
   const plan = planChartImages(siteDir, images, options);
-  drawPlanned(plan, plan.toDraw, options.threads);
+  if (plan.toDraw.length > 0) drawAll(siteDir, plan.toDraw, options.threads ?? defaultThreads());
   finishImages(plan);
   return { rendered: plan.toDraw.length, reused: plan.reused, stale: plan.stale, ms: Math.round(performance.now() - started) };
 }

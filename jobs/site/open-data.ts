@@ -1,5 +1,5 @@
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, existsSync, linkSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { Zip, ZipDeflate } from 'fflate';
 import { iterateObservations } from '../../db/stats.ts';
@@ -8,7 +8,7 @@ import { ZIP_NAME } from '../../web/templates/pages/data.ts';
 import { csvLine } from './csv.ts';
 import { flagsTable, onlineServiceShareTable } from './flags.ts';
 import type { SiteFigures, SiteModel } from './model.ts';
-import { FileSink, safeJoin, writeFile } from './sink.ts';
+import { FileSink, inFolder, safeJoin, writeFile } from './sink.ts';
 
 export type Field = NonNullable<DataResource['schema']>['fields'][number];
 export type Cell = string | number | null;
@@ -119,6 +119,17 @@ function tables(sqlite: Database.Database, model: SiteModel): Table[] {
         for (const { province, monthly } of model.provinceMonthly) for (const p of monthly) yield [p.period, province.code, province.name, p.online_count, p.total_count, p.rate];
       },
     },
+    flagsTable(model.watch),
+    onlineServiceShareTable(model.watch),
+  ];
+}
+
+const SERVICE_CHART_FIELDS = [f('service_code', 'string', 'service code'), ...SERIES_FIELDS];
+const LOCALITY_CHART_FIELDS = [f('locality_code', 'string', 'current province code'), ...SERIES_FIELDS];
+
+/** The tables about services, written with their pages (page-thread.ts). */
+function serviceTables(figures: SiteFigures): Table[] {
+  return [
     {
       name: 'adoption-service-monthly',
       path: 'adoption-service-monthly',
@@ -127,25 +138,20 @@ function tables(sqlite: Database.Database, model: SiteModel): Table[] {
       fields: [PERIOD, f('service_code', 'string', 'service code'), f('service_name', 'string', 'service name (Vietnamese)'), ONLINE, TOTAL, RATE],
       primaryKey: ['period', 'service_code'],
       rows: function* () {
-        for (const { service, monthly } of model.serviceMonthly) for (const p of monthly) yield [p.period, service.code, service.name_vi, p.online_count, p.total_count, p.rate];
+        for (const { service, monthly } of figures.serviceMonthly) for (const p of monthly) yield [p.period, service.code, service.name_vi, p.online_count, p.total_count, p.rate];
       },
     },
     {
       name: 'services',
       path: 'services',
       title: 'Services, with their last 12 months',
-      description: `The service registry, with totals and the online rate over the 12 complete months to ${model.meta.latest_complete_month ?? '-'} and the change from the 12 before, in percentage points.`,
+      description: `The service registry, with totals and the online rate over the 12 complete months to ${figures.meta.latest_complete_month ?? '-'} and the change from the 12 before, in percentage points.`,
       fields: [f('code', 'string', 'service code'), f('name_vi', 'string', 'name in Vietnamese'), f('name_en', 'string', 'name in English'), f('agency', 'string', 'responsible agency'), f('online_level', 'string', 'full or partial'), f('online_since', 'yearmonth', 'first month offered online'), f('rate_12m', 'number', 'online rate, last 12 months'), f('change_pp', 'number', 'change from the previous 12 months, percentage points'), f('total_12m', 'integer', 'all dossiers, last 12 months'), f('paper_12m', 'integer', 'dossiers not submitted online, last 12 months')],
       primaryKey: ['code'],
-      rows: () => model.services.services.map((s) => [s.code, s.name_vi, s.name_en, s.agency, s.online_level, s.online_since, s.rate_12m, s.change_pp, s.total_12m, s.paper_12m]),
+      rows: () => figures.services.services.map((s) => [s.code, s.name_vi, s.name_en, s.agency, s.online_level, s.online_since, s.rate_12m, s.change_pp, s.total_12m, s.paper_12m]),
     },
-    flagsTable(model.watch),
-    onlineServiceShareTable(model.watch),
   ];
 }
-
-const SERVICE_CHART_FIELDS = [f('service_code', 'string', 'service code'), ...SERIES_FIELDS];
-const LOCALITY_CHART_FIELDS = [f('locality_code', 'string', 'current province code'), ...SERIES_FIELDS];
 
 /** Per-chart files: the numbers behind each service chart, one small file each. */
 function serviceChartTables(figures: SiteFigures): Table[] {
@@ -171,9 +177,11 @@ function localityChartTables(figures: SiteFigures): Table[] {
   }));
 }
 
-/** The services' chart files: written beside their pages, on the build's second thread (page-thread.ts). */
-export function writeServiceChartFiles(siteDir: string, figures: SiteFigures): void {
-  for (const table of serviceChartTables(figures)) writeTable(join(siteDir, 'data'), table, figures.meta);
+/** The services' tables and chart files, written beside their pages on the build's second thread (page-thread.ts). */
+export function writeServiceData(siteDir: string, figures: SiteFigures): DataResource[] {
+  const dir = join(siteDir, 'data');
+  for (const table of serviceChartTables(figures)) writeTable(dir, table, figures.meta);
+  return serviceTables(figures).flatMap((table) => writeTable(dir, table, figures.meta));
 }
 
 /** The datapackage entry of a group of per-chart files that together form one table. */
@@ -250,42 +258,47 @@ function reuseHeavy(previousDir: string, dir: string, names: string[]): DataReso
   const files = [...wanted.map((r) => r.path as string), ZIP_NAME];
   if (wanted.length !== names.length * 2 || !files.every((p) => existsSync(join(previousDir, 'data', p)))) return null;
   for (const p of files) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    linkSync(join(previousDir, 'data', p), join(dir, p));
+    inFolder(join(dir, p), () => linkSync(join(previousDir, 'data', p), join(dir, p)));
   }
   return wanted;
 }
 
 /**
- * Writes /data/: every table as CSV and JSON (but the services' chart files) and the
- * datapackage.json. `reused`: the heavy files and the zip were linked from the live build;
- * otherwise the zip is still to be written (writeOpenDataZip).
+ * Writes /data/: every table as CSV and JSON but the services' (writeServiceData). `reused`: the
+ * heavy files and the zip were linked from the live build; otherwise the zip is still to be
+ * written (writeOpenDataZip), once the datapackage.json is (writeDataPackage).
  */
-export function writeOpenData(siteDir: string, sqlite: Database.Database, model: SiteModel, options: OpenDataOptions): { pkg: DataPackage; reused: boolean } {
+export function writeOpenData(siteDir: string, sqlite: Database.Database, model: SiteModel, options: OpenDataOptions): { resources: DataResource[]; reused: boolean } {
   const dir = join(siteDir, 'data');
   const all = tables(sqlite, model);
   const heavy = all.filter((t) => t.heavy);
   const reused = options.reuseFrom ? reuseHeavy(options.reuseFrom, dir, heavy.map((t) => t.name)) : null;
   const resources: DataResource[] = [...(reused ?? [])];
   for (const table of all) if (!(reused && table.heavy)) resources.push(...writeTable(dir, table, model.meta));
-  resources.push(
-    chartGroup('service-charts', 'Per-service chart files', SERVICE_CHART_FIELDS, serviceChartTables(model).map((t) => `${t.path}.csv`)),
-    chartGroup('locality-charts', 'Per-province chart files', LOCALITY_CHART_FIELDS, localityChartTables(model).map((t) => writeTable(dir, t, model.meta)[0]!.path as string)),
-  );
+  resources.push(chartGroup('locality-charts', 'Per-province chart files', LOCALITY_CHART_FIELDS, localityChartTables(model).map((t) => writeTable(dir, t, model.meta)[0]!.path as string)));
+  return { resources, reused: reused !== null };
+}
+
+/** Writes /data/datapackage.json: this thread's resources, the services' and their chart files. */
+export function writeDataPackage(siteDir: string, figures: SiteFigures, resources: DataResource[], serviceResources: DataResource[]): DataPackage {
   const pkg: DataPackage = {
     $schema: 'https://datapackage.org/profiles/2.0/datapackage.json',
     name: 'thuoc-do',
     title: 'Thước đo — use of online public services in Vietnam',
     description: 'Monthly counts of dossiers submitted online and of all dossiers, per public service and locality, and the adoption rates computed from them.',
-    version: model.meta.built_at.slice(0, 10),
-    created: model.meta.built_at,
+    version: figures.meta.built_at.slice(0, 10),
+    created: figures.meta.built_at,
     licenses: [LICENCE],
     sources: [{ title: SOURCE }, { title: 'Administrative units: dvhcvn/20250701 (MIT)' }],
     contributors: [{ title: 'Thước đo', roles: ['publisher'] }],
-    resources,
+    resources: [
+      ...resources,
+      ...serviceResources,
+      chartGroup('service-charts', 'Per-service chart files', SERVICE_CHART_FIELDS, serviceChartTables(figures).map((t) => `${t.path}.csv`)),
+    ],
   };
-  writeFile(join(dir, 'datapackage.json'), packageText(pkg));
-  return { pkg, reused: reused !== null };
+  writeFile(join(siteDir, 'data', 'datapackage.json'), packageText(pkg));
+  return pkg;
 }
 
 const packageText = (pkg: DataPackage) => JSON.stringify(pkg, null, 2) + '\n';

@@ -2,16 +2,22 @@ import { MessageChannel, type MessagePort, Worker, isMainThread, receiveMessageO
 import { type CubeState, RollupCube } from '../../db/cube.ts';
 import { typescriptWorkerSource } from '../../db/typescript-worker.ts';
 import { type SiteFigures, type SiteInputs, deriveFigures } from './model.ts';
-import { writeServiceChartFiles } from './open-data.ts';
+import { writeServiceData } from './open-data.ts';
+import type { DataResource } from '../../web/model.ts';
 import { writeServicePages } from './pages.ts';
 
+/** What the services' part wrote: pages, and the open-data files for the datapackage.json. */
+export interface ServicePart {
+  pages: number;
+  resources: DataResource[];
+}
+
 /**
- * The services' part of a build: their pages, embeds and chart files, two thirds of the files.
- * It needs the figures only (no watch list), so a second thread can write it from the start.
+ * The services' part of a build: their pages, embeds, tables and chart files, two thirds of the
+ * files. It needs the figures only (no watch list), so a second thread can write it from the start.
  */
-export function writeServicePart(siteDir: string, figures: SiteFigures): number {
-  writeServiceChartFiles(siteDir, figures);
-  return writeServicePages(siteDir, figures);
+export function writeServicePart(siteDir: string, figures: SiteFigures): ServicePart {
+  return { resources: writeServiceData(siteDir, figures), pages: writeServicePages(siteDir, figures) };
 }
 
 interface Job {
@@ -19,7 +25,7 @@ interface Job {
   inputs: SiteInputs;
   cube: CubeState;
 }
-type Reply = { pages: number } | { error: string } | { failed: string };
+type Reply = { part: ServicePart } | { error: string } | { failed: string };
 
 /** Slot of the shared Int32Array: 1 once the thread has answered the current job. */
 const ANSWERED = 0;
@@ -46,7 +52,7 @@ if (!isMainThread && isThreadData(workerData)) {
   port.on('message', (job: Job) => {
     let reply: Reply;
     try {
-      reply = { pages: writeServicePart(job.siteDir, deriveFigures(job.inputs, RollupCube.fromState(job.cube))) };
+      reply = { part: writeServicePart(job.siteDir, deriveFigures(job.inputs, RollupCube.fromState(job.cube))) };
     } catch (err) {
       reply = { error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
     }
@@ -91,8 +97,8 @@ export class PageThread {
     this.job.onThread = true;
   }
 
-  /** Waits for the part started last; returns how many pages it wrote. `figures` are this thread's, for writing it here. */
-  finish(figures: SiteFigures): number {
+  /** Waits for the part started last and returns what it wrote. `figures` are this thread's, for writing it here. */
+  finish(figures: SiteFigures): ServicePart {
     const job = this.job;
     if (!job) throw new Error('no services part was started');
     this.job = null;
@@ -106,7 +112,7 @@ export class PageThread {
       return here();
     }
     if ('error' in reply) throw new Error(`page thread: ${reply.error}`);
-    return reply.pages;
+    return reply.part;
   }
 
   /** Waits for the part started last and drops it: the build failed. */

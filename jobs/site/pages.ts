@@ -101,8 +101,15 @@ export function writeServicePages(siteDir: string, figures: SiteFigures): number
   return writer.count;
 }
 
+/** The data page in both languages: last, as it describes every file. */
+export function writeDataPages(siteDir: string, model: SiteModel, pkg: DataPackage): number {
+  const writer = pageWriter(siteDir);
+  for (const lang of LANGS) writer.page(dataPage(pkg, model.meta, lang));
+  return writer.count;
+}
+
 /** Every other page in both languages and the other charts' embeds, as index.html files; returns how many. */
-export function writePages(siteDir: string, model: SiteModel, pkg: DataPackage): number {
+export function writePages(siteDir: string, model: SiteModel): number {
   const writer = pageWriter(siteDir);
   for (const lang of LANGS) {
     writer.page(homePage(model.home, lang));
@@ -111,7 +118,6 @@ export function writePages(siteDir: string, model: SiteModel, pkg: DataPackage):
     for (const locality of model.locality) writer.page(localityPage(locality, lang));
     writer.page(watchPage(model.watch, lang));
     writer.page(methodologyPage(model.meta, lang));
-    writer.page(dataPage(pkg, model.meta, lang));
     for (const chart of siteCharts(model, lang).filter((c) => !isServiceChart(c))) writer.embed(chart, model.meta, lang);
     writer.html(localePath(lang, GENERIC_EMBED_PATH), genericEmbedPage(model.meta, lang));
   }

@@ -9,8 +9,7 @@ export class FileSink {
   bytes = 0;
 
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'w');
+    this.fd = inFolder(path, () => openSync(path, 'w'));
   }
 
   write(text: string): void {
@@ -33,10 +32,37 @@ export class FileSink {
   }
 }
 
+/** Folders made by this process, so that each is made once: a build writes ~15,000 files into ~6,000 folders. */
+const made = new Set<string>();
+const MADE_KEPT = 100_000;
+
+/**
+ * Runs `create` (which makes the file at `path`) after making its folder, unless this process
+ * made that folder already. A folder removed since (a dropped build) is made again.
+ */
+export function inFolder<T>(path: string, create: () => T): T {
+  const folder = dirname(path);
+  if (made.has(folder)) {
+    try {
+      return create();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  makeFolder(folder);
+  return create();
+}
+
+function makeFolder(folder: string): void {
+  // Build folders are new each time: the names of old ones are never asked for again.
+  if (made.size > MADE_KEPT) made.clear();
+  mkdirSync(folder, { recursive: true });
+  made.add(folder);
+}
+
 /** Writes a whole small file, making its folder. */
 export function writeFile(path: string, data: string | Uint8Array): number {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, data);
+  inFolder(path, () => writeFileSync(path, data));
   return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
 }
 

@@ -352,11 +352,10 @@ describe('quick build', () => {
     expect(statSync(join(fx.site, 'images', 'vi', 'national.png')).ino).toBe(nationalImage);
     // A redraw that a newer build interrupts publishes nothing and leaves nothing behind.
     const live = realpathSync(fx.site);
-    let slices = 0;
-    expect(await redrawStaleImages(result.redraw!, () => ++slices > 1, 1)).toBeNull();
+    expect(await redrawStaleImages(result.redraw!, () => true)).toBeNull();
     expect(realpathSync(fx.site)).toBe(live);
-    expect(readdirSync(buildsDir(fx.site))).toHaveLength(2);
-    expect(await redrawStaleImages(result.redraw!, () => false, 1)).toBeGreaterThan(1);
+    await vi.waitFor(() => expect(readdirSync(buildsDir(fx.site))).toHaveLength(2));
+    expect(await redrawStaleImages(result.redraw!)).toBeGreaterThan(1);
     expect(realpathSync(fx.site)).not.toBe(live);
     expect(statSync(join(fx.site, 'images', 'vi', 'national.png')).ino).not.toBe(nationalImage);
     expect(build(fx.db.sqlite, fx.site, { quick: true }).redraw).toBeNull();
