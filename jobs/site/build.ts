@@ -8,9 +8,9 @@ import { buildWatchData } from './watch-model.ts';
 import { RollupCube } from '../../db/cube.ts';
 import { currentMonth } from '../../db/months.ts';
 import { writeDataPackage, writeOpenData, writeOpenDataZip } from './open-data.ts';
-import { drawInBackground, finishImages, planChartImages, renderChartImages } from './images.ts';
+import { drawChartImages, drawInBackground, planChartImages, writeImageManifest } from './images.ts';
 import type { ChartImage } from '../../web/charts.ts';
-import { chartImages, writeDataPages, writePages } from './pages.ts';
+import { chartImages, isServiceChart, writeDataPages, writePages } from './pages.ts';
 import { linkBuild, liveBuild, publish, removeBuilds, stagingDir } from './publish.ts';
 import { writeWatchFeed } from './watch-feed.ts';
 
@@ -70,12 +70,13 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
   const warm = options.warm ?? { cube: null, pages: new PageThread({ thread: false }) };
   let images: ChartImage[] = [];
   const { staging, written } = publishNewBuild(siteDir, now, (staging) => {
+    const imageOptions = { reuseFrom: liveBuild(siteDir), linkStale: options.quick };
     // One read transaction: every figure of the build is of the same state, even while batches land.
     const read = sqlite.transaction(() => {
       const { inputs, cube } = readSiteInputs(sqlite, now, options.siteUrl ?? null, warm.cube);
       warm.cube = cube;
       // The services' part needs no watch list: the second thread starts on it now.
-      warm.pages.start(staging, inputs, cube);
+      warm.pages.start(staging, inputs, cube, imageOptions);
       return { inputs, cube, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
     });
     try {
@@ -87,8 +88,10 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
       const pages = writePages(staging, model);
       // Compares this build's flags with the live build's: raised and cleared since.
       writeWatchFeed(staging, model.watch, liveBuild(siteDir));
-      const first = renderChartImages(staging, images, { reuseFrom: liveBuild(siteDir), linkStale: options.quick });
+      const ours = drawChartImages(staging, images.filter((image) => !isServiceChart(image)), imageOptions);
       const services = warm.pages.finish(model);
+      writeImageManifest(staging, { ...ours.hashes, ...services.images.hashes });
+      const first = { rendered: ours.rendered + services.images.rendered, stale: ours.stale + services.images.stale };
       // Last, as they describe every file: the datapackage.json, the data page and the zip.
       const pkg = writeDataPackage(staging, model, resources, services.resources);
       const dataPages = writeDataPages(staging, model, pkg);
@@ -131,7 +134,7 @@ export async function redrawStaleImages(job: PendingRedraw, interrupted: () => b
     const watch = setInterval(() => interrupted() && drawing.stop(), INTERRUPT_CHECK_MS);
     const finished = await drawing.done.finally(() => clearInterval(watch));
     if (!finished || interrupted() || liveBuild(job.siteDir) !== realpathSync(job.published)) return drop();
-    finishImages(plan);
+    writeImageManifest(staging, plan.hashes);
     linkBuild(job.published, staging, ['images']);
     void removeBuilds(publish(job.siteDir, staging));
     return plan.toDraw.length;

@@ -955,7 +955,8 @@ export interface ImageOptions {
 /** A build's images: linked from the live build where they can be, the rest still to draw. */
 export interface ImagePlan {
   siteDir: string;
-  manifest: Manifest;
+  /** Image path → hash of the ChartImage it shows, for the manifest. */
+  hashes: Record<string, string>;
   toDraw: ChartImage[];
   reused: number;
   stale: number;
@@ -964,8 +965,8 @@ export interface ImagePlan {
 /** Links every image that can be reused (or, with linkStale, shown stale) into siteDir and lists the rest. */
 export function planChartImages(siteDir: string, images: ChartImage[], options: Omit<ImageOptions, 'threads'>): ImagePlan {
   const previous = options.reuseFrom ? readManifest(options.reuseFrom) : {};
-  const plan: ImagePlan = { siteDir, manifest: { version: RENDER_VERSION, images: {} }, toDraw: [], reused: 0, stale: 0 };
-  const { images: hashes } = plan.manifest;
+  const plan: ImagePlan = { siteDir, hashes: {}, toDraw: [], reused: 0, stale: 0 };
+  const { hashes } = plan;
   for (const image of images) {
     const { png, svg } = chartImagePaths(image.ref, image.lang);
     if (hashes[png] !== undefined) throw new Error(`two images for ${png}`);
@@ -985,18 +986,31 @@ export function planChartImages(siteDir: string, images: ChartImage[], options: 
 }
 
 /** Writes /images/manifest.json, with the hash of each image's input: once every image is in place. */
-export function finishImages(plan: ImagePlan): void {
-  writeFile(sitePath(plan.siteDir, MANIFEST), JSON.stringify(plan.manifest) + '\n');
+export function writeImageManifest(siteDir: string, hashes: Record<string, string>): void {
+  const manifest: Manifest = { version: RENDER_VERSION, images: hashes };
+  writeFile(sitePath(siteDir, MANIFEST), JSON.stringify(manifest) + '\n');
+}
+
+export interface DrawnImages {
+  hashes: Record<string, string>;
+  rendered: number;
+  reused: number;
+  stale: number;
 }
 
 /**
- * Writes a PNG and an SVG of every chart under siteDir (at chartImagePaths), and
- * /images/manifest.json with the hash of each image's input.
+ * Writes a PNG and an SVG of every chart under siteDir (at chartImagePaths), but not the
+ * manifest: a build's images come from both of its threads (writeImageManifest joins them).
  */
-export function renderChartImages(siteDir: string, images: ChartImage[], options: ImageOptions): { rendered: number; reused: number; stale: number; ms: number } {
-  const started = performance.now();
+export function drawChartImages(siteDir: string, images: ChartImage[], options: ImageOptions): DrawnImages {
   const plan = planChartImages(siteDir, images, options);
   if (plan.toDraw.length > 0) drawAll(siteDir, plan.toDraw, options.threads ?? defaultThreads());
-  finishImages(plan);
-  return { rendered: plan.toDraw.length, reused: plan.reused, stale: plan.stale, ms: Math.round(performance.now() - started) };
+  return { hashes: plan.hashes, rendered: plan.toDraw.length, reused: plan.reused, stale: plan.stale };
+}
+
+/** drawChartImages, then the manifest. */
+export function renderChartImages(siteDir: string, images: ChartImage[], options: ImageOptions): Omit<DrawnImages, 'hashes'> {
+  const { hashes, ...counts } = drawChartImages(siteDir, images, options);
+  writeImageManifest(siteDir, hashes);
+  return counts;
 }

@@ -4,26 +4,35 @@ import { typescriptWorkerSource } from '../../db/typescript-worker.ts';
 import { type SiteFigures, type SiteInputs, deriveFigures } from './model.ts';
 import { writeServiceData } from './open-data.ts';
 import type { DataResource } from '../../web/model.ts';
-import { writeServicePages } from './pages.ts';
+import { chartImages, isServiceChart, servicePageFolders, writeServicePages } from './pages.ts';
+import { type DrawnImages, type ImageOptions, drawChartImages } from './images.ts';
+import { makeFoldersAhead } from './sink.ts';
 
-/** What the services' part wrote: pages, and the open-data files for the datapackage.json. */
+/** What the services' part wrote: pages, the open-data files for the datapackage.json, chart images for the manifest. */
 export interface ServicePart {
   pages: number;
   resources: DataResource[];
+  images: DrawnImages;
 }
 
 /**
- * The services' part of a build: their pages, embeds, tables and chart files, two thirds of the
- * files. It needs the figures only (no watch list), so a second thread can write it from the start.
+ * The services' part of a build: their pages, embeds, tables, chart files and chart images, most
+ * of the files. It needs the figures only (no watch list), so a second thread can write it from
+ * the start.
  */
-export function writeServicePart(siteDir: string, figures: SiteFigures): ServicePart {
-  return { resources: writeServiceData(siteDir, figures), pages: writeServicePages(siteDir, figures) };
+export function writeServicePart(siteDir: string, figures: SiteFigures, images: Omit<ImageOptions, 'threads'>): ServicePart {
+  return {
+    resources: writeServiceData(siteDir, figures),
+    pages: writeServicePages(siteDir, figures),
+    images: drawChartImages(siteDir, chartImages(figures).filter(isServiceChart), images),
+  };
 }
 
 interface Job {
   siteDir: string;
   inputs: SiteInputs;
   cube: CubeState;
+  images: Omit<ImageOptions, 'threads'>;
 }
 type Reply = { part: ServicePart } | { error: string } | { failed: string };
 
@@ -52,7 +61,9 @@ if (!isMainThread && isThreadData(workerData)) {
   port.on('message', (job: Job) => {
     let reply: Reply;
     try {
-      reply = { part: writeServicePart(job.siteDir, deriveFigures(job.inputs, RollupCube.fromState(job.cube))) };
+      // The folders are made meanwhile, while this thread derives the figures.
+      makeFoldersAhead(servicePageFolders(job.siteDir, job.inputs.services.map((s) => s.code)));
+      reply = { part: writeServicePart(job.siteDir, deriveFigures(job.inputs, RollupCube.fromState(job.cube)), job.images) };
     } catch (err) {
       reply = { error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
     }
@@ -78,7 +89,7 @@ export class PageThread {
   private worker: Worker | null = null;
   private port: MessagePort | null = null;
   private readonly answered = new Int32Array(new SharedArrayBuffer(4));
-  private job: { siteDir: string; onThread?: boolean } | null = null;
+  private job: { siteDir: string; images: Omit<ImageOptions, 'threads'>; onThread?: boolean } | null = null;
   private broken: boolean;
 
   /** With a thread, it starts now: it loads its modules while the builder reads the database. */
@@ -88,12 +99,12 @@ export class PageThread {
   }
 
   /** Starts the part on the thread; without one, `finish` writes it. */
-  start(siteDir: string, inputs: SiteInputs, cube: RollupCube): void {
-    this.job = { siteDir };
+  start(siteDir: string, inputs: SiteInputs, cube: RollupCube, images: Omit<ImageOptions, 'threads'>): void {
+    this.job = { siteDir, images };
     const port = this.broken ? null : (this.port ?? this.spawnOrBreak());
     if (!port) return;
     Atomics.store(this.answered, ANSWERED, 0);
-    port.postMessage({ siteDir, inputs, cube: cube.state } satisfies Job);
+    port.postMessage({ siteDir, inputs, cube: cube.state, images } satisfies Job);
     this.job.onThread = true;
   }
 
@@ -102,7 +113,7 @@ export class PageThread {
     const job = this.job;
     if (!job) throw new Error('no services part was started');
     this.job = null;
-    const here = () => writeServicePart(job.siteDir, figures);
+    const here = () => writeServicePart(job.siteDir, figures, job.images);
     if (!job.onThread) return here();
     const reply = this.answer();
     if (!reply || 'failed' in reply) {

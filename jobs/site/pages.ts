@@ -86,7 +86,16 @@ function pageWriter(siteDir: string) {
   return writer;
 }
 
-const isServiceChart = (chart: EmbedChart) => chart.ref.kind === 'service';
+/** A service's chart (pages, embeds and images of the services' part: page-thread.ts). */
+export const isServiceChart = (chart: { ref: ChartImage['ref'] }) => chart.ref.kind === 'service';
+
+/** The folders of the services' pages and embeds (writeServicePages), to make ahead. */
+export function servicePageFolders(siteDir: string, codes: string[]): string[] {
+  const folder = (path: string) => safeJoin(siteDir, ...path.split('/').filter(Boolean));
+  return LANGS.flatMap((lang) =>
+    codes.flatMap((code) => [folder(localePath(lang, `/services/${code}/`)), folder(localePath(lang, embedPath({ kind: 'service', code })))]),
+  );
+}
 
 /**
  * Each service's page and chart embed in both languages: most of the site's pages, which a
