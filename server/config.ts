@@ -48,7 +48,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: env.ADMIN_TOKEN || null,
     seedDemo: env.SEED_DEMO !== '0',
     maxBodyBytes: Math.round(Number(env.MAX_BODY_MB || 100) * 1024 * 1024),
-    siteBuildDelayMs: Number(env.SITE_BUILD_DELAY_MS || 300),
+    siteBuildDelayMs: Number(env.SITE_BUILD_DELAY_MS || 150),
     publicUrl: (env.PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, ''),
     writeRateLimit: Number(env.WRITE_RATE_LIMIT || 120),
     // Five tokens' worth (600 by default): one ministry's gateway may carry several publishers,

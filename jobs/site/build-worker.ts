@@ -1,6 +1,8 @@
 import { setPriority } from 'node:os';
+import { basename } from 'node:path';
 import { openDb } from '../../db/open.ts';
-import { type PendingRedraw, buildSite, redrawStaleImages, warmState, warmUp } from './build.ts';
+import { type PendingRedraw, buildSite, redrawStaleImages, removeRetired, warmState, warmUp } from './build.ts';
+import { liveBuild, oldBuilds, removeBuilds } from './publish.ts';
 import { BUILD_NICENESS, type BuildKind } from './rebuilder.ts';
 
 /**
@@ -22,8 +24,13 @@ try {
 } catch {
   // The first build reads the rollups instead, and reports what is wrong.
 }
+// Builds left by an earlier run (stopped before an idle moment) go now, before any batch arrives.
+const live = liveBuild(siteDir);
+void removeBuilds(oldBuilds(siteDir, live ? [basename(live)] : []));
 
 const waiting: Array<{ id: number; kind: BuildKind }> = [];
+/** Old builds kept for an idle moment before they are deleted anyway. */
+const MAX_RETIRED = 6;
 let pending: PendingRedraw | null = null;
 let busy = false;
 
@@ -43,6 +50,8 @@ async function work(): Promise<void> {
           const { redraw, ...result } = buildSite(db.sqlite, siteDir, { quick: message.kind === 'quick', siteUrl: process.env.PUBLIC_URL || null, warm });
           pending = redraw;
           process.send!({ id: message.id, ok: true, result });
+          // A long burst must not fill the disk with builds waiting for a quiet moment.
+          if (warm.retired.size > MAX_RETIRED) void removeRetired(warm);
         } catch (err) {
           process.send!({ id: message.id, ok: false, error: (err as Error).stack ?? String(err) });
         }
@@ -56,7 +65,11 @@ async function work(): Promise<void> {
         } catch (err) {
           console.error(`Thước đo: redrawing changed chart images failed; the next build draws them: ${(err as Error).stack ?? err}`);
         }
-      } else return;
+      } else {
+        // Idle: now the builds no longer served can go.
+        void removeRetired(warm);
+        return;
+      }
     }
   } finally {
     busy = false;

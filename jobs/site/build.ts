@@ -31,7 +31,17 @@ export interface PendingRedraw {
   published: string;
   images: ChartImage[];
   now: Date;
+  /** What becomes of the builds its publishing retires. */
+  retire: Retire;
 }
+
+type Retire = (paths: string[]) => void;
+const removeNow: Retire = (paths) => void removeBuilds(paths);
+const retireInto =
+  (warm: WarmState): Retire =>
+  (paths) => {
+    for (const path of paths) warm.retired.add(path);
+  };
 
 /**
  * Builds the whole static site into a new folder and swaps it in atomically. On any error
@@ -52,11 +62,23 @@ export interface BuildOptions {
 export interface WarmState {
   cube: RollupCube | null;
   pages: PageThread;
+  /**
+   * Builds no longer served, for the builder to delete when it is idle: deleting tens of thousands
+   * of files competes with the next build for the disk.
+   */
+  retired: Set<string>;
 }
 
 /** State for a builder that will build more than once, or wants the second core for one build. */
 export function warmState(): WarmState {
-  return { cube: null, pages: new PageThread({ thread: true }) };
+  return { cube: null, pages: new PageThread({ thread: true }), retired: new Set() };
+}
+
+/** Deletes the builds retired so far, in the background. */
+export function removeRetired(warm: WarmState): Promise<void> {
+  const paths = [...warm.retired];
+  warm.retired.clear();
+  return removeBuilds(paths);
 }
 
 /** Reads the rollups into memory now, so that the first build after a start is as quick as the next. */
@@ -67,7 +89,7 @@ export function warmUp(sqlite: Database.Database, warm: WarmState, now = new Dat
 export function buildSite(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): BuildResult {
   const now = options.now ?? new Date();
   const started = performance.now();
-  const warm = options.warm ?? { cube: null, pages: new PageThread({ thread: false }) };
+  const warm = options.warm ?? { cube: null, pages: new PageThread({ thread: false }), retired: new Set<string>() };
   let images: ChartImage[] = [];
   const { staging, written } = publishNewBuild(siteDir, now, (staging) => {
     const imageOptions = { reuseFrom: liveBuild(siteDir), linkStale: options.quick };
@@ -102,7 +124,7 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
       warm.pages.abandon();
       throw err;
     }
-  });
+  }, options.warm ? retireInto(options.warm) : undefined);
   writeMeta(sqlite, 'site_built_at', written.model.meta.built_at);
   writeMeta(sqlite, 'site_data_version', String(written.version));
   return {
@@ -111,7 +133,7 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
     images: images.length,
     imagesRendered: written.first.rendered,
     ms: Math.round(performance.now() - started),
-    redraw: written.first.stale > 0 ? { siteDir, published: staging, images, now } : null,
+    redraw: written.first.stale > 0 ? { siteDir, published: staging, images, now, retire: options.warm ? retireInto(options.warm) : removeNow } : null,
   };
 }
 
@@ -136,7 +158,7 @@ export async function redrawStaleImages(job: PendingRedraw, interrupted: () => b
     if (!finished || interrupted() || liveBuild(job.siteDir) !== realpathSync(job.published)) return drop();
     writeImageManifest(staging, plan.hashes);
     linkBuild(job.published, staging, ['images']);
-    void removeBuilds(publish(job.siteDir, staging));
+    job.retire(publish(job.siteDir, staging));
     return plan.toDraw.length;
   } catch (err) {
     discard(job.siteDir, staging);
@@ -151,11 +173,11 @@ const INTERRUPT_CHECK_MS = 20;
  * Writes a build into a new folder and swaps it in. If anything fails before the swap, the
  * folder is removed and the previous site keeps serving; the live build is never removed.
  */
-export function publishNewBuild<T>(siteDir: string, now: Date, write: (staging: string) => T): { staging: string; written: T } {
+export function publishNewBuild<T>(siteDir: string, now: Date, write: (staging: string) => T, retire: Retire = removeNow): { staging: string; written: T } {
   const staging = stagingDir(siteDir, now);
   try {
     const written = write(staging);
-    void removeBuilds(publish(siteDir, staging));
+    retire(publish(siteDir, staging));
     return { staging, written };
   } catch (err) {
     discard(siteDir, staging);

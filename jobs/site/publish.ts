@@ -39,8 +39,9 @@ function isDanglingLink(path: string): boolean {
   }
 }
 
-/** All builds but the live one and the one before it (a reader may still be mid-download). */
-function oldBuilds(siteDir: string, keep: string[]): string[] {
+/** All builds but those named in `keep` (the live one and the one before it, where a reader may still be mid-download). */
+export function oldBuilds(siteDir: string, keep: string[]): string[] {
+  if (!existsSync(buildsDir(siteDir))) return [];
   return readdirSync(buildsDir(siteDir))
     .filter((name) => !keep.includes(name))
     .map((name) => join(buildsDir(siteDir), name));
