@@ -10,7 +10,8 @@ import { currentMonth } from '../../db/months.ts';
 import { writeDataPackage, writeOpenData, writeOpenDataZip } from './open-data.ts';
 import { drawChartImages, drawInBackground, planChartImages, writeImageManifest } from './images.ts';
 import type { ChartImage } from '../../web/charts.ts';
-import { chartImages, isServiceChart, writeDataPages, writePages } from './pages.ts';
+import type { SiteMeta } from '../../web/model.ts';
+import { type Embed, SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, serviceEmbeds, writeDataPages, writeEmbeds, writePages } from './pages.ts';
 import { linkBuild, liveBuild, publish, removeBuilds, stagingDir } from './publish.ts';
 import { writeWatchFeed } from './watch-feed.ts';
 
@@ -25,11 +26,14 @@ export interface BuildResult {
   redraw: PendingRedraw | null;
 }
 
-/** The changed images of a published quick build, still showing the numbers before its batch. */
+/** What a published quick build still shows from before its batch: changed chart images, the services' embeds. */
 export interface PendingRedraw {
   siteDir: string;
   published: string;
   images: ChartImage[];
+  /** The services' embeds to write (linked from the build before), with the build's meta. */
+  embeds: Embed[];
+  meta: SiteMeta;
   now: Date;
   /** What becomes of the builds its publishing retires. */
   retire: Retire;
@@ -92,13 +96,14 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
   const warm = options.warm ?? { cube: null, pages: new PageThread({ thread: false }), retired: new Set<string>() };
   let images: ChartImage[] = [];
   const { staging, written } = publishNewBuild(siteDir, now, (staging) => {
-    const imageOptions = { reuseFrom: liveBuild(siteDir), linkStale: options.quick };
+    const live = liveBuild(siteDir);
+    const imageOptions = { reuseFrom: live, linkStale: options.quick };
     // One read transaction: every figure of the build is of the same state, even while batches land.
     const read = sqlite.transaction(() => {
       const { inputs, cube } = readSiteInputs(sqlite, now, options.siteUrl ?? null, warm.cube);
       warm.cube = cube;
       // The services' part needs no watch list: the second thread starts on it now.
-      warm.pages.start(staging, inputs, cube, imageOptions);
+      warm.pages.start(staging, inputs, cube, { images: imageOptions, linkEmbedsFrom: options.quick ? live : null });
       return { inputs, cube, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
     });
     try {
@@ -106,10 +111,10 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
       const model = withWatch(deriveFigures(inputs, cube), watch);
       images = chartImages(model);
       writeAssets(staging);
-      const { resources, reused } = writeOpenData(staging, sqlite, model, { reuseFrom: options.quick ? liveBuild(siteDir) : null });
+      const { resources, reused } = writeOpenData(staging, sqlite, model, { reuseFrom: options.quick ? live : null });
       const pages = writePages(staging, model);
       // Compares this build's flags with the live build's: raised and cleared since.
-      writeWatchFeed(staging, model.watch, liveBuild(siteDir));
+      writeWatchFeed(staging, model.watch, live);
       const ours = drawChartImages(staging, images.filter((image) => !isServiceChart(image)), imageOptions);
       const services = warm.pages.finish(model);
       writeImageManifest(staging, { ...ours.hashes, ...services.images.hashes });
@@ -118,7 +123,7 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
       const pkg = writeDataPackage(staging, model, resources, services.resources);
       const dataPages = writeDataPages(staging, model, pkg);
       if (!reused) writeOpenDataZip(staging, pkg, model.meta);
-      return { model, version, first, pages: pages + dataPages + services.pages };
+      return { model, version, first, embedsLinked: services.embedsLinked, pages: pages + dataPages + services.pages };
     } catch (err) {
       // Never leave the thread writing into a folder that is about to be removed.
       warm.pages.abandon();
@@ -133,17 +138,29 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
     images: images.length,
     imagesRendered: written.first.rendered,
     ms: Math.round(performance.now() - started),
-    redraw: written.first.stale > 0 ? { siteDir, published: staging, images, now, retire: options.warm ? retireInto(options.warm) : removeNow } : null,
+    redraw:
+      written.first.stale > 0 || written.embedsLinked
+        ? {
+            siteDir,
+            published: staging,
+            images,
+            embeds: written.embedsLinked ? serviceEmbeds(written.model) : [],
+            meta: written.model.meta,
+            now,
+            retire: options.warm ? retireInto(options.warm) : removeNow,
+          }
+        : null,
   };
 }
 
 /**
  * The second step of a quick build: the same build again, every file linked, with the images
- * whose numbers changed drawn anew; until it is published they show the numbers before the batch.
- * The images are drawn on worker threads, leaving this thread free: when `interrupted()` says a
- * newer build is waiting (whose numbers would make these images stale again), or another build
- * went live meanwhile, the work is dropped and it returns null. Otherwise it publishes and
- * returns how many images it drew.
+ * whose numbers changed drawn anew and the services' embeds written; until it is published they
+ * show the numbers before the batch (the pages, data and API already show the new ones). The
+ * images are drawn on worker threads and the embeds written in slices, leaving this thread free:
+ * when `interrupted()` says a newer build is waiting (whose numbers would make all this stale
+ * again), or another build went live meanwhile, the work is dropped and it returns null.
+ * Otherwise it publishes and returns how many images it drew.
  */
 export async function redrawStaleImages(job: PendingRedraw, interrupted: () => boolean = () => false): Promise<number | null> {
   const staging = stagingDir(job.siteDir, job.now);
@@ -155,9 +172,15 @@ export async function redrawStaleImages(job: PendingRedraw, interrupted: () => b
     const drawing = drawInBackground(staging, plan.toDraw);
     const watch = setInterval(() => interrupted() && drawing.stop(), INTERRUPT_CHECK_MS);
     const finished = await drawing.done.finally(() => clearInterval(watch));
-    if (!finished || interrupted() || liveBuild(job.siteDir) !== realpathSync(job.published)) return drop();
+    if (!finished) return drop();
+    for (let i = 0; i < job.embeds.length; i += EMBED_SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (interrupted()) return drop();
+      writeEmbeds(staging, job.embeds.slice(i, i + EMBED_SLICE), job.meta);
+    }
+    if (interrupted() || liveBuild(job.siteDir) !== realpathSync(job.published)) return drop();
     writeImageManifest(staging, plan.hashes);
-    linkBuild(job.published, staging, ['images']);
+    linkBuild(job.published, staging, ['images', ...(job.embeds.length > 0 ? SERVICE_EMBED_FOLDERS : [])]);
     job.retire(publish(job.siteDir, staging));
     return plan.toDraw.length;
   } catch (err) {
@@ -168,6 +191,8 @@ export async function redrawStaleImages(job: PendingRedraw, interrupted: () => b
 
 /** How often a redraw looks for a newer build waiting. */
 const INTERRUPT_CHECK_MS = 20;
+/** Embeds written between two looks (~0.1 s). */
+const EMBED_SLICE = 200;
 
 /**
  * Writes a build into a new folder and swaps it in. If anything fails before the swap, the

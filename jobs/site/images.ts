@@ -868,8 +868,9 @@ const defaultThreads = () => Math.min(4, availableParallelism());
 export function drawInBackground(siteDir: string, images: ChartImage[], threads = defaultThreads()): { done: Promise<boolean>; stop: () => void } {
   const state = new Int32Array(new SharedArrayBuffer(4 * SLOTS));
   const job = { siteDir, images, state: state.buffer as SharedArrayBuffer };
-  setUp();
   const workers: Worker[] = [];
+  if (images.length === 0) return { done: Promise.resolve(true), stop: () => {} };
+  setUp();
   const done = new Promise<boolean>((resolve, reject) => {
     let running = 0;
     let failure: Error | null = null;

@@ -4,7 +4,10 @@ import { typescriptWorkerSource } from '../../db/typescript-worker.ts';
 import { type SiteFigures, type SiteInputs, deriveFigures } from './model.ts';
 import { writeServiceData } from './open-data.ts';
 import type { DataResource } from '../../web/model.ts';
-import { chartImages, isServiceChart, servicePageFolders, writeServicePages } from './pages.ts';
+import { SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, servicePageFolders, writeServicePages } from './pages.ts';
+import { linkBuild } from './publish.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type DrawnImages, type ImageOptions, drawChartImages } from './images.ts';
 import { makeFoldersAhead } from './sink.ts';
 
@@ -13,6 +16,14 @@ export interface ServicePart {
   pages: number;
   resources: DataResource[];
   images: DrawnImages;
+  /** The embeds were linked from the live build, to be written after publishing (a quick build). */
+  embedsLinked: boolean;
+}
+
+export interface ServicePartOptions {
+  images: Omit<ImageOptions, 'threads'>;
+  /** A quick build links the services' embeds from this build, when it has them. */
+  linkEmbedsFrom: string | null;
 }
 
 /**
@@ -20,19 +31,28 @@ export interface ServicePart {
  * of the files. It needs the figures only (no watch list), so a second thread can write it from
  * the start.
  */
-export function writeServicePart(siteDir: string, figures: SiteFigures, images: Omit<ImageOptions, 'threads'>): ServicePart {
+export function writeServicePart(siteDir: string, figures: SiteFigures, options: ServicePartOptions): ServicePart {
+  const embedsLinked = options.linkEmbedsFrom !== null && linkEmbeds(options.linkEmbedsFrom, siteDir);
   return {
     resources: writeServiceData(siteDir, figures),
-    pages: writeServicePages(siteDir, figures),
-    images: drawChartImages(siteDir, chartImages(figures).filter(isServiceChart), images),
+    pages: writeServicePages(siteDir, figures, { embeds: !embedsLinked }),
+    images: drawChartImages(siteDir, chartImages(figures).filter(isServiceChart), options.images),
+    embedsLinked,
   };
+}
+
+/** Links the services' embeds from another build; false (linking nothing) if it has none. */
+function linkEmbeds(from: string, to: string): boolean {
+  if (!SERVICE_EMBED_FOLDERS.every((folder) => existsSync(join(from, folder)))) return false;
+  for (const folder of SERVICE_EMBED_FOLDERS) linkBuild(join(from, folder), join(to, folder));
+  return true;
 }
 
 interface Job {
   siteDir: string;
   inputs: SiteInputs;
   cube: CubeState;
-  images: Omit<ImageOptions, 'threads'>;
+  options: ServicePartOptions;
 }
 type Reply = { part: ServicePart } | { error: string } | { failed: string };
 
@@ -63,7 +83,7 @@ if (!isMainThread && isThreadData(workerData)) {
     try {
       // The folders are made meanwhile, while this thread derives the figures.
       makeFoldersAhead(servicePageFolders(job.siteDir, job.inputs.services.map((s) => s.code)));
-      reply = { part: writeServicePart(job.siteDir, deriveFigures(job.inputs, RollupCube.fromState(job.cube)), job.images) };
+      reply = { part: writeServicePart(job.siteDir, deriveFigures(job.inputs, RollupCube.fromState(job.cube)), job.options) };
     } catch (err) {
       reply = { error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
     }
@@ -89,7 +109,7 @@ export class PageThread {
   private worker: Worker | null = null;
   private port: MessagePort | null = null;
   private readonly answered = new Int32Array(new SharedArrayBuffer(4));
-  private job: { siteDir: string; images: Omit<ImageOptions, 'threads'>; onThread?: boolean } | null = null;
+  private job: { siteDir: string; options: ServicePartOptions; onThread?: boolean } | null = null;
   private broken: boolean;
 
   /** With a thread, it starts now: it loads its modules while the builder reads the database. */
@@ -99,12 +119,12 @@ export class PageThread {
   }
 
   /** Starts the part on the thread; without one, `finish` writes it. */
-  start(siteDir: string, inputs: SiteInputs, cube: RollupCube, images: Omit<ImageOptions, 'threads'>): void {
-    this.job = { siteDir, images };
+  start(siteDir: string, inputs: SiteInputs, cube: RollupCube, options: ServicePartOptions): void {
+    this.job = { siteDir, options };
     const port = this.broken ? null : (this.port ?? this.spawnOrBreak());
     if (!port) return;
     Atomics.store(this.answered, ANSWERED, 0);
-    port.postMessage({ siteDir, inputs, cube: cube.state, images } satisfies Job);
+    port.postMessage({ siteDir, inputs, cube: cube.state, options } satisfies Job);
     this.job.onThread = true;
   }
 
@@ -113,7 +133,7 @@ export class PageThread {
     const job = this.job;
     if (!job) throw new Error('no services part was started');
     this.job = null;
-    const here = () => writeServicePart(job.siteDir, figures, job.images);
+    const here = () => writeServicePart(job.siteDir, figures, job.options);
     if (!job.onThread) return here();
     const reply = this.answer();
     if (!reply || 'failed' in reply) {

@@ -101,12 +101,30 @@ export function servicePageFolders(siteDir: string, codes: string[]): string[] {
  * Each service's page and chart embed in both languages: most of the site's pages, which a
  * build writes on a second thread (page-thread.ts) while this one writes the rest. Returns how many.
  */
-export function writeServicePages(siteDir: string, figures: SiteFigures): number {
+export function writeServicePages(siteDir: string, figures: SiteFigures, options: { embeds: boolean }): number {
   const writer = pageWriter(siteDir);
-  for (const lang of LANGS) {
-    for (const service of figures.service) writer.page(servicePage(service, lang));
-    for (const chart of siteCharts(figures, lang).filter(isServiceChart)) writer.embed(chart, figures.meta, lang);
-  }
+  for (const lang of LANGS) for (const service of figures.service) writer.page(servicePage(service, lang));
+  return writer.count + (options.embeds ? writeEmbeds(siteDir, serviceEmbeds(figures), figures.meta) : 0);
+}
+
+/** A chart's embed in one language. */
+export interface Embed {
+  chart: EmbedChart;
+  lang: Lang;
+}
+
+/** Each service's chart embed, in both languages. */
+export function serviceEmbeds(figures: SiteFigures): Embed[] {
+  return LANGS.flatMap((lang) => siteCharts(figures, lang).filter(isServiceChart).map((chart) => ({ chart, lang })));
+}
+
+/** The folders the services' embeds are in (a quick build links them and writes them after). */
+export const SERVICE_EMBED_FOLDERS = LANGS.map((lang) => localePath(lang, '/embed/services').slice(1));
+
+/** Writes embed pages; returns how many. */
+export function writeEmbeds(siteDir: string, embeds: Embed[], meta: SiteFigures['meta']): number {
+  const writer = pageWriter(siteDir);
+  for (const { chart, lang } of embeds) writer.embed(chart, meta, lang);
   return writer.count;
 }
 

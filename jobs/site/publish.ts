@@ -67,15 +67,19 @@ export function liveBuild(siteDir: string): string | null {
   }
 }
 
-/** Hard-links every file of a build into an empty folder, except the top-level folders named in `skip`. */
-export function linkBuild(from: string, to: string, skip: string[] = []): void {
+/**
+ * Hard-links every file of a build into a folder, except the folders named in `skip` (paths
+ * relative to the build, "images" or "en/embed/services"); folders already there are kept.
+ */
+export function linkBuild(from: string, to: string, skip: string[] = [], under = ''): void {
   for (const entry of readdirSync(from, { withFileTypes: true })) {
-    if (skip.includes(entry.name)) continue;
+    const path = under ? `${under}/${entry.name}` : entry.name;
+    if (skip.includes(path)) continue;
     const source = join(from, entry.name);
     const target = join(to, entry.name);
     if (entry.isDirectory()) {
       mkdirSync(target, { recursive: true });
-      linkBuild(source, target);
+      linkBuild(source, target, skip, path);
     } else linkSync(source, target);
   }
 }

@@ -345,7 +345,11 @@ describe('quick build', () => {
     ingest(fx.db.sqlite, [['2026-10', 'KS-01', '01', 900, 900]]);
     const before = realpathSync(fx.site);
     const nationalImage = statSync(join(fx.site, 'images', 'vi', 'national.png')).ino;
+    const embed = () => readPage(fx.site, '/embed/services/KS-01/');
+    const embedBefore = embed();
     const result = build(fx.db.sqlite, fx.site, { quick: true });
+    // The services' embeds, like the images, show the numbers before the batch until the redraw.
+    expect(embed()).toBe(embedBefore);
     expect(realpathSync(fx.site)).not.toBe(before);
     // Published first with the old images of changed charts, then again with them redrawn.
     expect(result.imagesRendered).toBe(0);
@@ -358,7 +362,10 @@ describe('quick build', () => {
     expect(await redrawStaleImages(result.redraw!)).toBeGreaterThan(1);
     expect(realpathSync(fx.site)).not.toBe(live);
     expect(statSync(join(fx.site, 'images', 'vi', 'national.png')).ino).not.toBe(nationalImage);
-    expect(build(fx.db.sqlite, fx.site, { quick: true }).redraw).toBeNull();
+    const [ks01] = engine(fx.db.sqlite, 'VN', 'month', 'KS-01', '2026-10', '2026-10');
+    expect(embedBefore).not.toContain(formatCount(ks01!.online_count, 'vi'));
+    expect(embed()).toContain(formatCount(ks01!.online_count, 'vi'));
+    expect(await redrawStaleImages(build(fx.db.sqlite, fx.site, { quick: true }).redraw!)).toBe(0);
     expect(ino('observations.csv')).toBe(obs);
     expect(ino(ZIP_NAME)).toBe(zip);
     expect(ino('adoption-national-monthly.csv')).not.toBe(national);
