@@ -115,7 +115,9 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
       const pages = writePages(staging, model);
       // Compares this build's flags with the live build's: raised and cleared since.
       writeWatchFeed(staging, model.watch, live);
-      const ours = drawChartImages(staging, images.filter((image) => !isServiceChart(image)), imageOptions);
+      // A few dozen here, and the other ~2,000 on the page thread: both on their own thread, as
+      // more drawing threads would cost memory, not time (see writeServicePart).
+      const ours = drawChartImages(staging, images.filter((image) => !isServiceChart(image)), { ...imageOptions, threads: 1 });
       const services = warm.pages.finish(model);
       writeImageManifest(staging, { ...ours.hashes, ...services.images.hashes });
       const first = { rendered: ours.rendered + services.images.rendered, stale: ours.stale + services.images.stale };

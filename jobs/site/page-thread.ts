@@ -36,7 +36,9 @@ export function writeServicePart(siteDir: string, figures: SiteFigures, options:
   return {
     resources: writeServiceData(siteDir, figures),
     pages: writeServicePages(siteDir, figures, { embeds: !embedsLinked }),
-    images: drawChartImages(siteDir, chartImages(figures).filter(isServiceChart), options.images),
+    // On this thread alone: in a full build the builder's thread is busy for longer with the
+    // observation dump, so another drawing thread would cost memory, not time.
+    images: drawChartImages(siteDir, chartImages(figures).filter(isServiceChart), { ...options.images, threads: 1 }),
     embedsLinked,
   };
 }
