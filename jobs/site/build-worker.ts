@@ -2,7 +2,7 @@ import { setPriority } from 'node:os';
 import { basename } from 'node:path';
 import { openDb } from '../../db/open.ts';
 import { type PendingRedraw, buildSite, redrawStaleImages, removeRetired, warmState, warmUp } from './build.ts';
-import { liveBuild, oldBuilds, removeBuilds } from './publish.ts';
+import { liveBuild, oldBuilds } from './publish.ts';
 import { BUILD_NICENESS, type BuildKind } from './rebuilder.ts';
 
 /**
@@ -24,9 +24,6 @@ try {
 } catch {
   // The first build reads the rollups instead, and reports what is wrong.
 }
-// Builds left by an earlier run (stopped before an idle moment) go now, before any batch arrives.
-const live = liveBuild(siteDir);
-void removeBuilds(oldBuilds(siteDir, live ? [basename(live)] : []));
 
 const waiting: Array<{ id: number; kind: BuildKind }> = [];
 /** Old builds kept for an idle moment before they are deleted anyway. */
@@ -50,8 +47,9 @@ async function work(): Promise<void> {
           const { redraw, ...result } = buildSite(db.sqlite, siteDir, { quick: message.kind === 'quick', siteUrl: process.env.PUBLIC_URL || null, warm });
           pending = redraw;
           process.send!({ id: message.id, ok: true, result });
-          // A long burst must not fill the disk with builds waiting for a quiet moment.
-          if (warm.retired.size > MAX_RETIRED) void removeRetired(warm);
+          // A long burst must not fill the disk with builds waiting for a quiet moment: past a few,
+          // they go while images are redrawn too, still never while a build waits.
+          if (warm.retired.size > MAX_RETIRED) deleteRetired(() => waiting.length > 0);
         } catch (err) {
           process.send!({ id: message.id, ok: false, error: (err as Error).stack ?? String(err) });
         }
@@ -65,16 +63,27 @@ async function work(): Promise<void> {
         } catch (err) {
           console.error(`Thước đo: redrawing changed chart images failed; the next build draws them: ${(err as Error).stack ?? err}`);
         }
-      } else {
-        // Idle: now the builds no longer served can go.
-        void removeRetired(warm);
-        return;
-      }
+      } else return;
     }
   } finally {
     busy = false;
+    // Idle: now the builds no longer served can go, until the next batch.
+    deleteRetired(() => busy || waiting.length > 0);
   }
 }
+
+let deleting = false;
+/** Deletes retired builds until `stop()`; one deletion at a time. */
+function deleteRetired(stop: () => boolean): void {
+  if (deleting) return;
+  deleting = true;
+  void removeRetired(warm, stop).finally(() => (deleting = false));
+}
+
+// Builds left by an earlier run (stopped before an idle moment) go now, until a batch arrives.
+const live = liveBuild(siteDir);
+for (const path of oldBuilds(siteDir, live ? [basename(live)] : [])) warm.retired.add(path);
+deleteRetired(() => busy || waiting.length > 0);
 
 process.on('message', (message: { id: number; kind: BuildKind }) => {
   waiting.push(message);

@@ -1,4 +1,6 @@
-import { realpathSync, rmSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { dataVersion, writeMeta } from '../../db/meta.ts';
 import { writeAssets } from './assets.ts';
@@ -78,11 +80,39 @@ export function warmState(): WarmState {
   return { cube: null, pages: new PageThread({ thread: true }), retired: new Set() };
 }
 
-/** Deletes the builds retired so far, in the background. */
-export function removeRetired(warm: WarmState): Promise<void> {
-  const paths = [...warm.retired];
-  warm.retired.clear();
-  return removeBuilds(paths);
+/**
+ * Deletes the builds retired so far, a small folder at a time, and stops as soon as `busy()` says
+ * there is a build to make: deleting competes with a build for the disk. What is left goes at the
+ * next idle moment.
+ */
+export async function removeRetired(warm: WarmState, busy: () => boolean = () => false): Promise<void> {
+  for (const build of [...warm.retired]) {
+    for (const piece of deletionPieces(build)) {
+      if (busy()) return;
+      await rm(piece, { recursive: true, force: true });
+    }
+    warm.retired.delete(build);
+  }
+}
+
+/** A folder's contents in pieces of at most ~64 entries, each before the folder holding it. */
+function* deletionPieces(folder: string, depth = 0): Generator<string> {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  if (depth >= 2 && entries.length <= 64) {
+    yield folder;
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) yield* deletionPieces(path, depth + 1);
+    else yield path;
+  }
+  yield folder;
 }
 
 /** Reads the rollups into memory now, so that the first build after a start is as quick as the next. */

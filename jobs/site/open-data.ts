@@ -119,17 +119,6 @@ function tables(sqlite: Database.Database, model: SiteModel): Table[] {
         for (const { province, monthly } of model.provinceMonthly) for (const p of monthly) yield [p.period, province.code, province.name, p.online_count, p.total_count, p.rate];
       },
     },
-    {
-      name: 'adoption-service-monthly',
-      path: 'adoption-service-monthly',
-      title: 'Adoption rate by service, monthly, nationwide',
-      description: 'Each service, the whole country, by month.',
-      fields: [PERIOD, f('service_code', 'string', 'service code'), f('service_name', 'string', 'service name (Vietnamese)'), ONLINE, TOTAL, RATE],
-      primaryKey: ['period', 'service_code'],
-      rows: function* () {
-        for (const { service, monthly } of model.serviceMonthly) for (const p of monthly) yield [p.period, service.code, service.name_vi, p.online_count, p.total_count, p.rate];
-      },
-    },
     flagsTable(model.watch),
     onlineServiceShareTable(model.watch),
   ];
@@ -138,9 +127,20 @@ function tables(sqlite: Database.Database, model: SiteModel): Table[] {
 const SERVICE_CHART_FIELDS = [f('service_code', 'string', 'service code'), ...SERIES_FIELDS];
 const LOCALITY_CHART_FIELDS = [f('locality_code', 'string', 'current province code'), ...SERIES_FIELDS];
 
-/** The service registry table, written with the services' pages (page-thread.ts). */
+/** The tables about services, written with their pages (page-thread.ts). */
 function serviceTables(figures: SiteFigures): Table[] {
   return [
+    {
+      name: 'adoption-service-monthly',
+      path: 'adoption-service-monthly',
+      title: 'Adoption rate by service, monthly, nationwide',
+      description: 'Each service, the whole country, by month.',
+      fields: [PERIOD, f('service_code', 'string', 'service code'), f('service_name', 'string', 'service name (Vietnamese)'), ONLINE, TOTAL, RATE],
+      primaryKey: ['period', 'service_code'],
+      rows: function* () {
+        for (const { service, monthly } of figures.serviceMonthly) for (const p of monthly) yield [p.period, service.code, service.name_vi, p.online_count, p.total_count, p.rate];
+      },
+    },
     {
       name: 'services',
       path: 'services',

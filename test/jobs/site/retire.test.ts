@@ -1,0 +1,37 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type WarmState, removeRetired } from '../../../jobs/site/build.ts';
+import { PageThread } from '../../../jobs/site/page-thread.ts';
+import { tempDir } from '../../helper.ts';
+
+describe('retired builds', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let warm: WarmState;
+  /** A build-like folder: 300 page folders, each with its index.html. */
+  const fakeBuild = (name: string) => {
+    const build = join(dir.path, name);
+    for (let i = 0; i < 300; i++) {
+      mkdirSync(join(build, 'services', `S${i}`), { recursive: true });
+      writeFileSync(join(build, 'services', `S${i}`, 'index.html'), 'x');
+    }
+    warm.retired.add(build);
+    return build;
+  };
+  beforeEach(() => {
+    dir = tempDir('thuocdo-retire-');
+    warm = { cube: null, pages: new PageThread({ thread: false }), retired: new Set() };
+  });
+  afterEach(() => dir.remove());
+
+  it('are deleted a piece at a time, stop when a build is waiting, and go at the next idle moment', async () => {
+    const [a, b] = [fakeBuild('a'), fakeBuild('b')];
+    let pieces = 0;
+    await removeRetired(warm, () => ++pieces > 10);
+    expect(existsSync(a)).toBe(true);
+    expect(warm.retired).toEqual(new Set([a, b]));
+    await removeRetired(warm);
+    expect(existsSync(a) || existsSync(b)).toBe(false);
+    expect(warm.retired.size).toBe(0);
+  });
+});
