@@ -1,5 +1,6 @@
 import { openDb } from '../../db/open.ts';
-import { buildSite, redrawStaleImages, removeRetired, warmState } from '../site/build.ts';
+import { buildSite, redrawStaleImages, warmState } from '../site/build.ts';
+import { removeInPieces } from '../site/publish.ts';
 
 /**
  * npm run build-site: rebuilds the whole static site into SITE_DIR. The server runs it as a
@@ -17,7 +18,7 @@ try {
   console.error(`site build failed; the previous site is still served: ${(err as Error).stack ?? err}`);
   process.exitCode = 1;
 } finally {
-  await removeRetired(warm);
+  await removeInPieces(warm.retired);
   warm.pages.close();
   db.sqlite.close();
 }

@@ -1,8 +1,8 @@
 import { setPriority } from 'node:os';
 import { basename } from 'node:path';
 import { openDb } from '../../db/open.ts';
-import { type PendingRedraw, buildSite, redrawStaleImages, removeRetired, warmState, warmUp } from './build.ts';
-import { liveBuild, oldBuilds } from './publish.ts';
+import { type PendingRedraw, buildSite, redrawStaleImages, warmState, warmUp } from './build.ts';
+import { liveBuild, oldBuilds, removeInPieces } from './publish.ts';
 import { BUILD_NICENESS, type BuildKind } from './rebuilder.ts';
 
 /**
@@ -77,7 +77,7 @@ let deleting = false;
 function deleteRetired(stop: () => boolean): void {
   if (deleting) return;
   deleting = true;
-  void removeRetired(warm, stop).finally(() => (deleting = false));
+  void removeInPieces(warm.retired, stop).finally(() => (deleting = false));
 }
 
 // Builds left by an earlier run (stopped before an idle moment) go now, until a batch arrives.

@@ -1,21 +1,19 @@
-import { type Dirent, readdirSync, realpathSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { realpathSync, rmSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import { dataVersion, writeMeta } from '../../db/meta.ts';
-import { writeAssets } from './assets.ts';
-import { deriveFigures, readSiteInputs, withWatch } from './model.ts';
-import { PageThread } from './page-thread.ts';
-import { buildWatchData } from './watch-model.ts';
 import { RollupCube } from '../../db/cube.ts';
+import { dataVersion, writeMeta } from '../../db/meta.ts';
 import { currentMonth } from '../../db/months.ts';
-import { writeDataPackage, writeOpenData, writeOpenDataZip } from './open-data.ts';
-import { drawChartImages, drawInBackground, planChartImages, writeImageManifest } from './images.ts';
 import type { ChartImage } from '../../web/charts.ts';
 import type { SiteMeta } from '../../web/model.ts';
+import { writeAssets } from './assets.ts';
+import { drawChartImages, drawInBackground, planChartImages, writeImageManifest } from './images.ts';
+import { deriveFigures, readSiteInputs, withWatch } from './model.ts';
+import { writeDataPackage, writeOpenData, writeOpenDataZip } from './open-data.ts';
+import { PageThread } from './page-thread.ts';
 import { type Embed, SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, serviceEmbeds, writeDataPages, writeEmbeds, writePages } from './pages.ts';
 import { linkBuild, liveBuild, publish, removeBuilds, stagingDir } from './publish.ts';
 import { writeWatchFeed } from './watch-feed.ts';
+import { buildWatchData } from './watch-model.ts';
 
 export interface BuildResult {
   builtAt: string;
@@ -80,41 +78,6 @@ export function warmState(): WarmState {
   return { cube: null, pages: new PageThread({ thread: true }), retired: new Set() };
 }
 
-/**
- * Deletes the builds retired so far, a small folder at a time, and stops as soon as `busy()` says
- * there is a build to make: deleting competes with a build for the disk. What is left goes at the
- * next idle moment.
- */
-export async function removeRetired(warm: WarmState, busy: () => boolean = () => false): Promise<void> {
-  for (const build of [...warm.retired]) {
-    for (const piece of deletionPieces(build)) {
-      if (busy()) return;
-      await rm(piece, { recursive: true, force: true });
-    }
-    warm.retired.delete(build);
-  }
-}
-
-/** A folder's contents in pieces of at most ~64 entries, each before the folder holding it. */
-function* deletionPieces(folder: string, depth = 0): Generator<string> {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(folder, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  if (depth >= 2 && entries.length <= 64) {
-    yield folder;
-    return;
-  }
-  for (const entry of entries) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) yield* deletionPieces(path, depth + 1);
-    else yield path;
-  }
-  yield folder;
-}
-
 /** Reads the rollups into memory now, so that the first build after a start is as quick as the next. */
 export function warmUp(sqlite: Database.Database, warm: WarmState, now = new Date()): void {
   warm.cube = sqlite.transaction(() => RollupCube.load(sqlite, currentMonth(now)))();
@@ -124,6 +87,7 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
   const now = options.now ?? new Date();
   const started = performance.now();
   const warm = options.warm ?? { cube: null, pages: new PageThread({ thread: false }), retired: new Set<string>() };
+  const retire = options.warm ? retireInto(options.warm) : removeNow;
   let images: ChartImage[] = [];
   const { staging, written } = publishNewBuild(siteDir, now, (staging) => {
     const live = liveBuild(siteDir);
@@ -161,7 +125,7 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
       warm.pages.abandon();
       throw err;
     }
-  }, options.warm ? retireInto(options.warm) : undefined);
+  }, retire);
   writeMeta(sqlite, 'site_built_at', written.model.meta.built_at);
   writeMeta(sqlite, 'site_data_version', String(written.version));
   return {
@@ -179,7 +143,7 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
             embeds: written.embedsLinked ? serviceEmbeds(written.model) : [],
             meta: written.model.meta,
             now,
-            retire: options.warm ? retireInto(options.warm) : removeNow,
+            retire,
           }
         : null,
   };

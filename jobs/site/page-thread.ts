@@ -1,14 +1,14 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { MessageChannel, type MessagePort, Worker, isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { type CubeState, RollupCube } from '../../db/cube.ts';
 import { typescriptWorkerSource } from '../../db/typescript-worker.ts';
+import type { DataResource } from '../../web/model.ts';
+import { type DrawnImages, type ImageOptions, drawChartImages } from './images.ts';
 import { type SiteFigures, type SiteInputs, deriveFigures } from './model.ts';
 import { writeServiceData } from './open-data.ts';
-import type { DataResource } from '../../web/model.ts';
 import { SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, servicePageFolders, writeServicePages } from './pages.ts';
 import { linkBuild } from './publish.ts';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { type DrawnImages, type ImageOptions, drawChartImages } from './images.ts';
 import { makeFoldersAhead } from './sink.ts';
 
 /** What the services' part wrote: pages, the open-data files for the datapackage.json, chart images for the manifest. */

@@ -1,4 +1,4 @@
-import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { type Dirent, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -82,4 +82,39 @@ export function linkBuild(from: string, to: string, skip: string[] = [], under =
       linkBuild(source, target, skip, path);
     } else linkSync(source, target);
   }
+}
+
+/**
+ * Deletes builds (taking each out of `builds` once gone) a small folder at a time, and stops as
+ * soon as `busy()` says there is a build to make: deleting competes with a build for the disk.
+ * What is left stays in `builds`, for the next idle moment.
+ */
+export async function removeInPieces(builds: Set<string>, busy: () => boolean = () => false): Promise<void> {
+  for (const build of [...builds]) {
+    for (const piece of deletionPieces(build)) {
+      if (busy()) return;
+      await rm(piece, { recursive: true, force: true });
+    }
+    builds.delete(build);
+  }
+}
+
+/** A folder's contents in pieces of at most ~64 entries, each before the folder holding it. */
+function* deletionPieces(folder: string, depth = 0): Generator<string> {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  if (depth >= 2 && entries.length <= 64) {
+    yield folder;
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) yield* deletionPieces(path, depth + 1);
+    else yield path;
+  }
+  yield folder;
 }

@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type WarmState, removeRetired } from '../../../jobs/site/build.ts';
-import { PageThread } from '../../../jobs/site/page-thread.ts';
+import { removeInPieces } from '../../../jobs/site/publish.ts';
 import { tempDir } from '../../helper.ts';
 
-describe('retired builds', () => {
+describe('removeInPieces', () => {
   let dir: ReturnType<typeof tempDir>;
-  let warm: WarmState;
+  let retired: Set<string>;
   /** A build-like folder: 300 page folders, each with its index.html. */
   const fakeBuild = (name: string) => {
     const build = join(dir.path, name);
@@ -15,23 +14,23 @@ describe('retired builds', () => {
       mkdirSync(join(build, 'services', `S${i}`), { recursive: true });
       writeFileSync(join(build, 'services', `S${i}`, 'index.html'), 'x');
     }
-    warm.retired.add(build);
+    retired.add(build);
     return build;
   };
   beforeEach(() => {
     dir = tempDir('thuocdo-retire-');
-    warm = { cube: null, pages: new PageThread({ thread: false }), retired: new Set() };
+    retired = new Set();
   });
   afterEach(() => dir.remove());
 
   it('are deleted a piece at a time, stop when a build is waiting, and go at the next idle moment', async () => {
     const [a, b] = [fakeBuild('a'), fakeBuild('b')];
     let pieces = 0;
-    await removeRetired(warm, () => ++pieces > 10);
+    await removeInPieces(retired, () => ++pieces > 10);
     expect(existsSync(a)).toBe(true);
-    expect(warm.retired).toEqual(new Set([a, b]));
-    await removeRetired(warm);
+    expect(retired).toEqual(new Set([a, b]));
+    await removeInPieces(retired);
     expect(existsSync(a) || existsSync(b)).toBe(false);
-    expect(warm.retired.size).toBe(0);
+    expect(retired.size).toBe(0);
   });
 });
