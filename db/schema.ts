@@ -204,6 +204,20 @@ export const rollupArea = sqliteTable(
 );
 
 /**
+ * Rows per reporting unit (the locality a row was sent for) and month: which units reported,
+ * for coverage, without reading millions of observations. (WITHOUT ROWID.)
+ */
+export const rollupUnit = sqliteTable(
+  'rollup_unit',
+  {
+    localityId: integer('locality_id').notNull(),
+    period: text('period').notNull(),
+    rows: integer('rows').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.localityId, t.period] })],
+);
+
+/**
  * A configured pull source: an agency that cannot push serves a file at a URL, or another
  * system copies files into a drop folder. Each pull is a batch of `publisher_id`, under its scope.
  * The last_* columns are the source's status, shown to admins and read by the late_data signal.
