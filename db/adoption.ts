@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
+import { type Coverage, type CoverageSource, LOOKBACK_MONTHS, type UnitsByMonth, addUnit, coverageOf, reportingUnits } from './coverage.ts';
 import type { Locality, LocalityRegistry } from './localities/registry.ts';
-import type { Month } from './months.ts';
+import { type Month, addMonths, currentMonth } from './months.ts';
 
 export type Granularity = 'month' | 'quarter' | 'year';
 
@@ -13,6 +14,8 @@ export interface Bucket {
   online_count: number;
   total_count: number;
   rate: number | null;
+  coverage: Coverage;
+  complete: boolean;
 }
 
 export interface AdoptionQuery {
@@ -23,6 +26,8 @@ export interface AdoptionQuery {
   granularity: Granularity;
   /** The numbers as they stood right after this batch: archived embeds never change. */
   asOfBatch?: number;
+  /** The current month (never complete); by default the real one. */
+  today?: Month;
 }
 
 interface MonthSum {
@@ -78,14 +83,14 @@ export function bucketOf(month: Month, granularity: Granularity): string {
   return `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`;
 }
 
-/** Groups monthly sums into buckets that say which months with data they cover. */
-export function toBuckets(months: MonthSum[], granularity: Granularity): Bucket[] {
+/** Groups monthly sums into buckets that say which months with data they cover, and who reported. */
+export function toBuckets(months: MonthSum[], granularity: Granularity, coverage: CoverageSource): Bucket[] {
   const buckets: Bucket[] = [];
   for (const m of months) {
     const period = bucketOf(m.period, granularity);
     let b = buckets[buckets.length - 1];
     if (!b || b.period !== period) {
-      b = { period, first_month: m.period, last_month: m.period, months: 0, online_count: 0, total_count: 0, rate: null };
+      b = { period, first_month: m.period, last_month: m.period, months: 0, online_count: 0, total_count: 0, rate: null, coverage: { reporting: 0, expected: 0 }, complete: false };
       buckets.push(b);
     }
     b.last_month = m.period;
@@ -93,15 +98,16 @@ export function toBuckets(months: MonthSum[], granularity: Granularity): Bucket[
     b.online_count += m.online;
     b.total_count += m.total;
   }
-  for (const b of buckets) b.rate = rateOf(b.online_count, b.total_count);
+  for (const b of buckets) {
+    b.rate = rateOf(b.online_count, b.total_count);
+    Object.assign(b, coverageOf(b.first_month, b.last_month, granularity, coverage));
+  }
   return buckets;
 }
 
 /** Units whose rows make up a locality's figures in today's boundaries; null = all (the country). */
 function unitsOf(registry: LocalityRegistry, unit: Locality): number[] | null {
-  if (unit.level === 'country') return null;
-  const units = [unit, ...registry.predecessors(unit)];
-  return units.flatMap((u) => [u.id, ...registry.children(u).map((c) => c.id)]);
+  return unit.level === 'country' ? null : registry.memberIds(unit);
 }
 
 /**
@@ -109,10 +115,10 @@ function unitsOf(registry: LocalityRegistry, unit: Locality): number[] | null {
  * a batch up to then sent it, else the revision that was current then. Batch ids only grow,
  * so the answer for a given batch never changes.
  */
-function monthlySumsAsOf(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery & { asOfBatch: number }): MonthSum[] {
+function asOfRows(registry: LocalityRegistry, q: AdoptionQuery & { asOfBatch: number }, range: [Month, Month]): { union: string; params: unknown[] } {
   const units = unitsOf(registry, q.locality);
   const filters = ['period BETWEEN ? AND ?'];
-  const params: unknown[] = [q.from ?? EARLIEST, q.to ?? LATEST];
+  const params: unknown[] = [...range];
   if (units) {
     filters.push(`locality_id IN (${units.map(() => '?').join(',')})`);
     params.push(...units);
@@ -122,18 +128,59 @@ function monthlySumsAsOf(sqlite: Database.Database, registry: LocalityRegistry, 
     params.push(q.serviceId);
   }
   const where = filters.join(' AND ');
-  return sqlite
-    .prepare(
-      `SELECT period, sum(online_count) AS online, sum(total_count) AS total FROM (
-         SELECT period, online_count, total_count FROM observations WHERE batch_id <= ? AND ${where}
-         UNION ALL
-         SELECT period, online_count, total_count FROM observation_revisions WHERE batch_id <= ? AND superseded_by > ? AND ${where}
-       ) GROUP BY period ORDER BY period`,
-    )
-    .all(q.asOfBatch, ...params, q.asOfBatch, q.asOfBatch, ...params) as MonthSum[];
+  return {
+    union: `SELECT locality_id, period, online_count, total_count FROM observations WHERE batch_id <= ? AND ${where}
+            UNION ALL
+            SELECT locality_id, period, online_count, total_count FROM observation_revisions WHERE batch_id <= ? AND superseded_by > ? AND ${where}`,
+    params: [q.asOfBatch, ...params, q.asOfBatch, q.asOfBatch, ...params],
+  };
+}
+
+function monthlySumsAsOf(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery & { asOfBatch: number }): MonthSum[] {
+  const { union, params } = asOfRows(registry, q, [q.from ?? EARLIEST, q.to ?? LATEST]);
+  return sqlite.prepare(`SELECT period, sum(online_count) AS online, sum(total_count) AS total FROM (${union}) GROUP BY period ORDER BY period`).all(...params) as MonthSum[];
+}
+
+/**
+ * Which units reported each month, from the lookback before `from` through `to`: the country's
+ * provinces from the area rollups, a locality's units from rollup_unit (or the rows of one
+ * service), and a past state from the rows as they stood then.
+ */
+function reportingUnitsByMonth(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery): UnitsByMonth {
+  const range: [Month, Month] = [q.from ? addMonths(q.from, -LOOKBACK_MONTHS) : EARLIEST, q.to ?? LATEST];
+  const { unitOf } = reportingUnits(registry, q.locality);
+  let pairs: Array<[number, Month]>;
+  if (q.asOfBatch !== undefined) {
+    const { union, params } = asOfRows(registry, { ...q, asOfBatch: q.asOfBatch }, range);
+    pairs = sqlite.prepare(`SELECT DISTINCT locality_id, period FROM (${union})`).raw(true).all(...params) as Array<[number, Month]>;
+  } else if (q.locality.level === 'country') {
+    const table = q.serviceId === null ? 'rollup_area' : 'rollup_service_area';
+    const service = q.serviceId === null ? '' : 'AND service_id = ?';
+    pairs = sqlite
+      .prepare(`SELECT area_id, period FROM ${table} WHERE period BETWEEN ? AND ? ${service} AND self_rows + sub_rows > 0`)
+      .raw(true)
+      .all(...range, ...(q.serviceId === null ? [] : [q.serviceId])) as Array<[number, Month]>;
+    return groupUnits(pairs, (id) => id);
+  } else {
+    const ids = unitsOf(registry, q.locality)!;
+    const inList = ids.map(() => '?').join(',');
+    pairs = (
+      q.serviceId === null
+        ? sqlite.prepare(`SELECT locality_id, period FROM rollup_unit WHERE locality_id IN (${inList}) AND period BETWEEN ? AND ? AND rows > 0`).raw(true).all(...ids, ...range)
+        : sqlite.prepare(`SELECT locality_id, period FROM observations WHERE locality_id IN (${inList}) AND service_id = ? AND period BETWEEN ? AND ?`).raw(true).all(...ids, q.serviceId, ...range)
+    ) as Array<[number, Month]>;
+  }
+  return groupUnits(pairs, unitOf);
+}
+
+function groupUnits(pairs: Array<[number, Month]>, unitOf: (localityId: number) => number): UnitsByMonth {
+  const units: UnitsByMonth = new Map();
+  for (const [id, period] of pairs) addUnit(units, period, unitOf(id));
+  return units;
 }
 
 export function adoptionSeries(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery): Bucket[] {
   const months = q.asOfBatch === undefined ? monthlySums(sqlite, registry, q) : monthlySumsAsOf(sqlite, registry, { ...q, asOfBatch: q.asOfBatch });
-  return toBuckets(months, q.granularity);
+  const coverage: CoverageSource = { units: reportingUnitsByMonth(sqlite, registry, q), exists: reportingUnits(registry, q.locality).exists, today: q.today ?? currentMonth() };
+  return toBuckets(months, q.granularity, coverage);
 }

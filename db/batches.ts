@@ -1,4 +1,7 @@
 import type Database from 'better-sqlite3';
+import { eq, max } from 'drizzle-orm';
+import type { Db } from './open.ts';
+import { batches } from './schema.ts';
 
 export interface BatchRecord {
   id: number;
@@ -39,4 +42,17 @@ export function listBatches(sqlite: Database.Database, filter: { publisherId?: n
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY b.id DESC LIMIT ? OFFSET ?`,
     )
     .all(...params, filter.limit, filter.offset) as BatchRecord[];
+}
+
+/**
+ * Why an `as_of_batch` has no state of its own, or null when it has: only a stored batch
+ * changed the numbers, and one beyond the newest would answer with numbers that will change.
+ */
+export function asOfBatchProblem(db: Db, id: number): string | null {
+  const last = db.orm.select({ id: max(batches.id) }).from(batches).where(eq(batches.outcome, 'stored')).get()?.id ?? 0;
+  const latest = `the last stored batch is ${last}`;
+  const found = db.orm.select({ outcome: batches.outcome }).from(batches).where(eq(batches.id, id)).get();
+  if (found?.outcome === 'rejected') return `batch ${id} was refused and has no state of its own; ${latest}`;
+  if (!found || id > last) return `batch ${id} does not exist${id > last ? ' yet' : ''}; ${latest}`;
+  return null;
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { type UnitsByMonth, addUnit } from './coverage.ts';
 import { type Locality, localityRegistry } from './localities/registry.ts';
 import { type Month, addMonths, monthIndex } from './months.ts';
 import { type Service, listServices } from './services.ts';
@@ -143,17 +144,19 @@ export class RollupCube {
     return { online, total, has, at: (s * this.state.areas.length + a) * months + this.monthOffset(from) };
   }
 
-  /** Monthly national sums per service id, months with a reported row only (the API's rule). */
-  monthlyByService(): Map<number, MonthSums[]> {
+  /** Monthly national sums per service id, months with a reported row only (the API's rule), and the areas that reported each month. */
+  monthlyByService(): Map<number, { months: MonthSums[]; units: UnitsByMonth }> {
     const { services, areas, months, online, total, has } = this.state;
-    const out = new Map<number, MonthSums[]>();
+    const out = new Map<number, { months: MonthSums[]; units: UnitsByMonth }>();
     const sumOnline = new Float64Array(months);
     const sumTotal = new Float64Array(months);
     const any = new Uint8Array(months);
+    const periods = Array.from({ length: months }, (_, m) => addMonths(this.state.first, m));
     for (let s = 0; s < services.length; s++) {
       sumOnline.fill(0);
       sumTotal.fill(0);
       any.fill(0);
+      const units: UnitsByMonth = new Map();
       for (let a = 0; a < areas.length; a++) {
         const at = (s * areas.length + a) * months;
         for (let m = 0; m < months; m++) {
@@ -161,11 +164,12 @@ export class RollupCube {
           sumOnline[m] = sumOnline[m]! + online[at + m]!;
           sumTotal[m] = sumTotal[m]! + total[at + m]!;
           any[m] = 1;
+          addUnit(units, periods[m]!, areas[a]!.id);
         }
       }
       const list: MonthSums[] = [];
-      for (let m = 0; m < months; m++) if (any[m] === 1) list.push({ period: addMonths(this.state.first, m), online: sumOnline[m]!, total: sumTotal[m]! });
-      if (list.length > 0) out.set(services[s]!.id, list);
+      for (let m = 0; m < months; m++) if (any[m] === 1) list.push({ period: periods[m]!, online: sumOnline[m]!, total: sumTotal[m]! });
+      if (list.length > 0) out.set(services[s]!.id, { months: list, units });
     }
     return out;
   }

@@ -3,12 +3,21 @@
  * data only through these; the builder in jobs/ produces them.
  */
 
+/** Who reported in a bucket (db/coverage.ts says how it is counted). */
+export interface Coverage {
+  reporting: number;
+  expected: number;
+}
+
 export interface Point {
   /** YYYY-MM, or YYYY for yearly points. */
   period: string;
   online_count: number;
   total_count: number;
   rate: number | null;
+  coverage: Coverage;
+  /** Every expected unit reported and the months have ended: a partial point must not read as whole. */
+  complete: boolean;
   /** For yearly points: the months with data the year covers. */
   first_month?: string;
   last_month?: string;

@@ -61,6 +61,7 @@ function runChunked<T>(statement: { one: Database.Statement; chunk: Database.Sta
 /** The rollups' columns, in the order of their upserts' VALUES. */
 const SERVICE_AREA_COLUMNS = ['serviceId', 'period', 'areaId', 'online', 'total', 'selfRows', 'subRows'] as const;
 const AREA_COLUMNS = ['areaId', 'period', 'online', 'total', 'selfRows', 'subRows', 'changedIn'] as const;
+const UNIT_COLUMNS = ['localityId', 'period', 'rows'] as const;
 
 function chunkParams(chunk: ValidRow[], batchId: number, demo: number): unknown[] {
   const params: unknown[] = [];
@@ -84,6 +85,7 @@ class Statements {
   readonly insertRevision;
   readonly upsertServiceArea;
   readonly upsertArea;
+  readonly upsertUnit;
   readonly serviceAreaRows;
   readonly areaRows;
   readonly otherAreaRow;
@@ -129,6 +131,12 @@ class Statements {
            self_rows = self_rows + excluded.self_rows, sub_rows = sub_rows + excluded.sub_rows, changed_in = excluded.changed_in`,
       );
     this.upsertArea = { one: areaUpsert(1), chunk: areaUpsert(CHUNK) };
+    const unitUpsert = (rows: number) =>
+      sqlite.prepare(
+        `INSERT INTO rollup_unit (locality_id, period, rows) VALUES ${Array(rows).fill('(?, ?, ?)').join(', ')}
+         ON CONFLICT (locality_id, period) DO UPDATE SET rows = rows + excluded.rows`,
+      );
+    this.upsertUnit = { one: unitUpsert(1), chunk: unitUpsert(CHUNK) };
     this.serviceAreaRows = sqlite.prepare(
       `SELECT self_rows AS selfRows, sub_rows AS subRows FROM rollup_service_area
        WHERE service_id = ? AND period = ? AND area_id = ?`,
@@ -276,13 +284,19 @@ export function storeBatch(
         .lastInsertRowid,
     );
     const deltas = new Map<string, Delta>();
+    const newRowsOfUnit = new Map<string, { localityId: number; period: string; rows: number }>();
     const addDelta = (r: ValidRow, online: number, total: number, newRow: boolean) => {
       const key = `${r.serviceId}:${r.period}:${r.areaId}`;
       let d = deltas.get(key);
       if (!d) deltas.set(key, (d = { serviceId: r.serviceId, period: r.period, areaId: r.areaId, online: 0, total: 0, selfRows: 0, subRows: 0 }));
       d.online += online;
       d.total += total;
-      if (newRow) r.level === 'commune' ? d.subRows++ : d.selfRows++;
+      if (!newRow) return;
+      r.level === 'commune' ? d.subRows++ : d.selfRows++;
+      const unitKey = `${r.localityId}:${r.period}`;
+      const u = newRowsOfUnit.get(unitKey);
+      if (u) u.rows++;
+      else newRowsOfUnit.set(unitKey, { localityId: r.localityId, period: r.period, rows: 1 });
     };
 
     let inserted = 0;
@@ -338,6 +352,7 @@ export function storeBatch(
       byArea.set(key, a);
     }
     runChunked(st.upsertArea, [...byArea.values()], AREA_COLUMNS);
+    runChunked(st.upsertUnit, [...newRowsOfUnit.values()], UNIT_COLUMNS);
 
     st.finishBatch.run(inserted, revised, unchanged, batchId);
     if (inserted + revised > 0) bumpDataVersion(sqlite);

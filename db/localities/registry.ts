@@ -21,6 +21,11 @@ interface Rename {
   nameBefore: string;
 }
 
+/** A unit exists in a month when it covers the whole month. */
+export function existsIn(unit: Pick<Locality, 'validFrom' | 'validTo'>, month: Month): boolean {
+  return unit.validFrom <= monthStart(month) && (unit.validTo === null || unit.validTo >= monthEnd(month));
+}
+
 /**
  * The administrative units in memory (about 3,400), read once per database.
  * Answers "which unit does this code mean in this month" and how units nest and merge.
@@ -82,7 +87,7 @@ export class LocalityRegistry {
   }
 
   existsIn(unit: Locality, month: Month): boolean {
-    return unit.validFrom <= monthStart(month) && (unit.validTo === null || unit.validTo >= monthEnd(month));
+    return existsIn(unit, month);
   }
 
   /** The unit a code means in a month, or a message that says what to send instead. */
@@ -171,6 +176,12 @@ export class LocalityRegistry {
       cursor = cursor.parentId === null ? undefined : this.get(cursor.parentId);
     }
     return [...new Set(chain)];
+  }
+
+  /** The units whose rows make up a locality's figures in today's boundaries: it, the units merged into it, and their communes. */
+  memberIds(unit: Locality): number[] {
+    const units = [unit, ...this.predecessors(unit)];
+    return units.flatMap((u) => [u.id, ...this.children(u).map((c) => c.id)]);
   }
 
   children(unit: Locality): Locality[] {

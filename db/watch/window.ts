@@ -1,22 +1,23 @@
-import { type Month, addMonths } from '../months.ts';
+import { type UnitsByMonth, addUnit, areasAlwaysExist, coverageOf } from '../coverage.ts';
+import { FIRST_MONTH, type Month, addMonths } from '../months.ts';
 import type { MonthSums } from '../stats.ts';
 
 /**
- * The latest month that every regularly reporting province (one with data in the 12 months
- * before it) has reported, and that has ended. The site and the watch list both end their
- * 12-month windows here.
+ * The latest month that is complete by the coverage rule (db/coverage.ts) over these areas:
+ * every area that reported in it or in the 12 months before did report, and it has ended
+ * (`today` never is). The site and the watch list both end their 12-month windows here.
  */
-export function latestCompleteMonth(byProvince: Map<number, MonthSums[]>, before: Month): Month | null {
-  const periods = new Map<number, Set<Month>>();
+export function latestCompleteMonth(byArea: Map<number, MonthSums[]>, today: Month): Month | null {
+  const units: UnitsByMonth = new Map();
   let latest: Month | null = null;
-  for (const [id, months] of byProvince) {
-    periods.set(id, new Set(months.map((m) => m.period)));
-    for (const m of months) if (m.period < before && (latest === null || m.period > latest)) latest = m.period;
+  for (const [id, months] of byArea) {
+    for (const m of months) {
+      addUnit(units, m.period, id);
+      if (m.period < today && (latest === null || m.period > latest)) latest = m.period;
+    }
   }
-  for (let m = latest; m !== null && m >= '2000-01'; m = addMonths(m, -1)) {
-    const month = m;
-    const expected = [...periods.values()].filter((set) => [...set].some((p) => p < month && p >= addMonths(month, -12)));
-    if (expected.every((set) => set.has(month))) return month;
+  for (let m = latest; m !== null && m >= FIRST_MONTH; m = addMonths(m, -1)) {
+    if (coverageOf(m, m, 'month', { units, exists: areasAlwaysExist, today }).complete) return m;
   }
   return null;
 }

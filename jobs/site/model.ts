@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import { rateOf, toBuckets } from '../../db/adoption.ts';
-import { type Locality, localityRegistry } from '../../db/localities/registry.ts';
+import { type Bucket, rateOf, toBuckets } from '../../db/adoption.ts';
+import { type CoverageSource, type UnitsByMonth, addUnit, areasAlwaysExist } from '../../db/coverage.ts';
+import { type Locality, existsIn, localityRegistry } from '../../db/localities/registry.ts';
 import { hasDemoRows, lastStoredBatch } from '../../db/meta.ts';
 import { type Month, addMonths, currentMonth } from '../../db/months.ts';
 import { type Service, listServices } from '../../db/services.ts';
@@ -57,11 +58,10 @@ export function withWatch(figures: SiteFigures, watch: WatchData): SiteModel {
   return { ...figures, watch, locality: figures.locality.map((l) => ({ ...l, watch: ofLocality(l.province.code) })) };
 }
 
-const toPoint = (m: MonthSums): Point => ({ period: m.period, online_count: m.online, total_count: m.total, rate: rateOf(m.online, m.total) });
+const toPoint = ({ period, online_count, total_count, rate, coverage, complete }: Bucket): Point => ({ period, online_count, total_count, rate, coverage, complete });
 
-function series(months: MonthSums[]): Series {
-  const yearly = toBuckets(months, 'year').map((b) => ({ ...b, period: b.period }));
-  return { monthly: months.map(toPoint), yearly };
+function series(months: MonthSums[], coverage: CoverageSource): Series {
+  return { monthly: toBuckets(months, 'month', coverage).map(toPoint), yearly: toBuckets(months, 'year', coverage) };
 }
 
 function addInto(target: Map<Month, Sums>, months: MonthSums[]) {
@@ -114,6 +114,10 @@ export interface SiteInputs {
   provinces: SiteProvince[];
   /** Monthly sums over all services per area id. */
   byArea: Map<number, MonthSums[]>;
+  /** Per area, the localities that reported each month (rollup_unit), for the provinces' coverage. */
+  unitsByArea: Map<number, UnitsByMonth>;
+  /** When each of those localities existed. */
+  unitSpans: Map<number, Pick<Locality, 'validFrom' | 'validTo'>>;
   /** In the catalogue's order. */
   services: Service[];
 }
@@ -133,15 +137,40 @@ export function readSiteInputs(sqlite: Database.Database, now: Date, siteUrl: st
     .map((p) => ({ ...p, mergedFrom: registry.predecessors(p).map((o) => ({ code: o.code, name: o.name })) }));
   const byArea = monthlyByArea(sqlite);
   const nationalMonths = nationalOf(byArea);
+  const { unitsByArea, unitSpans } = reportingUnitsByArea(sqlite);
   const meta: SiteMeta = {
     built_at: now.toISOString(),
     data_as_of: nationalMonths[nationalMonths.length - 1]?.period ?? null,
-    latest_complete_month: latestCompleteMonth(provinceMonthsOf(provinces, byArea), today),
+    latest_complete_month: latestCompleteMonth(byArea, today),
     demo: hasDemoRows(sqlite),
     last_batch_id: lastStoredBatch(sqlite),
     site_url: siteUrl,
   };
-  return { inputs: { now, meta, provinces, byArea, services: listServices(sqlite) }, cube };
+  return { inputs: { now, meta, provinces, byArea, unitsByArea, unitSpans, services: listServices(sqlite) }, cube };
+}
+
+/** Which localities reported each month, grouped by their area (a few rows per locality and month). */
+function reportingUnitsByArea(sqlite: Database.Database): Pick<SiteInputs, 'unitsByArea' | 'unitSpans'> {
+  const registry = localityRegistry(sqlite);
+  const unitsByArea = new Map<number, UnitsByMonth>();
+  const unitSpans = new Map<number, Pick<Locality, 'validFrom' | 'validTo'>>();
+  const pairs = sqlite.prepare('SELECT locality_id, period FROM rollup_unit WHERE rows > 0').raw(true).all() as Array<[number, Month]>;
+  for (const [id, period] of pairs) {
+    const unit = registry.get(id);
+    const area = registry.areaOf(unit);
+    let units = unitsByArea.get(area);
+    if (!units) unitsByArea.set(area, (units = new Map()));
+    addUnit(units, period, id);
+    unitSpans.set(id, { validFrom: unit.validFrom, validTo: unit.validTo });
+  }
+  return { unitsByArea, unitSpans };
+}
+
+/** The national series' coverage: its units are the areas that reported. */
+function nationalCoverage(byArea: Map<number, MonthSums[]>, today: Month): CoverageSource {
+  const units: UnitsByMonth = new Map();
+  for (const [id, months] of byArea) for (const m of months) addUnit(units, m.period, id);
+  return { units, exists: areasAlwaysExist, today };
 }
 
 const provinceMonthsOf = (provinces: Locality[], byArea: Map<number, MonthSums[]>) => new Map(provinces.map((p) => [p.id, byArea.get(p.id) ?? []]));
@@ -155,8 +184,16 @@ function nationalOf(byArea: Map<number, MonthSums[]>): MonthSums[] {
 
 /** The site's figures from the inputs and the cube: no database, so a worker thread can derive them too. */
 export function deriveFigures(inputs: SiteInputs, cube: RollupCube): SiteFigures {
-  const { meta, provinces, byArea, services } = inputs;
+  const { meta, provinces, byArea, services, unitsByArea, unitSpans } = inputs;
+  const today = currentMonth(inputs.now);
   const provinceMonths = provinceMonthsOf(provinces, byArea);
+  const national = nationalCoverage(byArea, today);
+  const provinceCoverage = (p: Locality): CoverageSource => ({
+    units: unitsByArea.get(p.id) ?? new Map(),
+    exists: (id, month) => existsIn(unitSpans.get(id)!, month),
+    today,
+  });
+  const serviceCoverage = (units: UnitsByMonth | undefined): CoverageSource => ({ units: units ?? new Map(), exists: areasAlwaysExist, today });
   const nationalMonths = nationalOf(byArea);
   const dataAsOf = meta.data_as_of;
   const complete = meta.latest_complete_month;
@@ -217,12 +254,18 @@ export function deriveFigures(inputs: SiteInputs, cube: RollupCube): SiteFigures
     pushTo(localityCells, province.id, serviceSummary(service, r, before));
   }
 
+  const serviceSeries = services.map((s) => {
+    const found = byService.get(s.id);
+    return series(found?.months ?? [], serviceCoverage(found?.units));
+  });
+  const provinceSeries = provinces.map((p) => series(provinceMonths.get(p.id)!, provinceCoverage(p)));
+
   const ranked = [...provinceSummaries].sort((a, b) => (b.rate_12m ?? -1) - (a.rate_12m ?? -1));
   const withChange = provinceSummaries.filter((p) => p.change_pp !== null);
   const home: HomeData = {
     meta,
     headline: headline(nationalMonths, provinceMonths, complete, dataAsOf),
-    national: series(nationalMonths),
+    national: series(nationalMonths, national),
     provinces: ranked,
     gains: withChange.filter((p) => p.change_pp! > 0).sort((a, b) => b.change_pp! - a.change_pp!).slice(0, MOVERS),
     falls: withChange.filter((p) => p.change_pp! < 0).sort((a, b) => a.change_pp! - b.change_pp!).slice(0, MOVERS),
@@ -234,22 +277,22 @@ export function deriveFigures(inputs: SiteInputs, cube: RollupCube): SiteFigures
     meta,
     home,
     services: { meta, services: serviceSummaries },
-    service: services.map((s, i) => ({
+    service: serviceSeries.map((national, i) => ({
       meta,
       service: serviceSummaries[i]!,
-      national: series(byService.get(s.id) ?? []),
-      provinces: byRateAscending(serviceCells.get(s.id) ?? []),
+      national,
+      provinces: byRateAscending(serviceCells.get(services[i]!.id) ?? []),
     })),
     localities: { meta, provinces: provinceSummaries.map((p) => ({ ...p, map: TILE_POSITIONS[p.code] ?? null })) },
     locality: provinces.map((p, i) => ({
       meta,
       province: { ...provinceSummaries[i]!, merged_from: p.mergedFrom },
-      series: series(provinceMonths.get(p.id)!),
+      series: provinceSeries[i]!,
       services: byRateAscending(localityCells.get(p.id) ?? []),
     })),
-    nationalMonthly: nationalMonths.map(toPoint),
-    provinceMonthly: provinces.map((p, i) => ({ province: provinceSummaries[i]!, monthly: provinceMonths.get(p.id)!.map(toPoint) })),
-    serviceMonthly: services.map((s, i) => ({ service: serviceSummaries[i]!, monthly: (byService.get(s.id) ?? []).map(toPoint) })),
+    nationalMonthly: home.national.monthly,
+    provinceMonthly: provinces.map((p, i) => ({ province: provinceSummaries[i]!, monthly: provinceSeries[i]!.monthly })),
+    serviceMonthly: services.map((s, i) => ({ service: serviceSummaries[i]!, monthly: serviceSeries[i]!.monthly })),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { adoptionSeries } from '../../db/adoption.ts';
+import { asOfBatchProblem } from '../../db/batches.ts';
 import { getService } from '../../db/services.ts';
 import { sendError } from '../plugins/errors.ts';
 import { DemoFlag, ErrorBody } from '../schemas.ts';
@@ -14,6 +15,14 @@ const BucketSchema = Type.Object({
   online_count: Type.Integer(),
   total_count: Type.Integer(),
   rate: Type.Union([Type.Number(), Type.Null()], { description: 'Σonline / Σtotal, 4 decimals; null when the total is 0' }),
+  coverage: Type.Object(
+    {
+      reporting: Type.Integer({ description: 'expected units with a row in every month of the bucket' }),
+      expected: Type.Integer({ description: 'units with a row in the bucket or in the 12 months before it' }),
+    },
+    { description: 'who reported: provinces for VN; for other localities the units rows are sent for (itself, its communes, the units merged into it)' },
+  ),
+  complete: Type.Boolean({ description: 'every expected unit reported, the months have ended, and a quarter or year bucket spans its whole quarter or year' }),
 });
 
 const AdoptionSchema = Type.Object({
@@ -43,7 +52,7 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           to: Type.Optional(MonthParam),
           granularity: Type.Optional(Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year')], { default: 'month' })),
           as_of_batch: Type.Optional(
-            Type.Integer({ minimum: 0, description: 'the numbers as they stood right after this batch; such answers never change (archived embeds)' }),
+            Type.Integer({ minimum: 0, description: 'the numbers as they stood right after this stored batch; such answers never change (archived embeds). 404 for a batch that does not exist yet or was refused' }),
           ),
         }),
         response: { 200: AdoptionSchema, 400: ErrorBody, 404: ErrorBody },
@@ -61,6 +70,8 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         if (!found) return sendError(reply, 404, 'not_found', `unknown service "${service}"; see /api/v1/services`);
         serviceId = found.id;
       }
+      const batchProblem = asOfBatch === undefined ? null : asOfBatchProblem(fastify.db, asOfBatch);
+      if (batchProblem) return sendError(reply, 404, 'not_found', batchProblem);
       const series = adoptionSeries(fastify.db.sqlite, fastify.localities, { serviceId, locality: unit, from, to, granularity, asOfBatch });
       // A frozen answer can be cached for good.
       if (asOfBatch !== undefined) reply.header('cache-control', 'public, max-age=31536000, immutable');

@@ -61,8 +61,8 @@ describe('adoption engine', () => {
   it('buckets by quarter and year, saying which months with data each covers', () => {
     const years = series('08', 'year');
     expect(years).toEqual([
-      { period: '2024', first_month: '2024-01', last_month: '2024-03', months: 3, online_count: 101, total_count: 210, rate: 0.481 },
-      { period: '2025', first_month: '2025-07', last_month: '2025-08', months: 2, online_count: 42, total_count: 150, rate: 0.28 },
+      { period: '2024', first_month: '2024-01', last_month: '2024-03', months: 3, online_count: 101, total_count: 210, rate: 0.481, coverage: { reporting: 0, expected: 2 }, complete: false },
+      { period: '2025', first_month: '2025-07', last_month: '2025-08', months: 2, online_count: 42, total_count: 150, rate: 0.28, coverage: { reporting: 1, expected: 2 }, complete: false },
     ]);
     const quarters = series('VN', 'quarter');
     expect(quarters.map((q) => [q.period, q.months, q.online_count, q.total_count])).toEqual([

@@ -47,8 +47,10 @@ describe('RollupCube', () => {
     expect(cube.covers('2025-01', TODAY)).toBe(true);
     expect(cube.covers('2024-12', TODAY)).toBe(false);
     const national = cube.monthlyByService();
-    const s1 = national.get(cube.services.find((s) => s.code === 'S1')!.id)!;
+    const { months: s1, units } = national.get(cube.services.find((s) => s.code === 'S1')!.id)!;
     expect(s1).toHaveLength(22);
+    // The areas that reported each month, for coverage: one province in January 2025.
+    expect([...units.get('2025-01')!].map((id) => cube.areas.find((a) => a.id === id)!.code)).toEqual(['01']);
     expect(s1[0]).toEqual({ period: '2025-01', online: 10, total: 40 });
     const window = cube.windowSums('2025-11', '2026-10');
     expect(window.map((w) => [w.online, w.total]).sort()).toEqual([
@@ -67,7 +69,7 @@ describe('RollupCube', () => {
     const refreshed = cube.refreshed(db.sqlite, TODAY);
     expect(refreshed).toBe(cube);
     expect(cells(refreshed)).toEqual(cells(fresh()));
-    const s1 = refreshed.monthlyByService().get(refreshed.services.find((s) => s.code === 'S1')!.id)!;
+    const s1 = refreshed.monthlyByService().get(refreshed.services.find((s) => s.code === 'S1')!.id)!.months;
     expect(s1.at(-1)).toEqual({ period: '2026-10', online: 30, total: 40 });
     // Nothing new: the same cube, untouched.
     expect(refreshed.refreshed(db.sqlite, TODAY)).toBe(cube);

@@ -265,6 +265,11 @@ export function rollupMismatches(db: Db): unknown[] {
       `SELECT a.area_id, o.period, sum(o.online_count), sum(o.total_count)
        FROM observations o JOIN temp.area_of a USING (locality_id) GROUP BY a.area_id, o.period`,
     ),
+    ...differ(
+      'rollup_unit',
+      'SELECT locality_id, period, rows FROM rollup_unit WHERE rows != 0',
+      'SELECT locality_id, period, count(*) FROM observations GROUP BY locality_id, period',
+    ),
   ];
 }
 

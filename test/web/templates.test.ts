@@ -46,7 +46,7 @@ describe('tables', () => {
   });
 
   it('write each point of a series as a row', () => {
-    const point = { period: '2026-10', online_count: 1234, total_count: 5678, rate: 0.2173 };
+    const point = { period: '2026-10', online_count: 1234, total_count: 5678, rate: 0.2173, coverage: { reporting: 34, expected: 34 }, complete: true };
     const tables = seriesTables(SCRIPT, { monthly: [point], yearly: [{ ...point, period: '2026', months: 10 }] }, 'en').value;
     expect(tables).toContain(`<caption>${ESCAPED} — Year</caption>`);
     expect(tables).toContain('<tr><th scope="row">2026 (10 months)</th><td>1,234</td><td>5,678</td><td>21.73%</td></tr>');

@@ -25,14 +25,14 @@ function series(months = 24, shift = 0): Series {
     const period = `${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
     const total = 1000;
     const online = i === 4 ? 0 : Math.round(total * (0.05 + i * 0.012 + shift + 0.02 * Math.sin(i)));
-    monthly.push({ period, online_count: online, total_count: i === 4 ? 0 : total, rate: i === 4 ? null : online / total });
+    monthly.push({ period, online_count: online, total_count: i === 4 ? 0 : total, rate: i === 4 ? null : online / total, coverage: { reporting: 1, expected: 1 }, complete: true });
   }
   const yearly: Point[] = [];
   for (const year of new Set(monthly.map((p) => p.period.slice(0, 4)))) {
     const points = monthly.filter((p) => p.period.startsWith(year) && p.rate !== null);
     const online = points.reduce((s, p) => s + p.online_count, 0);
     const total = points.reduce((s, p) => s + p.total_count, 0);
-    yearly.push({ period: year, online_count: online, total_count: total, rate: online / total, months: points.length });
+    yearly.push({ period: year, online_count: online, total_count: total, rate: online / total, months: points.length, coverage: { reporting: 1, expected: 1 }, complete: points.length === 12 });
   }
   return { monthly, yearly };
 }
