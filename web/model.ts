@@ -27,6 +27,8 @@ export interface Point {
 export interface Series {
   monthly: Point[];
   yearly: Point[];
+  /** What coverage counts: provinces (national series), or the units rows are sent for (a province, its communes). */
+  units: 'provinces' | 'units';
 }
 
 export interface SiteMeta {

@@ -57,6 +57,14 @@ const vi = {
     down: (from: string, fromYear: string, to: string, toYear: string) => `Giảm từ ${from} năm ${fromYear} xuống ${to} năm ${toYear}.`,
     single: (rate: string, year: string) => `${rate} năm ${year}.`,
     partialYear: (months: number) => ` (${months} tháng)`,
+    /** "11/2026: 1/34 tỉnh, thành phố đã báo cáo" */
+    partialMonth: (month: string, reporting: number, expected: number, units: 'provinces' | 'units') =>
+      reporting === expected ? `${month}: tháng chưa kết thúc` : `${month}: ${reporting}/${expected} ${units === 'provinces' ? 'tỉnh, thành phố' : 'đơn vị'} đã báo cáo`,
+    partialSummary: (months: string) => `Số liệu chưa đầy đủ: ${months}.`,
+    andMore: (n: number) => `và ${n} tháng khác`,
+    reporting: 'Đã báo cáo',
+    incomplete: 'chưa đầy đủ',
+    partialLegend: 'Tháng chưa đầy đủ',
   },
   services: {
     title: 'Dịch vụ công trực tuyến',
@@ -193,6 +201,14 @@ const en: Strings = {
     down: (from: string, fromYear: string, to: string, toYear: string) => `Down from ${from} in ${fromYear} to ${to} in ${toYear}.`,
     single: (rate: string, year: string) => `${rate} in ${year}.`,
     partialYear: (months: number) => ` (${months} months)`,
+    /** "11/2026: 1 of 34 provinces reported" */
+    partialMonth: (month: string, reporting: number, expected: number, units: 'provinces' | 'units') =>
+      reporting === expected ? `${month}: month not over yet` : `${month}: ${reporting} of ${expected} ${units === 'provinces' ? 'provinces' : 'reporting units'} reported`,
+    partialSummary: (months: string) => `Incomplete: ${months}.`,
+    andMore: (n: number) => `and ${n} more months`,
+    reporting: 'Reported',
+    incomplete: 'incomplete',
+    partialLegend: 'Incomplete month',
   },
   services: {
     title: 'Online public services',

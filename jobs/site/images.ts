@@ -22,7 +22,9 @@ import { Chart, type ChartConfiguration, type Plugin, registerables } from 'char
 import { type ChartImage, IMAGE_HEIGHT, IMAGE_WIDTH, chartImagePaths } from '../../web/charts.ts';
 import { type Lang, formatMonth, formatRate } from '../../web/i18n.ts';
 import type { Series } from '../../web/model.ts';
+import { partialStyle } from '../../web/js/trend.ts';
 import { strings } from '../../web/strings.ts';
+import { chartPayload } from '../../web/templates/chart.ts';
 import { encodePng } from './png.ts';
 import { typescriptWorkerSource } from '../../db/typescript-worker.ts';
 import { inFolder, safeJoin, writeFile } from './sink.ts';
@@ -77,7 +79,8 @@ const font = (px: number, bold = false) => `${bold ? 'bold ' : ''}${px}px ${FAMI
 const PAD_X = 48;
 const TITLE_Y = 38;
 const SUMMARY_Y = 102;
-const CHART_TOP = 160;
+const NOTE_Y = 134;
+const CHART_TOP = 164;
 const FOOTER_H = 62;
 
 type Ctx = SKRSContext2D;
@@ -490,8 +493,8 @@ function oneLine(text: string): string {
     .trim();
 }
 
-/** Title, summary and footer, drawn around the plot that Chart.js lays out in the middle. */
-function drawFrame(ctx: Ctx, image: ChartImage): void {
+/** Title, summary, the incomplete months' note and footer, drawn around the plot that Chart.js lays out in the middle. */
+function drawFrame(ctx: Ctx, image: ChartImage, note: string | null): void {
   const width = IMAGE_WIDTH - 2 * PAD_X;
   ctx.save();
   ctx.textBaseline = 'top';
@@ -507,6 +510,10 @@ function drawFrame(ctx: Ctx, image: ChartImage): void {
   ctx.fillStyle = TEXT;
   ctx.font = font(24);
   ctx.fillText(fit(ctx, oneLine(image.summary), width), PAD_X, SUMMARY_Y);
+  if (note) {
+    ctx.font = font(20, true);
+    ctx.fillText(fit(ctx, oneLine(note), width), PAD_X, NOTE_Y);
+  }
 
   // Footer: a rule, the source, and the demo label at the right.
   const footerTop = IMAGE_HEIGHT - FOOTER_H;
@@ -556,6 +563,9 @@ interface Plot {
   labels: Array<string | null>;
   monthly: Array<number | null>;
   yearly: Array<number | null>;
+  partial: boolean[];
+  /** Which months are incomplete, drawn under the summary. */
+  note: string | null;
   names: { monthly: string; yearly: string };
   max: number;
 }
@@ -572,23 +582,10 @@ function sparseLabels(periods: string[], lang: Lang): Array<string | null> {
   });
 }
 
-/** The same numbers as the page's chart payload (web/templates/chart.ts). */
+/** The page's chart payload (web/templates/chart.ts), with the image's own sparse labels. */
 function plot(series: Series, lang: Lang): Plot {
-  const t = strings(lang).chart;
-  const byYear = new Map(series.yearly.map((y) => [y.period, y.rate]));
-  const monthly = series.monthly.map((p) => p.rate);
-  const yearly = series.monthly.map((p) => byYear.get(p.period.slice(0, 4)) ?? null);
-  return {
-    lang,
-    labels: sparseLabels(
-      series.monthly.map((p) => p.period),
-      lang,
-    ),
-    monthly,
-    yearly,
-    names: { monthly: t.monthly, yearly: t.yearly },
-    max: axisMax([...monthly, ...yearly]),
-  };
+  const { monthly, yearly, partial, note, names } = chartPayload(series, lang);
+  return { lang, labels: sparseLabels(series.monthly.map((p) => p.period), lang), monthly, yearly, partial, note, names, max: axisMax([...monthly, ...yearly]) };
 }
 
 /** What the chart draws now; set before each draw. */
@@ -608,7 +605,7 @@ function config(current: Current): ChartConfiguration<'line', Array<number | nul
       ctx.restore();
     },
     afterDraw(chart) {
-      if (current.image) drawFrame(chart.ctx as unknown as Ctx, current.image);
+      if (current.image) drawFrame(chart.ctx as unknown as Ctx, current.image, current.plot?.note ?? null);
     },
   };
   const tickFont = { family: FAMILY, size: 18 };
@@ -695,6 +692,7 @@ class Renderer {
     const [monthly, yearly] = chart.data.datasets;
     monthly!.data = p.monthly;
     monthly!.label = p.names.monthly;
+    Object.assign(monthly!, partialStyle(p.partial, '#ffffff'));
     yearly!.data = p.yearly;
     yearly!.label = p.names.yearly;
     chart.options.scales!.y!.max = p.max;

@@ -60,8 +60,8 @@ export function withWatch(figures: SiteFigures, watch: WatchData): SiteModel {
 
 const toPoint = ({ period, online_count, total_count, rate, coverage, complete }: Bucket): Point => ({ period, online_count, total_count, rate, coverage, complete });
 
-function series(months: MonthSums[], coverage: CoverageSource): Series {
-  return { monthly: toBuckets(months, 'month', coverage).map(toPoint), yearly: toBuckets(months, 'year', coverage) };
+function series(months: MonthSums[], coverage: CoverageSource, units: Series['units']): Series {
+  return { monthly: toBuckets(months, 'month', coverage).map(toPoint), yearly: toBuckets(months, 'year', coverage), units };
 }
 
 function addInto(target: Map<Month, Sums>, months: MonthSums[]) {
@@ -256,16 +256,16 @@ export function deriveFigures(inputs: SiteInputs, cube: RollupCube): SiteFigures
 
   const serviceSeries = services.map((s) => {
     const found = byService.get(s.id);
-    return series(found?.months ?? [], serviceCoverage(found?.units));
+    return series(found?.months ?? [], serviceCoverage(found?.units), 'provinces');
   });
-  const provinceSeries = provinces.map((p) => series(provinceMonths.get(p.id)!, provinceCoverage(p)));
+  const provinceSeries = provinces.map((p) => series(provinceMonths.get(p.id)!, provinceCoverage(p), 'units'));
 
   const ranked = [...provinceSummaries].sort((a, b) => (b.rate_12m ?? -1) - (a.rate_12m ?? -1));
   const withChange = provinceSummaries.filter((p) => p.change_pp !== null);
   const home: HomeData = {
     meta,
     headline: headline(nationalMonths, provinceMonths, complete, dataAsOf),
-    national: series(nationalMonths, national),
+    national: series(nationalMonths, national, 'provinces'),
     provinces: ranked,
     gains: withChange.filter((p) => p.change_pp! > 0).sort((a, b) => b.change_pp! - a.change_pp!).slice(0, MOVERS),
     falls: withChange.filter((p) => p.change_pp! < 0).sort((a, b) => a.change_pp! - b.change_pp!).slice(0, MOVERS),

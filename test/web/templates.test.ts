@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProvinceSummary, ServiceSummary } from '../../web/model.ts';
-import { seriesTables } from '../../web/templates/chart.ts';
+import { chartPayload, seriesTables, summarise } from '../../web/templates/chart.ts';
 import { Html, html, jsonScript } from '../../web/templates/html.ts';
 import { href, linksFrom } from '../../web/templates/layout.ts';
 import { provinceTable, serviceTable } from '../../web/templates/tables.ts';
@@ -47,9 +47,25 @@ describe('tables', () => {
 
   it('write each point of a series as a row', () => {
     const point = { period: '2026-10', online_count: 1234, total_count: 5678, rate: 0.2173, coverage: { reporting: 34, expected: 34 }, complete: true };
-    const tables = seriesTables(SCRIPT, { monthly: [point], yearly: [{ ...point, period: '2026', months: 10 }] }, 'en').value;
+    const year = { ...point, period: '2026', months: 10, coverage: { reporting: 30, expected: 34 }, complete: false };
+    const tables = seriesTables(SCRIPT, { monthly: [point], yearly: [year], units: 'provinces' }, 'en').value;
     expect(tables).toContain(`<caption>${ESCAPED} — Year</caption>`);
-    expect(tables).toContain('<tr><th scope="row">2026 (10 months)</th><td>1,234</td><td>5,678</td><td>21.73%</td></tr>');
-    expect(tables).toContain('<tr><th scope="row">Oct 2026</th><td>1,234</td><td>5,678</td><td>21.73%</td></tr>');
+    expect(tables).toContain('<tr class="partial"><th scope="row">2026 (10 months)</th><td>1,234</td><td>5,678</td><td>21.73%</td><td>30/34 (incomplete)</td></tr>');
+    expect(tables).toContain('<tr><th scope="row">Oct 2026</th><td>1,234</td><td>5,678</td><td>21.73%</td><td>34/34</td></tr>');
+  });
+
+  it('say which months are incomplete, in the summary, the payload and the note', () => {
+    const whole = { online_count: 50, total_count: 100, rate: 0.5, coverage: { reporting: 34, expected: 34 }, complete: true };
+    const monthly = [
+      { ...whole, period: '2026-10' },
+      { period: '2026-11', online_count: 40, total_count: 52, rate: 0.7692, coverage: { reporting: 1, expected: 34 }, complete: false },
+    ];
+    const series = { monthly, yearly: [{ ...whole, period: '2026', months: 2, complete: false }], units: 'provinces' as const };
+    expect(summarise(series, 'vi')).toBe('50,00% năm 2026 (2 tháng). Số liệu chưa đầy đủ: 11/2026: 1/34 tỉnh, thành phố đã báo cáo.');
+    expect(summarise(series, 'en')).toBe('50.00% in 2026 (2 months). Incomplete: Nov 2026: 1 of 34 provinces reported.');
+    const payload = chartPayload(series, 'vi');
+    expect(payload.partial).toEqual([false, true]);
+    expect(payload.note).toBe('11/2026: 1/34 tỉnh, thành phố đã báo cáo');
+    expect(chartPayload({ ...series, monthly: [monthly[0]!] }, 'vi').note).toBeNull();
   });
 });

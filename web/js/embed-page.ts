@@ -60,7 +60,7 @@ function drawStatic(colours: Theme): void {
   limitTables(keep, from.slice(0, 4), to.slice(0, 4));
   const pick = <T>(list: T[]) => list.filter((_, i) => keep[i]);
   box.hidden = false;
-  drawLines(canvas, p.lang, pick(p.labels), trendLines(p).map((l) => ({ ...l, data: pick(l.data) })), colours);
+  drawLines(canvas, p.lang, pick(p.labels), trendLines(p).map((l) => ({ ...l, data: pick(l.data), ...(l.partial ? { partial: pick(l.partial) } : {}) })), colours);
 }
 
 interface Bucket {
@@ -68,6 +68,7 @@ interface Bucket {
   online_count: number;
   total_count: number;
   rate: number | null;
+  complete: boolean;
 }
 
 
@@ -115,7 +116,9 @@ async function drawFromApi(colours: Theme): Promise<void> {
   const periods = [...new Set(answers.flatMap((a) => (a.series as Bucket[]).map((b) => b.period)))].sort();
   const byLocality = answers.map((a) => new Map((a.series as Bucket[]).map((b) => [b.period, b])));
   const percent = new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  const lines: Line[] = names.map((name, i) => ({ label: name, data: periods.map((p) => byLocality[i]!.get(p)?.rate ?? null) }));
+  // An incomplete month (not everyone reported, or not over) is drawn dotted and hollow, and marked in the table.
+  const partialOf = (i: number) => periods.map((p) => byLocality[i]!.get(p)?.complete === false);
+  const lines: Line[] = names.map((name, i) => ({ label: name, data: periods.map((p) => byLocality[i]!.get(p)?.rate ?? null), partial: partialOf(i) }));
   const last = lines.map((l) => l.data.filter((v) => v !== null).pop());
   main.querySelector('.summary')!.textContent = names.map((n, i) => `${n}: ${last[i] == null ? '—' : percent.format(last[i]!)}`).join(' · ');
 
@@ -126,7 +129,7 @@ async function drawFromApi(colours: Theme): Promise<void> {
   const body = document.createElement('tbody');
   for (const [i, period] of periods.entries()) {
     const row = document.createElement('tr');
-    row.append(cell('th', period, 'row'), ...lines.map((l) => cell('td', l.data[i] == null ? '—' : percent.format(l.data[i]!))));
+    row.append(cell('th', period, 'row'), ...lines.map((l) => cell('td', (l.data[i] == null ? '—' : percent.format(l.data[i]!)) + (l.partial?.[i] ? ` (${t.incomplete})` : ''))));
     body.append(row);
   }
   table.append(Object.assign(document.createElement('thead'), {}), body);

@@ -35,6 +35,19 @@ export interface Line {
   data: Array<number | null>;
   /** Yearly figures: a dashed step, so it reads without colour. */
   stepped?: boolean;
+  /** Incomplete months: the segment into each is dotted and its point hollow, so nobody reads it as whole. */
+  partial?: boolean[];
+}
+
+/** A dotted segment into an incomplete month, and a hollow point on it (Chart.js scriptable options). */
+export function partialStyle(partial: boolean[] | undefined, background: string) {
+  const at = (i: number) => partial?.[i] === true;
+  return {
+    segment: { borderDash: (ctx: { p1DataIndex: number }) => (at(ctx.p1DataIndex) ? [2, 4] : undefined) },
+    pointRadius: (ctx: { dataIndex: number }) => (at(ctx.dataIndex) ? 4 : 0),
+    pointBackgroundColor: background,
+    pointBorderWidth: 2,
+  };
 }
 
 export function isRates(v: unknown, length: number): v is Array<number | null> {
@@ -75,6 +88,7 @@ export function drawLines(canvas: HTMLCanvasElement, lang: string, labels: strin
           pointHoverRadius: 4,
           tension: 0,
           spanGaps: false,
+          ...(line.partial ? partialStyle(line.partial, colours.background) : {}),
         };
       }),
     },
@@ -107,13 +121,23 @@ export function readPayload(root: ParentNode): TrendPayload | null {
   if (!Array.isArray(p.labels) || !Array.isArray(p.periods) || !p.names) return null;
   const n = p.labels.length;
   if (n === 0 || p.periods.length !== n || !isRates(p.monthly, n) || !isRates(p.yearly, n)) return null;
-  return { lang: p.lang === 'en' ? 'en' : 'vi', periods: p.periods.map(String), labels: p.labels.map(String), monthly: p.monthly, yearly: p.yearly, names: p.names };
+  const partial = Array.isArray(p.partial) && p.partial.length === n ? p.partial.map((x) => x === true) : new Array<boolean>(n).fill(false);
+  return {
+    lang: p.lang === 'en' ? 'en' : 'vi',
+    periods: p.periods.map(String),
+    labels: p.labels.map(String),
+    monthly: p.monthly,
+    yearly: p.yearly,
+    partial,
+    note: typeof p.note === 'string' ? p.note : null,
+    names: p.names,
+  };
 }
 
 /** The monthly rate and the yearly step of a payload, as two lines. */
 export function trendLines(p: TrendPayload): Line[] {
   return [
-    { label: p.names.monthly, data: p.monthly },
+    { label: p.names.monthly, data: p.monthly, partial: p.partial },
     { label: p.names.yearly, data: p.yearly, stepped: true },
   ];
 }

@@ -25,7 +25,33 @@ export interface ChartPayload {
   monthly: Array<number | null>;
   /** Each month carries its year's rate, drawn as a step. */
   yearly: Array<number | null>;
+  /** True where the month is not complete (not everyone reported, or not over): drawn dashed and hollow. */
+  partial: boolean[];
+  /** "11/2026: 1/34 tỉnh, thành phố đã báo cáo" for the latest incomplete months; null when none is. */
+  note: string | null;
   names: { monthly: string; yearly: string };
+}
+
+/** Incomplete months shown by name, most recent first. */
+const PARTIAL_NAMED = 3;
+
+/** The incomplete months of a series, most recent first, each saying who reported. */
+export function partialMonths(series: Series, lang: Lang): string[] {
+  const t = strings(lang).chart;
+  const out: string[] = [];
+  for (let i = series.monthly.length - 1; i >= 0; i--) {
+    const p = series.monthly[i]!;
+    if (!p.complete) out.push(t.partialMonth(formatMonth(p.period, lang), p.coverage.reporting, p.coverage.expected, series.units));
+  }
+  return out;
+}
+
+/** "11/2026: 1/34 …; 10/2026: … và 4 tháng khác", or null when every month is complete. */
+function partialList(series: Series, lang: Lang): string | null {
+  const months = partialMonths(series, lang);
+  if (months.length === 0) return null;
+  const named = months.slice(0, PARTIAL_NAMED).join('; ');
+  return months.length > PARTIAL_NAMED ? `${named}; ${strings(lang).chart.andMore(months.length - PARTIAL_NAMED)}` : named;
 }
 
 /** "Up from 1.78% in 2020 to 55.00% in 2026 (10 months)." */
@@ -36,9 +62,12 @@ export function summarise(series: Series, lang: Lang): string {
   const last = years[years.length - 1];
   if (!first || !last) return strings(lang).noData;
   const label = (p: Point) => p.period + (p.months !== undefined && p.months < 12 ? t.partialYear(p.months) : '');
-  if (first === last) return t.single(formatRate(last.rate, lang), label(last));
-  const say = last.rate! >= first.rate! ? t.up : t.down;
-  return say(formatRate(first.rate, lang), label(first), formatRate(last.rate, lang), label(last));
+  const partial = partialList(series, lang);
+  const trend =
+    first === last
+      ? t.single(formatRate(last.rate, lang), label(last))
+      : (last.rate! >= first.rate! ? t.up : t.down)(formatRate(first.rate, lang), label(first), formatRate(last.rate, lang), label(last));
+  return partial ? `${trend} ${t.partialSummary(partial)}` : trend;
 }
 
 export function chartPayload(series: Series, lang: Lang): ChartPayload {
@@ -50,15 +79,19 @@ export function chartPayload(series: Series, lang: Lang): ChartPayload {
     labels: series.monthly.map((p) => formatMonth(p.period, lang)),
     monthly: series.monthly.map((p) => p.rate),
     yearly: series.monthly.map((p) => byYear.get(p.period.slice(0, 4)) ?? null),
+    partial: series.monthly.map((p) => !p.complete),
+    note: partialList(series, lang),
     names: { monthly: t.monthly, yearly: t.yearly },
   };
 }
 
 /** Rows by concatenation, not a template each: every chart page has a row per month. */
 function pointRows(points: Point[], lang: Lang, label: (p: Point) => string): Html {
+  const incomplete = strings(lang).chart.incomplete;
   let rows = '';
   for (const p of points) {
-    rows += `<tr><th scope="row">${escapeHtml(label(p))}</th><td>${escapeHtml(formatCount(p.online_count, lang))}</td><td>${escapeHtml(formatCount(p.total_count, lang))}</td><td>${escapeHtml(formatRate(p.rate, lang))}</td></tr>`;
+    const reported = `${p.coverage.reporting}/${p.coverage.expected}${p.complete ? '' : ` (${incomplete})`}`;
+    rows += `<tr${p.complete ? '' : ' class="partial"'}><th scope="row">${escapeHtml(label(p))}</th><td>${escapeHtml(formatCount(p.online_count, lang))}</td><td>${escapeHtml(formatCount(p.total_count, lang))}</td><td>${escapeHtml(formatRate(p.rate, lang))}</td><td>${escapeHtml(reported)}</td></tr>`;
   }
   return new Html(rows);
 }
@@ -71,7 +104,8 @@ export function sourceLine(meta: SiteMeta, lang: Lang, csv: string, image?: stri
 /** The yearly and monthly tables of a series: the chart's numbers, readable without JavaScript. */
 export function seriesTables(title: string, series: Series, lang: Lang): Html {
   const t = strings(lang);
-  const head = (first: string) => html`<thead><tr><th scope="col">${first}</th><th scope="col">${t.online}</th><th scope="col">${t.total}</th><th scope="col">${t.rate}</th></tr></thead>`;
+  const head = (first: string) =>
+    html`<thead><tr><th scope="col">${first}</th><th scope="col">${t.online}</th><th scope="col">${t.total}</th><th scope="col">${t.rate}</th><th scope="col">${t.chart.reporting}</th></tr></thead>`;
   return html`<table>
         <caption>${title} — ${t.year}</caption>
         ${head(t.year)}

@@ -34,7 +34,7 @@ function series(months = 24, shift = 0): Series {
     const total = points.reduce((s, p) => s + p.total_count, 0);
     yearly.push({ period: year, online_count: online, total_count: total, rate: online / total, months: points.length, coverage: { reporting: 1, expected: 1 }, complete: points.length === 12 });
   }
-  return { monthly, yearly };
+  return { monthly, yearly, units: 'provinces' };
 }
 
 function image(ref: ChartRef, lang: 'vi' | 'en', extra: Partial<ChartImage> = {}): ChartImage {
@@ -181,7 +181,7 @@ describe('renderChartImages', () => {
     const images = [
       image({ kind: 'service', code: 'x1' }, 'en', { title: '<script>alert(1)</script> & "quotes"', summary: 'a\u0000b\nc' }),
       image({ kind: 'service', code: 'x2' }, 'vi', { title: long, source: long + ' — ' + long, demo: true }),
-      image({ kind: 'locality', code: '01' }, 'vi', { series: { monthly: [], yearly: [] }, summary: 'Chưa có số liệu.' }),
+      image({ kind: 'locality', code: '01' }, 'vi', { series: { monthly: [], yearly: [], units: 'units' }, summary: 'Chưa có số liệu.' }),
     ];
     expect(() => renderChartImages(site, images, { reuseFrom: null })).not.toThrow();
 

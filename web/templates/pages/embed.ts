@@ -120,6 +120,7 @@ export interface EmbedStrings {
   month: string;
   year: string;
   table: string;
+  incomplete: string;
 }
 
 function embedStrings(meta: SiteMeta, lang: Lang): EmbedStrings {
@@ -135,5 +136,6 @@ function embedStrings(meta: SiteMeta, lang: Lang): EmbedStrings {
     month: t.month,
     year: t.year,
     table: t.table,
+    incomplete: t.chart.incomplete,
   };
 }
