@@ -39,10 +39,11 @@ const BUILT_AT = NOW.toISOString();
 const DEMO_LABEL = 'Dữ liệu minh họa — Demo data';
 const HOSTILE_AGENCY_ESCAPED = '&quot;&gt;&lt;img src=x onerror=alert(2)&gt;';
 
-/** What a yearly chart table must show for the engine's buckets. */
+/** What a yearly chart table must show for the engine's buckets, with who reported. */
 function expectedYearly(buckets: Bucket[], lang: Lang): string[][] {
   const partial = (months: number) => (months >= 12 ? '' : lang === 'vi' ? ` (${months} tháng)` : ` (${months} months)`);
-  return buckets.map((b) => [b.period + partial(b.months), formatCount(b.online_count, lang), formatCount(b.total_count, lang), formatRate(b.rate, lang)]);
+  const reported = (b: Bucket) => `${b.coverage.reporting}/${b.coverage.expected}${b.complete ? '' : lang === 'vi' ? ' (chưa đầy đủ)' : ' (incomplete)'}`;
+  return buckets.map((b) => [b.period + partial(b.months), formatCount(b.online_count, lang), formatCount(b.total_count, lang), formatRate(b.rate, lang), reported(b)]);
 }
 
 /** Sums straight from the rows we sent, for a check that does not go through the engine. */

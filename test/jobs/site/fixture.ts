@@ -191,7 +191,7 @@ export function decodeHtml(text: string): string {
 export function yearlyTable(page: string): string[][] {
   const details = page.slice(page.indexOf('<details class="chart-table"'));
   const body = details.slice(details.indexOf('<tbody>'), details.indexOf('</tbody>'));
-  return [...body.matchAll(/<tr><th scope="row">(.*?)<\/th><td>(.*?)<\/td><td>(.*?)<\/td><td>(.*?)<\/td><\/tr>/g)].map((m) => m.slice(1).map(decodeHtml));
+  return [...body.matchAll(/<tr(?: class="partial")?><th scope="row">(.*?)<\/th><td>(.*?)<\/td><td>(.*?)<\/td><td>(.*?)<\/td><td>(.*?)<\/td><\/tr>/g)].map((m) => m.slice(1).map(decodeHtml));
 }
 
 // ---- CSV -----------------------------------------------------------------------------
