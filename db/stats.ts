@@ -37,20 +37,3 @@ export interface ServiceAreaSums extends Sums {
   serviceId: number;
   areaId: number;
 }
-
-export type ObservationCells = [period: string, service_code: string, locality_code: string, locality_name: string, online_count: number, total_count: number, batch_id: number];
-
-/**
- * Every current observation as reported, for the open-data download: in key order (no sort of
- * millions of rows) and as plain arrays (no object per row).
- */
-export function iterateObservations(sqlite: Database.Database): IterableIterator<ObservationCells> {
-  return sqlite
-    .prepare(
-      `SELECT o.period, s.code, l.code, l.name, o.online_count, o.total_count, o.batch_id
-       FROM observations o JOIN services s ON s.id = o.service_id JOIN localities l ON l.id = o.locality_id
-       ORDER BY o.locality_id, o.service_id, o.period`,
-    )
-    .raw(true)
-    .iterate() as IterableIterator<ObservationCells>;
-}

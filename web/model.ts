@@ -125,6 +125,11 @@ export interface DataPackage {
   description: string;
   version: string;
   created: string;
+  /** The newest stored batch this build holds: every file of it is as of this batch. */
+  last_batch_id: number;
+  demo: boolean;
+  /** The zip of everything, which may stand at an earlier batch than the files beside it. */
+  archive: DataArchive;
   licenses: Array<{ name: string; path: string; title: string }>;
   sources: Array<{ title: string; path?: string }>;
   contributors: Array<{ title: string; roles: string[] }>;
@@ -142,8 +147,16 @@ export interface DataResource {
   encoding: 'utf-8';
   bytes?: number;
   hash?: string;
+  /** A part of the raw observations: the last batch that changed its rows. */
+  last_batch_id?: number;
   dialect?: { commentChar: string; header: boolean };
-  schema?: { fields: Array<{ name: string; type: 'string' | 'integer' | 'number' | 'date' | 'yearmonth'; description: string }>; primaryKey?: string[] };
+  schema?: { fields: Array<{ name: string; type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'yearmonth'; description: string }>; primaryKey?: string[] };
+}
+
+export interface DataArchive {
+  path: string;
+  last_batch_id: number;
+  built_at: string;
 }
 
 /** /embed/charts.json: every chart of the site, for oEmbed and for anyone listing embeds. */

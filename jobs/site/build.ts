@@ -1,4 +1,5 @@
 import { realpathSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { RollupCube } from '../../db/cube.ts';
 import { dataVersion, writeMeta } from '../../db/meta.ts';
@@ -8,8 +9,9 @@ import type { SiteMeta } from '../../web/model.ts';
 import { writeAssets } from './assets.ts';
 import { drawChartImages, drawInBackground, planChartImages, writeImageManifest } from './images.ts';
 import { deriveFigures, readSiteInputs, withWatch } from './model.ts';
-import { writeDataPackage, writeOpenData, writeOpenDataZip } from './open-data.ts';
+import { previousData, writeDataPackage, writeOpenData, writeOpenDataZip } from './open-data.ts';
 import { PageThread } from './page-thread.ts';
+import { writeRawData } from './raw-data.ts';
 import { type Embed, SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, serviceEmbeds, writeDataPages, writeEmbeds, writePages } from './pages.ts';
 import { linkBuild, liveBuild, publish, removeBuilds, stagingDir } from './publish.ts';
 import { writeWatchFeed } from './watch-feed.ts';
@@ -24,6 +26,8 @@ export interface BuildResult {
   ms: number;
   /** Images a quick build published stale, for redrawStaleImages; null when none. */
   redraw: PendingRedraw | null;
+  /** The raw observations: parts written and linked unchanged, and the time spent writing them. */
+  raw: { written: number; linked: number; ms: number };
 }
 
 /** What a published quick build still shows from before its batch: changed chart images, the services' embeds. */
@@ -49,9 +53,9 @@ const retireInto =
 
 /**
  * Builds the whole static site into a new folder and swaps it in atomically. On any error
- * the new folder is removed and the previous site keeps serving. A quick build (after a
- * batch) rewrites every page and series but links the full observation dump and the zip
- * from the live build; the scheduled build rewrites everything.
+ * the new folder is removed and the previous site keeps serving. Every build rewrites the parts
+ * of the raw observations a batch changed and links the others; a quick build (after a batch)
+ * also links the zip from the live build, which the scheduled build writes anew.
  */
 export interface BuildOptions {
   quick?: boolean;
@@ -91,6 +95,7 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
   let images: ChartImage[] = [];
   const { staging, written } = publishNewBuild(siteDir, now, (staging) => {
     const live = liveBuild(siteDir);
+    const previous = previousData(live);
     const imageOptions = { reuseFrom: live, linkStale: options.quick };
     // One read transaction: every figure of the build is of the same state, even while batches land.
     const read = sqlite.transaction(() => {
@@ -98,14 +103,16 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
       warm.cube = cube;
       // The services' part needs no watch list: the second thread starts on it now.
       warm.pages.start(staging, inputs, cube, { images: imageOptions, linkEmbedsFrom: options.quick ? live : null });
-      return { inputs, cube, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
+      // The raw rows too: a reader can recompute every figure of the build from them.
+      const raw = writeRawData(sqlite, join(staging, 'data'), inputs.meta, previous);
+      return { inputs, cube, raw, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
     });
     try {
-      const { inputs, cube, version, watch } = read();
+      const { inputs, cube, raw, version, watch } = read();
       const model = withWatch(deriveFigures(inputs, cube), watch);
       images = chartImages(model);
       writeAssets(staging);
-      const { resources, reused } = writeOpenData(staging, sqlite, model, { reuseFrom: options.quick ? live : null });
+      const { resources, archive } = writeOpenData(staging, model, { raw: raw.resources, zipFrom: options.quick ? previous : null });
       const pages = writePages(staging, model);
       // Compares this build's flags with the live build's: raised and cleared since.
       writeWatchFeed(staging, model.watch, live);
@@ -116,10 +123,11 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
       writeImageManifest(staging, { ...ours.hashes, ...services.images.hashes });
       const first = { rendered: ours.rendered + services.images.rendered, stale: ours.stale + services.images.stale };
       // Last, as they describe every file: the datapackage.json, the data page and the zip.
-      const pkg = writeDataPackage(staging, model, resources, services.resources);
+      const { linked, ...described } = archive;
+      const pkg = writeDataPackage(staging, model, resources, services.resources, described);
       const dataPages = writeDataPages(staging, model, pkg);
-      if (!reused) writeOpenDataZip(staging, pkg, model.meta);
-      return { model, version, first, embedsLinked: services.embedsLinked, pages: pages + dataPages + services.pages };
+      if (!linked) writeOpenDataZip(staging, pkg, model.meta);
+      return { model, version, first, raw, embedsLinked: services.embedsLinked, pages: pages + dataPages + services.pages };
     } catch (err) {
       // Never leave the thread writing into a folder that is about to be removed.
       warm.pages.abandon();
@@ -134,6 +142,7 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
     images: images.length,
     imagesRendered: written.first.rendered,
     ms: Math.round(performance.now() - started),
+    raw: { written: written.raw.written, linked: written.raw.linked, ms: written.raw.ms },
     redraw:
       written.first.stale > 0 || written.embedsLinked
         ? {

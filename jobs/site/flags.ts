@@ -1,10 +1,10 @@
 import type { Flag, OnlineServiceShare, WatchResult } from '../../db/watch/signals.ts';
-import type { Cell, Field, Table } from './open-data.ts';
+import { type Field, field as f } from './fields.ts';
+import type { Cell, Table } from './open-data.ts';
 
 /** What the tables need of a watch result: the site's enriched copy serves as well. */
 type Watch = Pick<WatchResult, 'flags' | 'online_service_share' | 'window' | 'recent' | 'threshold' | 'due_day'>;
 
-const f = (name: string, type: Field['type'], description: string): Field => ({ name, type, description });
 
 export const FLAG_FIELDS: Field[] = [
   f('signal', 'string', 'low_usage, unused_online, paper_backlog, peer_gap, stalled, sudden_drop, late_data or target'),

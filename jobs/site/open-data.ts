@@ -1,17 +1,16 @@
 import { closeSync, existsSync, linkSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { Zip, ZipDeflate } from 'fflate';
-import { iterateObservations } from '../../db/stats.ts';
-import type { DataPackage, DataResource, Point, SiteMeta } from '../../web/model.ts';
+import type { DataArchive, DataPackage, DataResource, Point, SiteMeta } from '../../web/model.ts';
 import { ZIP_NAME } from '../../web/templates/pages/data.ts';
 import { csvLine } from './csv.ts';
+import { type Field, ONLINE, PERIOD, SOURCE, TOTAL, field as f } from './fields.ts';
 import { flagsTable, onlineServiceShareTable } from './flags.ts';
 import type { SiteFigures, SiteModel } from './model.ts';
 import { FileSink, inFolder, safeJoin, writeFile } from './sink.ts';
 
-export type Field = NonNullable<DataResource['schema']>['fields'][number];
-export type Cell = string | number | null;
+export type { Field };
+export type Cell = string | number | boolean | null;
 
 /** One table, written as CSV and as its JSON twin from the same rows. */
 export interface Table {
@@ -22,25 +21,24 @@ export interface Table {
   description: string;
   fields: Field[];
   primaryKey?: string[];
-  /** Too big to rewrite after every batch: a quick build links it from the live site. */
-  heavy?: boolean;
   rows: () => Iterable<Cell[]>;
 }
 
-const SOURCE = 'Thước đo — dossier counts reported by ministries and provinces';
 const LICENCE = { name: 'CC-BY-4.0', path: 'https://creativecommons.org/licenses/by/4.0/', title: 'Creative Commons Attribution 4.0' };
 
-const f = (name: string, type: Field['type'], description: string): Field => ({ name, type, description });
-const PERIOD = f('period', 'yearmonth', 'calendar month, YYYY-MM');
-const ONLINE = f('online_count', 'integer', 'dossiers submitted online');
-const TOTAL = f('total_count', 'integer', 'all dossiers, every channel');
 const RATE = f('rate', 'number', 'online_count / total_count, 4 decimals; empty when total_count is 0');
-const SERIES_FIELDS = [PERIOD, ONLINE, TOTAL, RATE];
-const pointCells = (p: Point): Cell[] => [p.period, p.online_count, p.total_count, p.rate];
+const COVERAGE_FIELDS = [
+  f('reporting_units', 'integer', 'units (provinces, or the unit itself) with rows in the month'),
+  f('expected_units', 'integer', 'units with rows in the month or in any of the 12 before'),
+  f('complete', 'boolean', 'every expected unit reported and the month has ended; false = a partial figure'),
+];
+const SERIES_FIELDS = [PERIOD, ONLINE, TOTAL, RATE, ...COVERAGE_FIELDS];
+const coverageCells = (p: Point): Cell[] => [p.coverage.reporting, p.coverage.expected, p.complete];
+const pointCells = (p: Point): Cell[] => [p.period, p.online_count, p.total_count, p.rate, ...coverageCells(p)];
 
 /** Notes at the top of every CSV: what, from where, when. Readers skip them as comments. */
 function notes(title: string, meta: SiteMeta): string {
-  const lines = [`# ${title}`, `# Source: ${SOURCE}. Licence: CC BY 4.0.`, `# Built: ${meta.built_at}; data to ${meta.data_as_of ?? '-'}.`];
+  const lines = [`# ${title}`, `# Source: ${SOURCE}. Licence: CC BY 4.0.`, `# Built: ${meta.built_at}; data to ${meta.data_as_of ?? '-'}; last batch ${meta.last_batch_id}.`];
   if (meta.demo) lines.push('# Dữ liệu minh họa — Demo data: simulated figures, not official statistics.');
   return lines.map((l) => l.replaceAll('\n', ' ') + '\r\n').join('');
 }
@@ -51,7 +49,7 @@ function writeTable(dir: string, table: Table, meta: SiteMeta): DataResource[] {
   csv.write(notes(table.title, meta));
   csv.write(csvLine(table.fields.map((x) => x.name)));
   json.write(
-    `{"title":${JSON.stringify(table.title)},"source":${JSON.stringify(SOURCE)},"licence":"CC-BY-4.0","built_at":"${meta.built_at}","data_as_of":${JSON.stringify(meta.data_as_of)},"demo":${meta.demo},"fields":${JSON.stringify(table.fields.map((x) => x.name))},"rows":[`,
+    `{"title":${JSON.stringify(table.title)},"source":${JSON.stringify(SOURCE)},"licence":"CC-BY-4.0","built_at":"${meta.built_at}","data_as_of":${JSON.stringify(meta.data_as_of)},"last_batch_id":${meta.last_batch_id},"demo":${meta.demo},"fields":${JSON.stringify(table.fields.map((x) => x.name))},"rows":[`,
   );
   let first = true;
   for (const row of table.rows()) {
@@ -87,18 +85,8 @@ function writeTable(dir: string, table: Table, meta: SiteMeta): DataResource[] {
   ];
 }
 
-function tables(sqlite: Database.Database, model: SiteModel): Table[] {
+function tables(model: SiteModel): Table[] {
   return [
-    {
-      name: 'observations',
-      path: 'observations',
-      title: 'Observations as reported',
-      description: 'Every current observation, as its publisher reported it: one row per service, locality and month. Locality codes are read in the month of the row (codes were reused on 2025-07-01).',
-      fields: [PERIOD, f('service_code', 'string', 'service code'), f('locality_code', 'string', 'administrative code, in the month of the row'), f('locality_name', 'string', 'the unit the code meant in that month'), ONLINE, TOTAL, f('batch_id', 'integer', 'the batch that sent the current counts')],
-      primaryKey: ['period', 'service_code', 'locality_code'],
-      heavy: true,
-      rows: () => iterateObservations(sqlite),
-    },
     {
       name: 'adoption-national-monthly',
       path: 'adoption-national-monthly',
@@ -113,10 +101,10 @@ function tables(sqlite: Database.Database, model: SiteModel): Table[] {
       path: 'adoption-province-monthly',
       title: 'Adoption rate by province, monthly, in current boundaries',
       description: 'All services, each of the 34 current provinces by month; before 2025-07 the old provinces merged into each are added up.',
-      fields: [PERIOD, f('locality_code', 'string', 'current province code'), f('locality_name', 'string', 'current province name'), ONLINE, TOTAL, RATE],
+      fields: [PERIOD, f('locality_code', 'string', 'current province code'), f('locality_name', 'string', 'current province name'), ONLINE, TOTAL, RATE, ...COVERAGE_FIELDS],
       primaryKey: ['period', 'locality_code'],
       rows: function* () {
-        for (const { province, monthly } of model.provinceMonthly) for (const p of monthly) yield [p.period, province.code, province.name, p.online_count, p.total_count, p.rate];
+        for (const { province, monthly } of model.provinceMonthly) for (const p of monthly) yield [p.period, province.code, province.name, p.online_count, p.total_count, p.rate, ...coverageCells(p)];
       },
     },
     flagsTable(model.watch),
@@ -135,10 +123,10 @@ function serviceTables(figures: SiteFigures): Table[] {
       path: 'adoption-service-monthly',
       title: 'Adoption rate by service, monthly, nationwide',
       description: 'Each service, the whole country, by month.',
-      fields: [PERIOD, f('service_code', 'string', 'service code'), f('service_name', 'string', 'service name (Vietnamese)'), ONLINE, TOTAL, RATE],
+      fields: [PERIOD, f('service_code', 'string', 'service code'), f('service_name', 'string', 'service name (Vietnamese)'), ONLINE, TOTAL, RATE, ...COVERAGE_FIELDS],
       primaryKey: ['period', 'service_code'],
       rows: function* () {
-        for (const { service, monthly } of figures.serviceMonthly) for (const p of monthly) yield [p.period, service.code, service.name_vi, p.online_count, p.total_count, p.rate];
+        for (const { service, monthly } of figures.serviceMonthly) for (const p of monthly) yield [p.period, service.code, service.name_vi, p.online_count, p.total_count, p.rate, ...coverageCells(p)];
       },
     },
     {
@@ -203,10 +191,11 @@ const README = (meta: SiteMeta) => `Thước đo — open data
 =====================
 
 Share of public-service dossiers submitted online, by service, locality and month.
-Built ${meta.built_at}; data to ${meta.data_as_of ?? '-'}.${meta.demo ? '\n\nDữ liệu minh họa — Demo data: these figures are simulated, not official statistics.' : ''}
+Built ${meta.built_at}; data to ${meta.data_as_of ?? '-'}; as of batch ${meta.last_batch_id}: every file here holds the stored batches up to it.${meta.demo ? '\n\nDữ liệu minh họa — Demo data: these figures are simulated, not official statistics.' : ''}
 
 Files: see datapackage.json (Frictionless Data Package v2) for every file and field.
 CSV: UTF-8, comma-separated, header row; lines starting with # are notes.
+Raw observations: observations/YEAR/AREA.csv, one file per year and current province (VN: rows for the whole country).
 rate = online_count / total_count, summed before dividing (never an average of rates).
 
 Licence: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/).
@@ -245,42 +234,45 @@ function writeZip(dir: string, zipPath: string, entries: Array<{ name: string; p
 }
 
 export interface OpenDataOptions {
-  /** The live build's folder: a quick build links its heavy files instead of rewriting them. */
-  reuseFrom: string | null;
+  /** The raw observations, already written in the build's read transaction (raw-data.ts). */
+  raw: DataResource[];
+  /** The live build's folder and package: a quick build links its zip instead of writing it. */
+  zipFrom: { dir: string; pkg: DataPackage } | null;
 }
 
-/** Heavy resources of the live build, with their files hard-linked into the new one. */
-function reuseHeavy(previousDir: string, dir: string, names: string[]): DataResource[] | null {
-  const pkgPath = join(previousDir, 'data', 'datapackage.json');
-  if (!existsSync(pkgPath)) return null;
-  const previous = JSON.parse(readFileSync(pkgPath, 'utf8')) as DataPackage;
-  const wanted = previous.resources.filter((r) => names.some((n) => r.name === n || r.name === `${n}-json`));
-  const files = [...wanted.map((r) => r.path as string), ZIP_NAME];
-  if (wanted.length !== names.length * 2 || !files.every((p) => existsSync(join(previousDir, 'data', p)))) return null;
-  for (const p of files) {
-    inFolder(join(dir, p), () => linkSync(join(previousDir, 'data', p), join(dir, p)));
-  }
-  return wanted;
+/** The live build's zip, hard-linked into the new build, with what it stands at; null when there is none to link. */
+function reuseZip(previous: { dir: string; pkg: DataPackage }, dir: string): DataArchive | null {
+  const from = join(previous.dir, ZIP_NAME);
+  if (!previous.pkg.archive || !existsSync(from)) return null;
+  inFolder(join(dir, ZIP_NAME), () => linkSync(from, join(dir, ZIP_NAME)));
+  return previous.pkg.archive;
+}
+
+/** The live build's datapackage.json, read for what a new build may link from it. */
+export function previousData(liveDir: string | null): { dir: string; pkg: DataPackage } | null {
+  if (!liveDir) return null;
+  const dir = join(liveDir, 'data');
+  const path = join(dir, 'datapackage.json');
+  return existsSync(path) ? { dir, pkg: JSON.parse(readFileSync(path, 'utf8')) as DataPackage } : null;
 }
 
 /**
- * Writes /data/: every table as CSV and JSON but the services' (writeServiceData). `reused`: the
- * heavy files and the zip were linked from the live build; otherwise the zip is still to be
- * written (writeOpenDataZip), once the datapackage.json is (writeDataPackage).
+ * Writes /data/: every table as CSV and JSON but the services' (writeServiceData) and the raw
+ * observations (raw-data.ts). `archive.linked`: the zip came from the live build; otherwise it is
+ * still to be written (writeOpenDataZip), once the datapackage.json is (writeDataPackage).
  */
-export function writeOpenData(siteDir: string, sqlite: Database.Database, model: SiteModel, options: OpenDataOptions): { resources: DataResource[]; reused: boolean } {
+export function writeOpenData(siteDir: string, model: SiteModel, options: OpenDataOptions): { resources: DataResource[]; archive: DataArchive & { linked: boolean } } {
   const dir = join(siteDir, 'data');
-  const all = tables(sqlite, model);
-  const heavy = all.filter((t) => t.heavy);
-  const reused = options.reuseFrom ? reuseHeavy(options.reuseFrom, dir, heavy.map((t) => t.name)) : null;
-  const resources: DataResource[] = [...(reused ?? [])];
-  for (const table of all) if (!(reused && table.heavy)) resources.push(...writeTable(dir, table, model.meta));
+  const linked = options.zipFrom ? reuseZip(options.zipFrom, dir) : null;
+  const resources: DataResource[] = [...options.raw];
+  for (const table of tables(model)) resources.push(...writeTable(dir, table, model.meta));
   resources.push(chartGroup('locality-charts', 'Per-province chart files', LOCALITY_CHART_FIELDS, localityChartTables(model).map((t) => writeTable(dir, t, model.meta)[0]!.path as string)));
-  return { resources, reused: reused !== null };
+  const archive = linked ?? { path: ZIP_NAME, last_batch_id: model.meta.last_batch_id, built_at: model.meta.built_at };
+  return { resources, archive: { ...archive, linked: linked !== null } };
 }
 
 /** Writes /data/datapackage.json: this thread's resources, the services' and their chart files. */
-export function writeDataPackage(siteDir: string, figures: SiteFigures, resources: DataResource[], serviceResources: DataResource[]): DataPackage {
+export function writeDataPackage(siteDir: string, figures: SiteFigures, resources: DataResource[], serviceResources: DataResource[], archive: DataArchive): DataPackage {
   const pkg: DataPackage = {
     $schema: 'https://datapackage.org/profiles/2.0/datapackage.json',
     name: 'thuoc-do',
@@ -288,6 +280,9 @@ export function writeDataPackage(siteDir: string, figures: SiteFigures, resource
     description: 'Monthly counts of dossiers submitted online and of all dossiers, per public service and locality, and the adoption rates computed from them.',
     version: figures.meta.built_at.slice(0, 10),
     created: figures.meta.built_at,
+    last_batch_id: figures.meta.last_batch_id,
+    demo: figures.meta.demo,
+    archive,
     licenses: [LICENCE],
     sources: [{ title: SOURCE }, { title: 'Administrative units: dvhcvn/20250701 (MIT)' }],
     contributors: [{ title: 'Thước đo', roles: ['publisher'] }],

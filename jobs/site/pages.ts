@@ -131,7 +131,8 @@ export function writeEmbeds(siteDir: string, embeds: Embed[], meta: SiteFigures[
 /** The data page in both languages: last, as it describes every file. */
 export function writeDataPages(siteDir: string, model: SiteModel, pkg: DataPackage): number {
   const writer = pageWriter(siteDir);
-  for (const lang of LANGS) writer.page(dataPage(pkg, model.meta, lang));
+  const areaNames = new Map(model.provinceMonthly.map(({ province }) => [province.code, province.name]));
+  for (const lang of LANGS) writer.page(dataPage(pkg, model.meta, lang, areaNames.set('VN', strings(lang).watch.nationwide)));
   return writer.count;
 }
 

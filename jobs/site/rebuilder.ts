@@ -7,7 +7,7 @@ const BUILD_WORKER = fileURLToPath(new URL('./build-worker.ts', import.meta.url)
 export type Build = (kind: BuildKind) => Promise<void>;
 /** The builder's nice value: below the server, which answers readers. */
 export const BUILD_NICENESS = 10;
-/** Quick after a batch (heavy files linked from the live site), full on the schedule. */
+/** Quick after a batch (the zip linked from the live site), full on the schedule. */
 export type BuildKind = 'quick' | 'full';
 
 /**

@@ -499,8 +499,10 @@ describe.skipIf(!HAS_CHROMIUM)(`embeds in Chromium (skipped when ${CHROMIUM} is 
         const now = await chartState(fresh);
         expect(now.datasets[0]!.data).toEqual(after);
         expect((await payload(fresh)).monthly).toEqual(after);
-        const lastMonth = fresh.locator('.table-box table').nth(1).locator('tbody tr').last().locator('td').last();
-        expect(await lastMonth.textContent()).toBe(formatRate(1, 'vi'));
+        const lastMonth = fresh.locator('.table-box table').nth(1).locator('tbody tr').last().locator('td');
+        // online, total, rate, then who reported.
+        expect(await lastMonth.nth(2).textContent()).toBe(formatRate(1, 'vi'));
+        expect(await lastMonth.nth(3).textContent()).toBe('3/3');
       });
     });
   });

@@ -58,6 +58,8 @@ const headlineValues = (page: string) => [...page.matchAll(/<span class="value">
 const dataFile = (site: string, path: string) => readFileSync(join(site, 'data', path), 'utf8');
 const htmlFiles = (site: string) => walk(site).filter((f) => f.endsWith('.html'));
 const csvFiles = (site: string) => walk(join(site, 'data')).filter((f) => f.endsWith('.csv'));
+const rawParts = (pkg: DataPackage) => pkg.resources.filter((r) => r.name.startsWith('observations-'));
+const readPackage = (site: string) => JSON.parse(dataFile(site, 'datapackage.json')) as DataPackage;
 
 describe('static site build', () => {
   let fx: ReturnType<typeof fixtureSite>;
@@ -166,33 +168,48 @@ describe('static site build', () => {
   });
 
   describe('open data', () => {
-    it('observations.csv has one row per observation with its counts', () => {
-      const { notes, header, rows: got } = parseCsv(dataFile(fx.site, 'observations.csv'));
-      expect(notes.length).toBeGreaterThanOrEqual(3);
-      expect(header).toEqual(['period', 'service_code', 'locality_code', 'locality_name', 'online_count', 'total_count', 'batch_id']);
+    it('the raw observations come in parts by year and area, one row per observation with its counts', () => {
+      const pkg = JSON.parse(dataFile(fx.site, 'datapackage.json')) as DataPackage;
+      const parts = rawParts(pkg);
+      // Three provinces (old ones merged into them) by 7 years; the fixture sends no country rows.
+      expect(parts).toHaveLength(3 * 7);
+      expect(new Set(parts.map((r) => r.name.slice(-2)))).toEqual(new Set(['01', '08', '79']));
+      expect(parts.find((r) => r.name === 'observations-2024-01')).toMatchObject({ path: 'observations/2024/01.csv', last_batch_id: 1 });
+      const got: string[][] = [];
+      for (const part of parts) {
+        const { notes, header, rows: partRows } = parseCsv(dataFile(fx.site, part.path as string));
+        expect(notes, part.name).toContain(`# As of batch ${part.last_batch_id}: the last batch that changed these rows.`);
+        expect(header).toEqual(['period', 'service_code', 'locality_code', 'locality_name', 'online_count', 'total_count', 'batch_id']);
+        const [, year] = /^observations-(\d{4})-/.exec(part.name)!;
+        for (const r of partRows) expect(r[0]!.slice(0, 4), part.name).toBe(year);
+        got.push(...partRows);
+      }
       expect(got).toHaveLength(rows.length);
       const sent = new Map(rows.map((r) => [`${r[0]}|${r[1]}|${r[2]}`, [String(r[3]), String(r[4])]]));
       expect(new Set(got.map((r) => `${r[0]}|${r[1]}|${r[2]}`)).size).toBe(rows.length);
       for (const r of got) expect([r[4], r[5]], r.join(',')).toEqual(sent.get(`${r[0]}|${r[1]}|${r[2]}`));
-      // Codes are read in the month of the row: 08 meant old Tuyên Quang in 2020, 02 Hà Giang.
-      expect(got.find((r) => r[0] === '2020-01' && r[2] === '02')?.[3]).toBe('Tỉnh Hà Giang');
+      // Codes are read in the month of the row: 08 meant old Tuyên Quang in 2020, 02 Hà Giang, both now in 08.
+      expect(parseCsv(dataFile(fx.site, 'observations/2020/08.csv')).rows.find((r) => r[0] === '2020-01' && r[2] === '02')?.[3]).toBe('Tỉnh Hà Giang');
     });
 
     it('adoption-national-monthly.csv matches the engine', () => {
       const { rows: got } = parseCsv(dataFile(fx.site, 'adoption-national-monthly.csv'));
       const months = engine(fx.db.sqlite, 'VN', 'month');
       expect(months).toHaveLength(82);
-      expect(got).toEqual(months.map((b) => [b.period, String(b.online_count), String(b.total_count), String(b.rate)]));
+      expect(got).toEqual(months.map((b) => [b.period, String(b.online_count), String(b.total_count), String(b.rate), String(b.coverage.reporting), String(b.coverage.expected), String(b.complete)]));
+      // October is whole: the three provinces that report sent it.
+      expect(got.at(-1)).toEqual(['2026-10', expect.any(String), expect.any(String), expect.any(String), '3', '3', 'true']);
     });
 
-    it('every CSV starts with notes saying when it was built, and no demo label without demo rows', () => {
+    it('every CSV starts with notes saying when it was built and its last batch, and no demo label without demo rows', () => {
       const files = csvFiles(fx.site);
-      expect(files.length).toBe(7 + 5 + 34);
+      expect(files.length).toBe(6 + 5 + 34 + 3 * 7);
       for (const file of files) {
         const text = dataFile(fx.site, file);
         expect(text.startsWith('# '), file).toBe(true);
         const { notes } = parseCsv(text);
-        expect(notes, file).toContain(`# Built: ${BUILT_AT}; data to 2026-10.`);
+        if (file.startsWith('observations/')) expect(notes, file).toContain('# As of batch 1: the last batch that changed these rows.');
+        else expect(notes, file).toContain(`# Built: ${BUILT_AT}; data to 2026-10; last batch 1.`);
         expect(notes.join('\n'), file).not.toContain(DEMO_LABEL);
       }
       for (const p of pages()) expect(readFileSync(join(fx.site, p.file), 'utf8'), p.url).not.toContain('<div class="demo"');
@@ -200,13 +217,14 @@ describe('static site build', () => {
 
     it('JSON twins hold the same rows as their CSVs', () => {
       const twins = csvFiles(fx.site).filter((f) => existsSync(join(fx.site, 'data', f.replace(/\.csv$/, '.json'))));
-      expect(twins.length).toBe(7 + 5 + 34);
+      expect(twins.length).toBe(6 + 5 + 34);
       for (const file of twins) {
-        const json = JSON.parse(dataFile(fx.site, file.replace(/\.csv$/, '.json'))) as { fields: string[]; rows: Array<Array<string | number | null>>; built_at: string };
+        const json = JSON.parse(dataFile(fx.site, file.replace(/\.csv$/, '.json'))) as { fields: string[]; rows: Array<Array<string | number | boolean | null>>; built_at: string; last_batch_id: number };
         const csv = parseCsv(dataFile(fx.site, file));
         expect(json.fields, file).toEqual(csv.header);
         expect(json.rows.length, file).toBe(csv.rows.length);
         expect(json.built_at).toBe(BUILT_AT);
+        expect(json.last_batch_id).toBe(1);
         const body = dataFile(fx.site, file).split('\r\n').slice(csv.notes.length + 1).join('\r\n');
         expect(json.rows.map(csvLine).join(''), file).toBe(body);
       }
@@ -218,14 +236,16 @@ describe('static site build', () => {
       const pkg = JSON.parse(dataFile(fx.site, 'datapackage.json')) as DataPackage;
       expect(pkg.licenses.map((l) => l.name)).toEqual(['CC-BY-4.0']);
       expect(pkg.created).toBe(builtAt);
+      expect(pkg).toMatchObject({ last_batch_id: 1, demo: false, archive: { path: ZIP_NAME, last_batch_id: 1, built_at: builtAt } });
       const listed = pkg.resources.flatMap((r) => r.path);
       const topLevel = readdirSync(join(fx.site, 'data')).filter((f) => /\.(csv|json)$/.test(f) && f !== 'datapackage.json');
       expect(topLevel.sort()).toEqual(
-        ['observations', 'adoption-national-monthly', 'adoption-province-monthly', 'adoption-service-monthly', 'services', 'flags', 'online-service-share']
+        ['adoption-national-monthly', 'adoption-province-monthly', 'adoption-service-monthly', 'services', 'flags', 'online-service-share']
           .flatMap((n) => [`${n}.csv`, `${n}.json`])
           .sort(),
       );
       for (const file of topLevel) expect(listed, file).toContain(file);
+      for (const file of walk(join(fx.site, 'data', 'observations'))) expect(listed, file).toContain(`observations/${file}`);
       for (const r of pkg.resources.filter((x) => x.format === 'csv')) {
         const first = Array.isArray(r.path) ? r.path[0]! : r.path;
         expect(r.schema?.fields.map((f) => f.name), r.name).toEqual(parseCsv(dataFile(fx.site, first)).header);
@@ -241,9 +261,10 @@ describe('static site build', () => {
       const names = Object.keys(zip);
       expect(names.filter((n) => n.endsWith('.csv')).sort()).toEqual(csvFiles(fx.site).sort());
       expect(names).toContain('datapackage.json');
-      expect(Buffer.from(zip['observations.csv']!).equals(readFileSync(join(fx.site, 'data/observations.csv')))).toBe(true);
+      expect(Buffer.from(zip['observations/2024/01.csv']!).equals(readFileSync(join(fx.site, 'data/observations/2024/01.csv')))).toBe(true);
       expect((JSON.parse(new TextDecoder().decode(zip['datapackage.json'])) as DataPackage).created).toBe(builtAt);
       const readme = new TextDecoder().decode(zip['README.txt']);
+      expect(readme).toContain('as of batch 1: every file here holds the stored batches up to it.');
       expect(readme).toContain(`Cite as: Thước đo (2026). Share of dossiers submitted online, by service and locality. Built ${BUILT_AT}. CC BY 4.0.`);
       expect(readme).not.toContain(DEMO_LABEL);
     });
@@ -336,10 +357,10 @@ describe('quick build', () => {
   beforeAll(() => void (fx = fixtureSite()));
   afterAll(() => fx.close());
 
-  it('links the observation dump and the zip, and rewrites pages with new numbers', async () => {
+  it('links the zip and the raw parts the batch left alone, and rewrites pages, series and the parts it changed', async () => {
     build(fx.db.sqlite, fx.site);
     const ino = (path: string) => statSync(join(fx.site, 'data', path)).ino;
-    const [obs, zip, national] = [ino('observations.csv'), ino(ZIP_NAME), ino('adoption-national-monthly.csv')];
+    const [untouched, touched, zip, national] = [ino('observations/2026/79.csv'), ino('observations/2026/01.csv'), ino(ZIP_NAME), ino('adoption-national-monthly.csv')];
     const oldHeadline = headlineValues(readPage(fx.site, '/'))[0];
 
     // A revision: KS-01 in Hà Nội, October 2026, now entirely online.
@@ -367,7 +388,8 @@ describe('quick build', () => {
     expect(embedBefore).not.toContain(formatCount(ks01!.online_count, 'vi'));
     expect(embed()).toContain(formatCount(ks01!.online_count, 'vi'));
     expect(await redrawStaleImages(build(fx.db.sqlite, fx.site, { quick: true }).redraw!)).toBe(0);
-    expect(ino('observations.csv')).toBe(obs);
+    expect(ino('observations/2026/79.csv')).toBe(untouched);
+    expect(ino('observations/2026/01.csv')).not.toBe(touched);
     expect(ino(ZIP_NAME)).toBe(zip);
     expect(ino('adoption-national-monthly.csv')).not.toBe(national);
 
@@ -377,9 +399,47 @@ describe('quick build', () => {
     expect(headline).not.toBe(oldHeadline);
     expect(headlineValues(readPage(fx.site, '/en/'))[0]).toBe(formatRate(october!.rate, 'en'));
     const national2026 = parseCsv(dataFile(fx.site, 'adoption-national-monthly.csv')).rows.find((r) => r[0] === '2026-10');
-    expect(national2026).toEqual(['2026-10', String(october!.online_count), String(october!.total_count), String(october!.rate)]);
-    const pkg = JSON.parse(dataFile(fx.site, 'datapackage.json')) as DataPackage;
-    expect(pkg.resources.filter((r) => r.name.startsWith('observations')).map((r) => r.path)).toEqual(['observations.csv', 'observations.json']);
+    expect(national2026).toEqual(['2026-10', String(october!.online_count), String(october!.total_count), String(october!.rate), '3', '3', 'true']);
+    const pkg = readPackage(fx.site);
+    // Every file is of the new batch; the linked zip says it is still of the first.
+    expect(pkg).toMatchObject({ last_batch_id: 2, archive: { path: ZIP_NAME, last_batch_id: 1 } });
+    expect(rawParts(pkg).find((r) => r.name === 'observations-2026-01')?.last_batch_id).toBe(2);
+    expect(rawParts(pkg).find((r) => r.name === 'observations-2026-79')?.last_batch_id).toBe(1);
+    expect(parseCsv(dataFile(fx.site, 'observations/2026/01.csv')).rows.find((r) => r[0] === '2026-10' && r[1] === 'KS-01' && r[2] === '01')).toEqual(['2026-10', 'KS-01', '01', 'Thành phố Hà Nội', '900', '900', '2']);
+    const dataPage = readPage(fx.site, '/data/');
+    expect(dataPage).toContain('Mọi tệp dưới đây tính đến lô 2.');
+    expect(dataPage).toContain('tính đến lô 1, tạo lúc');
+  });
+
+  it('after a batch, the raw parts add up to every published series, month by month, in the same build', () => {
+    ingest(fx.db.sqlite, [['2026-09', 'KH-02', '79', 3, 40], ['2021-03', 'KS-01', '02', 7, 70]]);
+    build(fx.db.sqlite, fx.site, { quick: true });
+    const sums = new Map<string, { online: number; total: number }>();
+    const add = (key: string, online: number, total: number) => {
+      const s = sums.get(key) ?? { online: 0, total: 0 };
+      sums.set(key, { online: s.online + online, total: s.total + total });
+    };
+    for (const part of rawParts(readPackage(fx.site))) {
+      const area = part.name.slice('observations-YYYY-'.length);
+      for (const [period, service, , , online, total] of parseCsv(dataFile(fx.site, part.path as string)).rows) {
+        for (const key of [`VN|${period}`, `area ${area}|${period}`, `service ${service}|${period}`]) add(key, Number(online), Number(total));
+      }
+    }
+    const expectSums = (key: string, row: string[], at: number) => {
+      const s = sums.get(key) ?? { online: 0, total: 0 };
+      expect([String(s.online), String(s.total), String(rateOf(s.online, s.total) ?? '')], key).toEqual(row.slice(at, at + 3));
+    };
+    const national = parseCsv(dataFile(fx.site, 'adoption-national-monthly.csv')).rows;
+    expect(national).toHaveLength(82);
+    for (const r of national) expectSums(`VN|${r[0]}`, r, 1);
+    const provinces = parseCsv(dataFile(fx.site, 'adoption-province-monthly.csv')).rows;
+    expect(provinces).toHaveLength(3 * 82);
+    for (const r of provinces) expectSums(`area ${r[1]}|${r[0]}`, r, 3);
+    const services = parseCsv(dataFile(fx.site, 'adoption-service-monthly.csv')).rows;
+    expect(services.length).toBeGreaterThan(4 * 80);
+    for (const r of services) expectSums(`service ${r[1]}|${r[0]}`, r, 3);
+    // The batch is in them: old Hà Giang (02), now in 08, in March 2021.
+    expect(parseCsv(dataFile(fx.site, 'observations/2021/08.csv')).rows.find((r) => r[0] === '2021-03' && r[1] === 'KS-01' && r[2] === '02')?.[4]).toBe('7');
   });
 });
 

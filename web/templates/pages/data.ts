@@ -1,15 +1,20 @@
-import { type Lang, formatCount, formatDateTime, localePath } from '../../i18n.ts';
-import type { DataPackage, SiteMeta } from '../../model.ts';
+import { type Lang, collator, formatCount, formatDateTime, localePath } from '../../i18n.ts';
+import type { DataPackage, DataResource, SiteMeta } from '../../model.ts';
 import { strings } from '../../strings.ts';
-import { html } from '../html.ts';
+import { type Html, html } from '../html.ts';
 import { type Page, href } from '../layout.ts';
 
 export const ZIP_NAME = 'thuoc-do-open-data.zip';
 
 const TEXT = {
   vi: {
-    intro: 'Mọi con số trên trang đều có thể tải về, theo giấy phép CC BY 4.0. Tệp CSV mã hóa UTF-8; các dòng bắt đầu bằng # là ghi chú (nguồn, thời điểm tạo) và có thể bỏ qua. Các chuỗi số liệu được cập nhật ngay sau mỗi lô dữ liệu; tệp observations và tệp ZIP được tạo lại mỗi giờ.',
+    intro: 'Mọi con số trên trang đều có thể tải về, theo giấy phép CC BY 4.0. Tệp CSV mã hóa UTF-8; các dòng bắt đầu bằng # là ghi chú (nguồn, thời điểm tạo) và có thể bỏ qua. Mọi tệp, kể cả số liệu gốc, được cập nhật ngay sau mỗi lô dữ liệu; tệp ZIP được tạo lại mỗi giờ.',
+    asOf: (batch: number) => `Mọi tệp dưới đây tính đến lô ${batch}.`,
     zip: 'Tải tất cả (ZIP: các tệp CSV, datapackage.json và README có cách trích dẫn)',
+    zipAsOf: (batch: number, built: string) => `tính đến lô ${batch}, tạo lúc ${built}`,
+    raw: 'Số liệu gốc, như đơn vị đã gửi',
+    rawIntro: 'Mỗi tệp là một năm của một tỉnh, thành phố theo địa giới hiện nay (kể cả các tỉnh cũ đã hợp nhất và các xã, phường); VN là các dòng của cả nước. Cộng các dòng lại sẽ ra mọi con số trên trang. Một lô dữ liệu chỉ ghi lại các tệp mà nó làm thay đổi.',
+    area: 'Địa phương',
     pkg: 'Mô tả theo chuẩn Frictionless Data Package v2',
     fields: 'Trường',
     type: 'Kiểu',
@@ -22,8 +27,13 @@ const TEXT = {
     example: 'tệp mẫu cho đơn vị gửi số liệu (định dạng đầu vào của API và lệnh ingest)',
   },
   en: {
-    intro: 'Every number on the site can be downloaded, under CC BY 4.0. CSV files are UTF-8; lines starting with # are notes (source, build time) and can be skipped. The series are updated right after every batch; the observations file and the ZIP are rebuilt every hour.',
+    intro: 'Every number on the site can be downloaded, under CC BY 4.0. CSV files are UTF-8; lines starting with # are notes (source, build time) and can be skipped. Every file, the raw observations included, is updated right after every batch; the ZIP is rebuilt every hour.',
+    asOf: (batch: number) => `Every file below is as of batch ${batch}.`,
     zip: 'Download everything (ZIP: the CSV files, datapackage.json and a README with citation text)',
+    zipAsOf: (batch: number, built: string) => `as of batch ${batch}, built ${built}`,
+    raw: 'Raw observations, as reported',
+    rawIntro: 'One file per year and province in today’s boundaries (the old provinces merged into it and its communes included); VN holds the rows for the whole country. Their rows add up to every figure on the site. A batch rewrites only the files it changed.',
+    area: 'Locality',
     pkg: 'Description as a Frictionless Data Package v2',
     fields: 'Field',
     type: 'Type',
@@ -37,19 +47,60 @@ const TEXT = {
   },
 };
 
-export function dataPage(pkg: DataPackage, meta: SiteMeta, lang: Lang): Page {
+/** The raw observations' parts start with this (jobs/site/raw-data.ts). */
+const RAW = /^observations-(\d{4})-([A-Z0-9]+)$/;
+
+const fieldsTable = (r: DataResource, caption: string, x: (typeof TEXT)[Lang]) =>
+  r.schema
+    ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="${r.title}"><table><caption>${caption}</caption>
+    <thead><tr><th scope="col">${x.fields}</th><th scope="col">${x.type}</th><th scope="col">${x.description}</th></tr></thead>
+    <tbody>${r.schema.fields.map((f) => html`<tr><th scope="row"><code>${f.name}</code></th><td>${f.type}</td><td>${f.description}</td></tr>`)}</tbody>
+  </table></div>`
+    : '';
+
+/** The raw parts as one table: a row per area, a column per year. */
+function rawSection(parts: DataResource[], areaNames: Map<string, string>, here: string, lang: Lang): Html {
+  const x = TEXT[lang];
+  const byArea = new Map<string, Map<string, DataResource>>();
+  for (const r of parts) {
+    const [, year, code] = RAW.exec(r.name)!;
+    byArea.set(code!, (byArea.get(code!) ?? new Map()).set(year!, r));
+  }
+  const years = [...new Set(parts.map((r) => RAW.exec(r.name)![1]!))].sort();
+  const name = (code: string) => areaNames.get(code) ?? code;
+  const codes = [...byArea.keys()].sort((a, b) => (a === 'VN' ? -1 : b === 'VN' ? 1 : collator.compare(name(a), name(b))));
+  return html`<section class="resource" id="observations">
+  <h2>${x.raw}</h2>
+  <p>${x.rawIntro}</p>
+  <div class="table-scroll" tabindex="0" role="region" aria-label="${x.raw}"><table class="raw-parts"><caption>observations/YYYY/AREA.csv</caption>
+    <thead><tr><th scope="col">${x.area}</th>${years.map((y) => html`<th scope="col">${y}</th>`)}</tr></thead>
+    <tbody>${codes.map(
+      (code) =>
+        html`<tr><th scope="row">${name(code)} (${code})</th>${years.map((y) => {
+          const r = byArea.get(code)!.get(y);
+          return r ? html`<td><a href="${href(here, `/data/${r.path}`)}" download title="${formatCount(r.bytes ?? 0, lang)} B">CSV</a></td>` : html`<td></td>`;
+        })}</tr>`,
+    )}</tbody>
+  </table></div>
+  ${fieldsTable(parts[0]!, 'observations/YYYY/AREA.csv', x)}
+</section>`;
+}
+
+export function dataPage(pkg: DataPackage, meta: SiteMeta, lang: Lang, areaNames: Map<string, string>): Page {
   const t = strings(lang);
   const x = TEXT[lang];
   const here = localePath(lang, '/data/');
-  const csvs = pkg.resources.filter((r) => r.format === 'csv');
+  const raw = pkg.resources.filter((r) => RAW.test(r.name));
+  const csvs = pkg.resources.filter((r) => r.format === 'csv' && !RAW.test(r.name));
   const body = html`
 <h1>${t.data.title}</h1>
-<p>${x.intro}</p>
+<p>${x.intro} ${x.asOf(pkg.last_batch_id)}</p>
 <ul class="downloads">
-  <li><a href="${href(here, `/data/${ZIP_NAME}`)}" download>${x.zip}</a></li>
+  <li><a href="${href(here, `/data/${ZIP_NAME}`)}" download>${x.zip}</a> — ${x.zipAsOf(pkg.archive.last_batch_id, formatDateTime(pkg.archive.built_at, lang))}</li>
   <li><a href="${href(here, '/data/datapackage.json')}">datapackage.json</a> — ${x.pkg}</li>
   <li><a href="${href(here, '/examples/observations.csv')}" download>examples/observations.csv</a> — ${x.example}</li>
 </ul>
+${raw.length > 0 ? rawSection(raw, areaNames, here, lang) : ''}
 ${csvs.map((r) => {
   const twin = pkg.resources.find((j) => j.name === `${r.name}-json`);
   return html`<section class="resource" id="${r.name}">
@@ -60,10 +111,7 @@ ${csvs.map((r) => {
       ? x.files(r.path.length, r.path[0] ?? '')
       : html`<a href="${href(here, `/data/${r.path}`)}" download>${r.path}</a>${r.bytes ? ` (${formatCount(r.bytes, lang)} B)` : ''}${twin ? html` · <a href="${href(here, `/data/${twin.path}`)}">${x.twin}</a>` : ''}`
   }</p>
-  ${r.schema ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="${r.title}"><table><caption>${r.path}</caption>
-    <thead><tr><th scope="col">${x.fields}</th><th scope="col">${x.type}</th><th scope="col">${x.description}</th></tr></thead>
-    <tbody>${r.schema.fields.map((f) => html`<tr><th scope="row"><code>${f.name}</code></th><td>${f.type}</td><td>${f.description}</td></tr>`)}</tbody>
-  </table></div>` : ''}
+  ${fieldsTable(r, Array.isArray(r.path) ? (r.path[0] ?? '') : r.path, x)}
 </section>`;
 })}
 <section><h2>${x.cite}</h2><p class="citation">${x.citation(formatDateTime(meta.built_at, lang))}</p></section>

@@ -1,0 +1,114 @@
+import { existsSync, linkSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { localityRegistry } from '../../db/localities/registry.ts';
+import { type AreaYear, areaYears, iterateObservations } from '../../db/raw-observations.ts';
+import type { DataPackage, DataResource, SiteMeta } from '../../web/model.ts';
+import { csvLine } from './csv.ts';
+import { FileSink, inFolder, safeJoin } from './sink.ts';
+import { type Field, ONLINE, PERIOD, SOURCE, TOTAL, field } from './fields.ts';
+
+/**
+ * The raw observations, one CSV per area in today's boundaries (a current province, or VN for
+ * country rows) and year: a batch rewrites only the parts it changed, and each part says the
+ * last batch it holds. Written inside the build's read transaction, so that they are of the
+ * same state as every figure beside them.
+ */
+export const RAW_FIELDS: Field[] = [
+  PERIOD,
+  field('service_code', 'string', 'service code'),
+  field('locality_code', 'string', 'administrative code, in the month of the row'),
+  field('locality_name', 'string', 'the unit the code meant in that month'),
+  ONLINE,
+  TOTAL,
+  field('batch_id', 'integer', 'the batch that sent the current counts'),
+];
+
+export const RAW_PREFIX = 'observations';
+const partName = (year: string, code: string) => `${RAW_PREFIX}-${year}-${code}`;
+const partPath = (year: string, code: string) => `${RAW_PREFIX}/${year}/${code}.csv`;
+
+interface Part extends AreaYear {
+  code: string;
+  title: string;
+}
+
+export interface RawDataResult {
+  resources: DataResource[];
+  /** Parts written by this build, and linked unchanged from the live build. */
+  written: number;
+  linked: number;
+  ms: number;
+}
+
+/** Writes (or links from `previous`, the live build's data) every part of the raw observations into `dataDir`. */
+export function writeRawData(sqlite: Database.Database, dataDir: string, meta: SiteMeta, previous: { dir: string; pkg: DataPackage } | null): RawDataResult {
+  const started = performance.now();
+  const registry = localityRegistry(sqlite);
+  const parts: Part[] = areaYears(sqlite).map((p) => {
+    const area = registry.get(p.areaId);
+    return { ...p, code: area.code, title: `Observations as reported: ${area.name} (${area.code}), ${p.year}` };
+  });
+  const kept = new Map((previous && previous.pkg.demo === meta.demo ? previous.pkg.resources : []).map((r) => [r.name, r]));
+  const resources = new Map<string, DataResource>();
+  const toWrite = new Map<number, Part[]>();
+  for (const part of parts) {
+    const old = kept.get(partName(part.year, part.code));
+    const file = old && typeof old.path === 'string' ? join(previous!.dir, old.path) : null;
+    if (old?.last_batch_id !== undefined && old.last_batch_id >= part.changedIn && file && existsSync(file)) {
+      const path = join(dataDir, old.path as string);
+      inFolder(path, () => linkSync(file, path));
+      resources.set(old.name, old);
+    } else toWrite.set(part.areaId, [...(toWrite.get(part.areaId) ?? []), part]);
+  }
+  for (const [areaId, list] of toWrite) {
+    for (const r of writeArea(sqlite, dataDir, meta, areaId, list)) resources.set(r.name, r);
+  }
+  const written = [...toWrite.values()].reduce((n, list) => n + list.length, 0);
+  return {
+    resources: parts.map((p) => resources.get(partName(p.year, p.code))!),
+    written,
+    linked: parts.length - written,
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+/** One pass over an area's rows in the years to write, each row into its year's file. */
+function writeArea(sqlite: Database.Database, dataDir: string, meta: SiteMeta, areaId: number, parts: Part[]): DataResource[] {
+  const registry = localityRegistry(sqlite);
+  const area = registry.get(areaId);
+  const members = area.level === 'country' ? [area.id] : registry.memberIds(area);
+  const sinks = new Map(
+    parts.map((p) => {
+      const csv = new FileSink(safeJoin(dataDir, RAW_PREFIX, p.year, `${p.code}.csv`));
+      csv.write(partNotes(p, meta) + csvLine(RAW_FIELDS.map((x) => x.name)));
+      return [p.year, csv];
+    }),
+  );
+  const years = [...sinks.keys()].sort();
+  for (const row of iterateObservations(sqlite, members, `${years[0]}-01`, `${years[years.length - 1]}-12`)) sinks.get(row[0].slice(0, 4))?.write(csvLine(row));
+  return parts.map((p) => resource(p, sinks.get(p.year)!.close()));
+}
+
+// changed_in is never below the batch of any row it sums (migration 0006 filled the old ones).
+function partNotes(part: Part, meta: SiteMeta): string {
+  const lines = [`# ${part.title}`, `# Source: ${SOURCE}. Licence: CC BY 4.0.`, `# As of batch ${part.changedIn}: the last batch that changed these rows.`];
+  if (meta.demo) lines.push('# Dữ liệu minh họa — Demo data: simulated figures, not official statistics.');
+  return lines.map((l) => l.replaceAll('\n', ' ') + '\r\n').join('');
+}
+
+function resource(part: Part, bytes: number): DataResource {
+  return {
+    name: partName(part.year, part.code),
+    path: partPath(part.year, part.code),
+    title: part.title,
+    description: `Every current observation of ${part.code} in ${part.year}, as its publisher reported it: one row per service, locality and month. Locality codes are read in the month of the row (codes were reused on 2025-07-01).`,
+    format: 'csv',
+    mediatype: 'text/csv',
+    encoding: 'utf-8',
+    bytes,
+    last_batch_id: part.changedIn,
+    dialect: { commentChar: '#', header: true },
+    schema: { fields: RAW_FIELDS, primaryKey: ['period', 'service_code', 'locality_code'] },
+  };
+}
