@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
@@ -16,7 +17,7 @@ import site from './plugins/site.ts';
 import oembedRoutes from './routes/oembed.ts';
 import adminRoutes from './routes/admin.ts';
 import adoptionRoutes from './routes/adoption.ts';
-import healthRoutes from './routes/health.ts';
+import healthRoutes, { type SiteBuild } from './routes/health.ts';
 import ingestRoutes from './routes/ingest.ts';
 import localityRoutes from './routes/localities.ts';
 import observationRoutes from './routes/observations.ts';
@@ -42,11 +43,13 @@ export interface AppOptions {
   pulls?: PullRunner;
   /** The ingest thread, when the caller shares it (with the pulls) and closes it; else the app has its own. */
   ingest?: IngestRunner;
+  /** How the site builder's last build ended, for /api/v1/health. */
+  siteBuild?: () => SiteBuild;
   logger?: FastifyServerOptions['logger'];
 }
 
 /** Builds the whole app without listening: server.ts listens, tests inject. */
-export async function buildApp({ db, config, onBatchStored = () => {}, pulls, ingest, logger = false }: AppOptions) {
+export async function buildApp({ db, config, onBatchStored = () => {}, pulls, ingest, siteBuild, logger = false }: AppOptions) {
   const limits = { ...configFromEnv({}), ...config };
   const fastify = Fastify({
     logger: logger === true ? { redact: LOG_REDACT } : logger && typeof logger === 'object' ? { redact: LOG_REDACT, ...logger } : logger,
@@ -83,7 +86,7 @@ export async function buildApp({ db, config, onBatchStored = () => {}, pulls, in
     },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
-  await fastify.register(errors, { siteDir: config.siteDir });
+  await fastify.register(errors, { siteDir: config.siteDir, dataFolder: db.file === ':memory:' ? null : dirname(db.file) });
   await fastify.register(httpCache);
   await fastify.register(dbPlugin, { db });
   await fastify.register(demoFlag);
@@ -91,7 +94,7 @@ export async function buildApp({ db, config, onBatchStored = () => {}, pulls, in
   await fastify.register(rateLimit, { perMinute: config.writeRateLimit, perMinuteIp: limits.writeRateLimitIp });
   await fastify.register(openapi);
 
-  await fastify.register(healthRoutes);
+  await fastify.register(healthRoutes, { siteBuild });
   await fastify.register(serviceRoutes);
   await fastify.register(localityRoutes);
   await fastify.register(adoptionRoutes);

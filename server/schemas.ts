@@ -1,7 +1,14 @@
 import { Type } from 'typebox';
 
 export const ErrorBody = Type.Object(
-  { error: Type.String(), message: Type.String(), demo: Type.Optional(Type.Boolean()) },
+  {
+    error: Type.String(),
+    message: Type.String({ description: 'In English; where message_vi and message_en are given, the one Accept-Language asks for (vi or en)' }),
+    // Faults of the server (507 disk_full) are told in both languages.
+    message_vi: Type.Optional(Type.String()),
+    message_en: Type.Optional(Type.String()),
+    demo: Type.Optional(Type.Boolean()),
+  },
   { $id: 'ErrorBody', description: 'What went wrong and what to do about it' },
 );
 

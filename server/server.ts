@@ -26,7 +26,8 @@ const pulls = pullScheduler(db.sqlite, {
   maxBackoffMs: 300_000,
   settleMs: 5_000,
 });
-const app = await buildApp({ db, config, logger, onBatchStored: () => onBatchStored(), pulls, ingest });
+// Health asks how the last build went only once the server listens, when the rebuilder below exists.
+const app = await buildApp({ db, config, logger, onBatchStored: () => onBatchStored(), pulls, ingest, siteBuild: () => rebuilder.status() });
 
 if (config.seedDemo) {
   const loaded = loadDemoIfEmpty(db.sqlite);

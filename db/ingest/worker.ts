@@ -17,7 +17,8 @@ interface Request {
   format: Format;
   writer: Writer;
 }
-type Reply = { id: number; outcome: IngestOutcome } | { id: number; error: string } | { failed: string };
+// `code` is the error's own (SQLITE_FULL, SQLITE_BUSY…): the server answers by it.
+type Reply = { id: number; outcome: IngestOutcome } | { id: number; error: string; code?: string } | { failed: string };
 
 /**
  * Ingests in a worker thread with its own connection to the database file. better-sqlite3 is
@@ -58,7 +59,7 @@ export function ingestWorker(file: string, fallback: Database.Database): IngestR
       const w = waiting.get(reply.id);
       waiting.delete(reply.id);
       if ('outcome' in reply) w?.resolve(reply.outcome);
-      else w?.reject(new Error(reply.error));
+      else w?.reject(Object.assign(new Error(reply.error), reply.code === undefined ? {} : { code: reply.code }));
     });
     started.on('error', (err) => {
       for (const w of waiting.values()) w.reject(err);
@@ -105,7 +106,8 @@ if (!isMainThread && (workerData as { thuocdoIngest?: { file: string } } | null)
     try {
       reply = { id: r.id, outcome: ingestBody(db.sqlite, Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength), r.format, r.writer) };
     } catch (err) {
-      reply = { id: r.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+      const code = (err as { code?: unknown } | null)?.code;
+      reply = { id: r.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err), ...(typeof code === 'string' ? { code } : {}) };
     }
     parentPort!.postMessage(reply);
   });

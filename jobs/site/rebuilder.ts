@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../scheduler.ts';
+import { BuildStatus, type SiteBuildStatus } from './build-status.ts';
 
 const BUILD_WORKER = fileURLToPath(new URL('./build-worker.ts', import.meta.url));
 
@@ -62,6 +63,8 @@ export interface Rebuilder {
   idle: () => Promise<void>;
   /** Drops a build that has not started and waits for the running one: for shutdown. */
   close: () => Promise<void>;
+  /** How the last build ended: a failure (a full disk) stays until a build succeeds. */
+  status: () => SiteBuildStatus;
 }
 
 /**
@@ -69,6 +72,7 @@ export interface Rebuilder {
  * request during a build gives exactly one more build after it.
  */
 export function debouncedRebuilder(build: Build, log: Logger, debounceMs = 1000): Rebuilder {
+  const outcome = new BuildStatus();
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let again = false;
@@ -93,8 +97,14 @@ export function debouncedRebuilder(build: Build, log: Logger, debounceMs = 1000)
     const kind = pending;
     pending = 'quick';
     running = build(kind)
-      .then(() => log.info({ kind, ms: Date.now() - began }, 'site rebuilt'))
-      .catch((err) => log.error({ err }, 'site build failed; the previous site is still served'))
+      .then(() => {
+        outcome.succeeded();
+        log.info({ kind, ms: Date.now() - began }, 'site rebuilt');
+      })
+      .catch((err) => {
+        outcome.failed(err);
+        log.error({ err }, 'site build failed; the previous site is still served');
+      })
       .finally(() => {
         running = null;
         if (again) {
@@ -122,5 +132,6 @@ export function debouncedRebuilder(build: Build, log: Logger, debounceMs = 1000)
       await running;
       settle();
     },
+    status: () => outcome.current(),
   };
 }

@@ -1,12 +1,35 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyError, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isDiskFull } from '../../db/disk-full.ts';
+import { answerLanguage } from '../accept-language.ts';
 
 /** Answers with the contract's error body. */
 export function sendError(reply: FastifyReply, status: number, error: string, message: string): FastifyReply {
   return reply.code(status).send({ error, message });
 }
+
+/** One message in both languages. */
+export interface Texts {
+  vi: string;
+  en: string;
+}
+
+/**
+ * Answers with the error body in both languages (`message_vi`, `message_en`); `message` is the
+ * one the client's Accept-Language asks for, English by default.
+ */
+export function sendTranslatedError(request: FastifyRequest, reply: FastifyReply, status: number, error: string, texts: Texts): FastifyReply {
+  const message = texts[answerLanguage(request.headers['accept-language'])];
+  return reply.code(status).send({ error, message, message_vi: texts.vi, message_en: texts.en });
+}
+
+/** Said when a write fails for want of disk space: the transaction was rolled back whole. */
+const DISK_FULL: Texts = {
+  vi: 'Ổ đĩa của máy chủ đã đầy nên chưa có gì được lưu (không ghi dở dòng nào). Vui lòng gửi lại đúng tệp này sau.',
+  en: "The server's disk is full, so nothing was stored (not one row was half-written). Send the same file again later.",
+};
 
 const KNOWN: Record<string, [number, string, string]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'send the body as text/csv or application/json'],
@@ -16,14 +39,21 @@ const KNOWN: Record<string, [number, string, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad_request', 'the Content-Length does not match the body'],
 };
 
-/** Every error leaves as {"error", "message"}; bad input is a 4xx, never a 5xx. */
-export default fp<{ siteDir?: string }>(
-  async (fastify, { siteDir }) => {
+/**
+ * Every error leaves as {"error", "message"}; bad input is a 4xx, never a 5xx. A full disk is a
+ * 507 wherever a write meets it: `dataFolder` (the database's) is where free space is looked up.
+ */
+export default fp<{ siteDir?: string; dataFolder?: string | null }>(
+  async (fastify, { siteDir, dataFolder = null }) => {
     fastify.setErrorHandler((err: FastifyError, request, reply) => {
       const known = err.code ? KNOWN[err.code] : undefined;
       if (known) return sendError(reply, known[0], known[1], known[0] === 400 ? `${known[2]}: ${err.message}` : known[2]);
       if (err.validation) {
         return sendError(reply, 400, 'bad_request', `${err.validationContext ?? 'request'} ${err.message.replace(/^\w+\/?/, '').trim() || 'is invalid'}`.trim());
+      }
+      if (isDiskFull(err, dataFolder)) {
+        request.log.error({ err }, 'disk full: the request was refused and nothing of it stored');
+        return sendTranslatedError(request, reply, 507, 'disk_full', DISK_FULL);
       }
       const status = err.statusCode ?? 500;
       if (status >= 400 && status < 500) return sendError(reply, status, err.code?.toLowerCase() ?? 'bad_request', err.message);

@@ -1,10 +1,29 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { dataVersion, readMeta } from '../../db/meta.ts';
-import { DemoFlag } from '../schemas.ts';
+import { DemoFlag, Nullable } from '../schemas.ts';
+
+const SiteBuild = Type.Object(
+  {
+    status: Type.Union([Type.Literal('ok'), Type.Literal('failed')]),
+    failed_at: Nullable(Type.String()),
+    error: Nullable(Type.String({ description: 'why, in one line, e.g. "ENOSPC: no space left on device, open \'services/1.001/index.html\'"' })),
+    message_vi: Nullable(Type.String()),
+    message_en: Nullable(Type.String()),
+  },
+  { description: 'How the last site build ended; a failure stays until a build succeeds, and the previous site is served meanwhile' },
+);
+export type SiteBuild = Static<typeof SiteBuild>;
+
+export interface HealthRouteOptions {
+  /** The site builder's last outcome (server.ts has the builder); without one, no failure is known. */
+  siteBuild?: () => SiteBuild;
+}
+
+const NO_BUILDER: SiteBuild = { status: 'ok', failed_at: null, error: null, message_vi: null, message_en: null };
 
 /** GET /api/v1/health: is it up, how fresh is the data and the site. */
-const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async (fastify, { siteBuild = () => NO_BUILDER }) => {
   fastify.get(
     '/api/v1/health',
     {
@@ -19,6 +38,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
             latest_period: Type.Union([Type.String(), Type.Null()]),
             last_batch_at: Type.Union([Type.String(), Type.Null()]),
             site_built_at: Type.Union([Type.String(), Type.Null()]),
+            site_build: SiteBuild,
             demo: DemoFlag,
           }),
         },
@@ -37,6 +57,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         latest_period: latest.p,
         last_batch_at: lastBatch.at,
         site_built_at: readMeta(sqlite, 'site_built_at') ?? null,
+        site_build: siteBuild(),
       };
     },
   );

@@ -38,11 +38,11 @@ const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fasti
       schema: {
         summary: 'Send a batch of monthly counts',
         description:
-          'Body: text/csv (header period,service_code,locality_code,online_count,total_count) or application/json {"observations": [...]}. All or nothing.',
+          'Body: text/csv (header period,service_code,locality_code,online_count,total_count) or application/json {"observations": [...]}. All or nothing. 507 disk_full: the server\'s disk is full and nothing was stored; send the same file again later.',
         tags: ['write'],
         security: [{ bearer: [] }],
         headers: Type.Object({ 'content-type': Type.String() }),
-        response: { 201: Accepted, 400: ErrorBody, 401: ErrorBody, 403: RowErrors, 413: ErrorBody, 415: ErrorBody, 422: Invalid },
+        response: { 201: Accepted, 400: ErrorBody, 401: ErrorBody, 403: RowErrors, 413: ErrorBody, 415: ErrorBody, 422: Invalid, 507: ErrorBody },
       },
     },
     async (request, reply) => {
