@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 
 export type SourceKind = 'url' | 'folder';
-export type PullOutcome = 'stored' | 'unchanged' | 'empty' | 'failed' | 'rejected';
+/** `partial`: some files stored, some refused (a drop folder); data arrived, so it is not a failure. */
+export type PullOutcome = 'stored' | 'partial' | 'unchanged' | 'empty' | 'failed' | 'rejected';
 
 /** What an admin sets for a source. */
 export interface SourceInput {

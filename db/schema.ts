@@ -239,7 +239,7 @@ export const pullSources = sqliteTable('pull_sources', {
   createdAt: text('created_at').notNull(),
   lastAttemptAt: text('last_attempt_at'),
   lastSuccessAt: text('last_success_at'),
-  lastOutcome: text('last_outcome', { enum: ['stored', 'unchanged', 'empty', 'failed', 'rejected'] }),
+  lastOutcome: text('last_outcome', { enum: ['stored', 'partial', 'unchanged', 'empty', 'failed', 'rejected'] }),
   lastError: text('last_error'),
   lastBatchId: integer('last_batch_id').references(() => batches.id),
   consecutiveFailures: integer('consecutive_failures').notNull().default(0),

@@ -59,8 +59,8 @@ export function dayOf(m: Month, day: number, lang: Lang): string {
 }
 
 export interface ScopeNames {
-  /** null = all services. */
-  service: string | null;
+  /** The service's name in each language; null = all services. */
+  service: Texts | null;
   /** A province name; null = the whole country. */
   province: string | null;
 }
@@ -68,9 +68,9 @@ export interface ScopeNames {
 /** Who the flag is about: "Đăng ký kết hôn in Tỉnh X", "Tỉnh X, all services", "Đăng ký kết hôn nationwide". */
 export function subject(scope: ScopeNames): Texts {
   const { service, province } = scope;
-  if (service !== null && province !== null) return { vi: `${service} tại ${province}`, en: `${service} in ${province}` };
+  if (service !== null && province !== null) return { vi: `${service.vi} tại ${province}`, en: `${service.en} in ${province}` };
   if (province !== null) return { vi: `${province}, tất cả dịch vụ`, en: `${province}, all services` };
-  if (service !== null) return { vi: `${service} trên toàn quốc`, en: `${service} nationwide` };
+  if (service !== null) return { vi: `${service.vi} trên toàn quốc`, en: `${service.en} nationwide` };
   return { vi: 'Tất cả dịch vụ trên toàn quốc', en: 'All services nationwide' };
 }
 

@@ -192,7 +192,9 @@ interface Scope {
   peers: PeerStats | null;
 }
 
-const names = (scope: Pick<Scope, 'service' | 'province'>): explain.ScopeNames => ({ service: scope.service?.name_vi ?? null, province: scope.province?.name ?? null });
+/** A service's names for the texts: the English one where the catalogue has it. */
+const serviceNames = (service: Service | null): explain.Texts | null => (service ? { vi: service.name_vi, en: service.name_en || service.name_vi } : null);
+const names = (scope: Pick<Scope, 'service' | 'province'>): explain.ScopeNames => ({ service: serviceNames(scope.service), province: scope.province?.name ?? null });
 
 const isOnlineBy = (s: Service, month: Month) => s.online_since === null || s.online_since <= month;
 
@@ -591,7 +593,7 @@ function targets(ctx: Context): void {
     const severity = status === 'no_data' ? 1 : status === 'on_track' ? 0 : (t.target - o!.projected!) / t.target;
     const service = s === null ? null : ctx.services[s]!;
     const texts = explain.target(
-      { service: service?.name_vi ?? null, province: unit.level === 'country' ? null : unit.name },
+      { service: serviceNames(service), province: unit.level === 'country' ? null : unit.name },
       {
         target: t.target,
         due: t.due,

@@ -25,7 +25,7 @@ export interface PullOptions {
   onRetry?: (source: string, error: string, delayMs: number) => void;
 }
 
-/** One ingested file: the batch it became, or why it was refused. */
+/** One ingested file: the batch it became, or why it was refused; status 200 = the same bytes as the last stored file, skipped. */
 export interface PulledFile {
   file: string;
   status: number;
@@ -62,8 +62,7 @@ export async function pullSource(sqlite: Database.Database, source: PullSource, 
       scope: publisherScope(sqlite, source.publisherId),
       remoteAddr: source.kind === 'url' ? source.location : `folder:${source.location}`,
     };
-    if (source.kind === 'url') ({ result, record } = await pullUrl(writer, source, options));
-    else result = await pullFolder(writer, source, options, at);
+    ({ result, record } = source.kind === 'url' ? await pullUrl(writer, source, options) : await pullFolder(writer, source, options, at));
   } catch (err) {
     const message = err instanceof PullError ? err.message : `unexpected error: ${(err as Error).message}`;
     result = { outcome: 'failed', error: message, files: [] };
@@ -79,10 +78,10 @@ async function pullUrl(writer: Writer, source: PullSource, options: PullOptions)
     { retries: source.retries, baseDelayMs: options.backoffMs, maxDelayMs: options.maxBackoffMs, signal: options.signal },
     (error, delay) => options.onRetry?.(source.name, error.message, delay),
   );
-  if (fetched.notModified) return { result: unchanged(), record: {} };
+  if (fetched.notModified) return { result: unchanged([]), record: {} };
   const sha256 = createHash('sha256').update(fetched.body).digest('hex');
   // The same bytes as the last accepted file: storing them again would change nothing.
-  if (sha256 === source.lastSha256) return { result: unchanged(), record: { etag: fetched.etag, lastModified: fetched.lastModified } };
+  if (sha256 === source.lastSha256) return { result: unchanged([]), record: { etag: fetched.etag, lastModified: fetched.lastModified } };
   // The same bytes as the last refused file: refused again, without another batch in the audit trail.
   if (sha256 === source.rejectedSha256 && source.lastOutcome === 'rejected') return { result: { outcome: 'rejected', error: source.lastError, files: [] } satisfies Omit<PullResult, 'source' | 'at'>, record: {} };
   const format = detectFormat(source.format, fetched.contentType, new URL(source.location).pathname, fetched.body);
@@ -94,8 +93,10 @@ async function pullUrl(writer: Writer, source: PullSource, options: PullOptions)
   };
 }
 
-async function pullFolder(writer: Writer, source: PullSource, options: PullOptions, at: Date): Promise<Omit<PullResult, 'source' | 'at'>> {
+async function pullFolder(writer: Writer, source: PullSource, options: PullOptions, at: Date): Promise<{ result: Omit<PullResult, 'source' | 'at'>; record: Partial<PullRecord> }> {
   const files: PulledFile[] = [];
+  // As for URLs: a copy of the last stored file would change nothing, so it makes no batch.
+  let last = source.lastSha256;
   for (const dropped of readyFiles(source.location, options.settleMs, at.getTime())) {
     if (dropped.size > options.maxBytes) {
       const error = `larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB (MAX_BODY_MB); split the file`;
@@ -104,18 +105,31 @@ async function pullFolder(writer: Writer, source: PullSource, options: PullOptio
       continue;
     }
     const body = readFileSync(dropped.path);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    if (sha256 === last) {
+      fileAway(source.location, dropped, PROCESSED, at);
+      files.push({ file: dropped.name, status: 200, batch_id: null, rows: 0, error: null });
+      continue;
+    }
     const { file, outcome } = await ingestFile(options, writer, body, detectFormat(source.format, null, dropped.name, body), dropped.name);
     fileAway(source.location, dropped, file.status === 201 ? PROCESSED : REJECTED, at, file.status === 201 ? undefined : outcome.body);
+    if (file.status === 201) last = sha256;
     files.push(file);
   }
-  if (files.length === 0) return { outcome: 'empty', error: null, files };
-  const refused = files.filter((f) => f.status !== 201);
-  if (refused.length === 0) return { outcome: 'stored', error: null, files };
-  const error = `${refused.length} of ${files.length} file(s) refused (moved to ${REJECTED}/ with their errors): ${refused.map((f) => `${f.file}: ${f.error}`).join('; ')}`;
-  return { outcome: 'rejected', error, files };
+  const record = last !== source.lastSha256 && last !== null ? { sha256: last } : {};
+  return { result: folderOutcome(files), record };
 }
 
-const unchanged = (): Omit<PullResult, 'source' | 'at'> => ({ outcome: 'unchanged', error: null, files: [] });
+/** What a pull of several files came to: some stored and some refused is `partial`, not a failure. */
+function folderOutcome(files: PulledFile[]): Omit<PullResult, 'source' | 'at'> {
+  if (files.length === 0) return { outcome: 'empty', error: null, files };
+  const refused = files.filter((f) => f.status >= 400);
+  if (refused.length === 0) return files.some((f) => f.status === 201) ? { outcome: 'stored', error: null, files } : unchanged(files);
+  const error = `${refused.length} of ${files.length} file(s) refused (moved to ${REJECTED}/ with their errors): ${refused.map((f) => `${f.file}: ${f.error}`).join('; ')}`;
+  return { outcome: files.some((f) => f.status === 201) ? 'partial' : 'rejected', error, files };
+}
+
+const unchanged = (files: PulledFile[]): Omit<PullResult, 'source' | 'at'> => ({ outcome: 'unchanged', error: null, files });
 
 async function ingestFile(options: PullOptions, writer: Writer, body: Buffer, format: Format, name: string): Promise<{ file: PulledFile; outcome: IngestOutcome }> {
   const outcome = await options.ingest(body, format, writer);

@@ -35,6 +35,8 @@ export function writeAssets(siteDir: string): void {
   mkdirSync(assets, { recursive: true });
   writeFile(join(assets, 'site.css'), readFileSync(join(WEB, 'css/site.css')));
   writeFile(join(assets, 'icon.svg'), readFileSync(join(WEB, 'static/icon.svg')));
+  // Browsers ask for /favicon.ico of every page without an icon link (embeds, host pages); icon.svg at 16, 32 and 48 px.
+  writeFile(join(siteDir, 'favicon.ico'), readFileSync(join(WEB, 'static/favicon.ico')));
   writeFile(join(assets, 'embed.css'), readFileSync(join(WEB, 'css/embed.css')));
   // The optional resizer for host pages lives at the root: /embed.js.
   writeFile(join(siteDir, 'embed.js'), readFileSync(join(WEB, 'static/embed.js')));

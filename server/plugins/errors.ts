@@ -49,7 +49,10 @@ export default fp<{ siteDir?: string; dataFolder?: string | null }>(
       const known = err.code ? KNOWN[err.code] : undefined;
       if (known) return sendError(reply, known[0], known[1], known[0] === 400 ? `${known[2]}: ${err.message}` : known[2]);
       if (err.validation) {
-        return sendError(reply, 400, 'bad_request', `${err.validationContext ?? 'request'} ${err.message.replace(/^\w+\/?/, '').trim() || 'is invalid'}`.trim());
+        // "must be equal to one of the allowed values" says nothing without the values.
+        const allowed = err.validation.find((v) => v.keyword === 'enum')?.params.allowedValues as unknown[] | undefined;
+        const message = `${err.validationContext ?? 'request'} ${err.message.replace(/^\w+\/?/, '').trim() || 'is invalid'}`.trim();
+        return sendError(reply, 400, 'bad_request', allowed ? `${message}; allowed values: ${allowed.join(', ')}` : message);
       }
       if (isDiskFull(err, dataFolder)) {
         request.log.error({ err }, 'disk full: the request was refused and nothing of it stored');

@@ -14,7 +14,7 @@ export interface PullRunner {
   nextRun: (name: string) => Date | null;
 }
 
-const Outcome = Type.Union([Type.Literal('stored'), Type.Literal('unchanged'), Type.Literal('empty'), Type.Literal('failed'), Type.Literal('rejected')]);
+const Outcome = Type.Union([Type.Literal('stored'), Type.Literal('partial'), Type.Literal('unchanged'), Type.Literal('empty'), Type.Literal('failed'), Type.Literal('rejected')]);
 const Name = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'lower-case letters, digits, . _ -; up to 64' });
 export const DEFAULT_SCHEDULE = '17 * * * *';
 

@@ -79,7 +79,7 @@ const adminErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
 /**
  * The watch list is computed from the whole database: keep the last answers until anything
- * they read changes (counts, batches, services, publishers, targets) or the day turns.
+ * they read changes (counts, batches, services, publishers, targets, pull sources) or the day turns.
  */
 const cache = new WeakMap<Database.Database, Map<string, WatchResult>>();
 
@@ -94,6 +94,8 @@ function stateKey(sqlite: Database.Database, threshold: number, now: Date): stri
     one("SELECT count(*) || ':' || coalesce(max(updated_at), '') FROM services"),
     one("SELECT count(*) || ':' || count(revoked_at) FROM publishers"),
     one("SELECT count(*) || ':' || coalesce(group_concat(id || '=' || target_rate), '') FROM targets"),
+    // A source that recovers clears its late_data flag, though no count changed.
+    one("SELECT count(*) || ':' || coalesce(group_concat(id || '=' || enabled || consecutive_failures || coalesce(last_success_at, '')), '') FROM pull_sources"),
   ].join('|');
 }
 

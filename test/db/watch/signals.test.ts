@@ -89,7 +89,7 @@ describe('computeSignals on constructed data', () => {
       expect(a.paper_12m).toBe(10812);
       expect(a.severity).toBeCloseTo(1 - 0.099 / 0.1, 4);
       expect(a.explanation_en).toBe(
-        'Dịch vụ A in Thành phố Hà Nội: 9.9% online over the last 12 months (Nov 2025–Oct 2026), under the 10% threshold, while the median province is 41%. 10,812 dossiers were still on paper.',
+        'Service A in Thành phố Hà Nội: 9.9% online over the last 12 months (Nov 2025–Oct 2026), under the 10% threshold, while the median province is 41%. 10,812 dossiers were still on paper.',
       );
       expect(a.explanation_vi).toBe(
         'Dịch vụ A tại Thành phố Hà Nội: 9,9% hồ sơ nộp trực tuyến trong 12 tháng qua (11/2025–10/2026), dưới ngưỡng 10%, trong khi tỉnh ở mức trung vị đạt 41%. Vẫn còn 10.812 hồ sơ giấy.',
@@ -145,7 +145,7 @@ describe('computeSignals on constructed data', () => {
       expect(z).toBeCloseTo(-2.698, 3);
       expect(p.metrics).toMatchObject({ rate_12m: 0.3, median: 0.5, mad: 0.05, gap_pp: -20, z: Math.round(z * 100) / 100, peers: 7 });
       expect(p.severity).toBeCloseTo(0.2, 4);
-      expect(p.explanation_en).toBe('Dịch vụ P in Tỉnh Sơn La: 30% online over the last 12 months, 20 pp below the median province (50%); robust z = -2.7 across 7 provinces.');
+      expect(p.explanation_en).toBe('Service P in Tỉnh Sơn La: 30% online over the last 12 months, 20 pp below the median province (50%); robust z = -2.7 across 7 provinces.');
       expect(p.explanation_vi).toBe('Dịch vụ P tại Tỉnh Sơn La: 30% trực tuyến trong 12 tháng qua, thấp hơn 20 điểm % so với tỉnh ở mức trung vị (50%); z = -2,7 trên 7 tỉnh.');
     });
 
@@ -178,7 +178,7 @@ describe('computeSignals on constructed data', () => {
       const fell = find(flags, 'S', '11')!;
       expect(fell.metrics).toMatchObject({ rate_last_6m: 0.55, rate_previous_6m: 0.6, change_pp: -5 });
       expect(fell.explanation_en).toBe(
-        'Dịch vụ S in Tỉnh Điện Biên: 55% online in the last 6 months (May 2026–Oct 2026), not above the 60% of the 6 months before (Nov 2025–Apr 2026), while still under 90%.',
+        'Service S in Tỉnh Điện Biên: 55% online in the last 6 months (May 2026–Oct 2026), not above the 60% of the 6 months before (Nov 2025–Apr 2026), while still under 90%.',
       );
       expect(fell.explanation_vi).toBe(
         'Dịch vụ S tại Tỉnh Điện Biên: 55% trực tuyến trong 6 tháng gần nhất (05/2026–10/2026), không cao hơn mức 60% của 6 tháng trước đó (11/2025–04/2026), dù vẫn dưới 90%.',
@@ -222,7 +222,7 @@ describe('computeSignals on constructed data', () => {
         cause: 'outage',
       });
       expect(outage.explanation_en).toBe(
-        'Dịch vụ D in Thành phố Hà Nội: the online rate fell from 50% in Sep 2026 to 30% in Oct 2026, down 20 pp, against a usual movement of 1.5 pp a month. ' +
+        'Service D in Thành phố Hà Nội: the online rate fell from 50% in Sep 2026 to 30% in Oct 2026, down 20 pp, against a usual movement of 1.5 pp a month. ' +
           'Looks like an OUTAGE: the total stayed steady (1,000 dossiers, 12-month median 1,000) but online dossiers fell from 500 to 300.',
       );
       expect(outage.explanation_vi).toBe(
@@ -268,7 +268,7 @@ describe('computeSignals on constructed data', () => {
       const u1 = find(flags, 'U1', '01')!;
       expect(u1.metrics).toEqual({ online_3m: 0, total_3m: 300, online_12m: 90, total_12m: 1200, online_since: '2026-01' });
       expect(u1.explanation_en).toBe(
-        'Dịch vụ U1 in Thành phố Hà Nội has been offered online since Jan 2026, yet none of its 300 dossiers in the last 3 months (Aug 2026–Oct 2026) was submitted online. It had 90 online dossiers over the last 12 months.',
+        'Service U1 in Thành phố Hà Nội has been offered online since Jan 2026, yet none of its 300 dossiers in the last 3 months (Aug 2026–Oct 2026) was submitted online. It had 90 online dossiers over the last 12 months.',
       );
       expect(u1.explanation_vi).toBe(
         'Dịch vụ U1 tại Thành phố Hà Nội có dịch vụ trực tuyến từ 01/2026, nhưng không hồ sơ nào trong 300 hồ sơ của 3 tháng qua (08/2026–10/2026) được nộp trực tuyến. Trong 12 tháng qua từng có 90 hồ sơ trực tuyến.',
@@ -322,7 +322,7 @@ describe('computeSignals on constructed data', () => {
       expect(first.severity).toBe(1);
       expect(flags[1]!.severity).toBeCloseTo(8000 / 9000, 4);
       expect(first.explanation_en).toBe(
-        "Dịch vụ B1 in Thành phố Hà Nội: 9,000 dossiers on paper over the last 12 months (Nov 2025–Oct 2026), rank 1 of 12 service–province pairs and 17.4% of the country's paper dossiers; 1.1% were online.",
+        "Service B1 in Thành phố Hà Nội: 9,000 dossiers on paper over the last 12 months (Nov 2025–Oct 2026), rank 1 of 12 service–province pairs and 17.4% of the country's paper dossiers; 1.1% were online.",
       );
       expect(first.explanation_vi).toBe(
         'Dịch vụ B1 tại Thành phố Hà Nội: 9.000 hồ sơ giấy trong 12 tháng qua (11/2025–10/2026), đứng thứ 1/12 cặp dịch vụ – tỉnh, bằng 17,4% số hồ sơ giấy cả nước; tỷ lệ trực tuyến 1,1%.',
@@ -455,7 +455,7 @@ describe('computeSignals on constructed data', () => {
       expect(TARGET_METHOD).toBe('linear fit on the last 12 monthly rates');
       expect(onTrack.severity).toBe(0);
       expect(onTrack.explanation_en).toBe(
-        'Target for Dịch vụ T in Thành phố Hà Nội: 40% online by Oct 2027. Now 25.5% over the last 12 months (63.8% of the target). A linear fit on the last 12 monthly rates (+1 pp a month) projects 43% by Oct 2027: on track.',
+        'Target for Service T in Thành phố Hà Nội: 40% online by Oct 2027. Now 25.5% over the last 12 months (63.8% of the target). A linear fit on the last 12 monthly rates (+1 pp a month) projects 43% by Oct 2027: on track.',
       );
       expect(onTrack.explanation_vi).toBe(
         'Mục tiêu cho Dịch vụ T tại Thành phố Hà Nội: 40% hồ sơ trực tuyến vào 10/2027. Hiện đạt 25,5% trong 12 tháng qua (63,8% mục tiêu). Đường xu hướng tuyến tính trên 12 tỷ lệ tháng gần nhất (+1 điểm %/tháng) dự báo 43% vào 10/2027: đúng tiến độ.',

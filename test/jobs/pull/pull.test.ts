@@ -218,8 +218,11 @@ describe('scheduled pulls', () => {
         ['2025-09.csv', 201],
         ['bad.csv', 422],
       ]);
-      expect(result!.outcome).toBe('rejected');
+      // Data arrived: a partial pull is a success with a warning, not a failure.
+      expect(result!.outcome).toBe('partial');
       expect(result!.error).toContain('1 of 3 file(s) refused');
+      expect(getSource(db.sqlite, 'drop')).toMatchObject({ lastOutcome: 'partial', lastSuccessAt: expect.any(String), consecutiveFailures: 0, failingSince: null });
+      expect(computeSignals(db.sqlite).flags.some((f) => f.metrics.source === 'drop')).toBe(false);
       // The later name wins: its counts are current, the earlier ones a revision.
       expect(db.sqlite.prepare('SELECT online_count FROM observations').all()).toEqual([{ online_count: 9 }]);
       expect(count(db, 'observation_revisions')).toBe(1);
@@ -234,6 +237,25 @@ describe('scheduled pulls', () => {
 
       expect(await pulls.runNow('drop')).toMatchObject({ outcome: 'empty', error: null, files: [] });
       expect(getSource(db.sqlite, 'drop')).toMatchObject({ consecutiveFailures: 0 });
+    });
+
+    it('files away a copy of the last stored file as unchanged, with no batch', async () => {
+      source('drop', folder.path);
+      writeFileSync(join(folder.path, 'october.csv'), GOOD);
+      expect((await pulls.runNow('drop'))!.outcome).toBe('stored');
+      const batches = () => count(db, 'batches');
+      expect(batches()).toBe(1);
+      // The same bytes again, under another name: nothing to store.
+      writeFileSync(join(folder.path, 'october-again.csv'), GOOD);
+      expect(await pulls.runNow('drop')).toMatchObject({ outcome: 'unchanged', error: null, files: [{ file: 'october-again.csv', status: 200, batch_id: null }] });
+      expect(batches()).toBe(1);
+      expect(readdirSync(join(folder.path, 'processed'))).toHaveLength(2);
+      // Other bytes, then the first file again: each changes the data, so each is a batch.
+      writeFileSync(join(folder.path, 'a.csv'), csv([['2025-08', 'KS', '01', 121, 400]]));
+      writeFileSync(join(folder.path, 'b.csv'), GOOD);
+      expect((await pulls.runNow('drop'))!.files.map((f) => f.status)).toEqual([201, 201]);
+      expect(batches()).toBe(3);
+      expect(db.sqlite.prepare("SELECT online_count FROM observations WHERE period = '2025-08'").pluck().get()).toBe(120);
     });
 
     it('leaves a file that is still being written for the next pull', async () => {

@@ -601,6 +601,13 @@ describe('health and serving', () => {
         expect(res.statusCode, url).toBe(200);
         expect(res.body, url).toContain(`<html lang="${lang}">`);
       }
+      // Browsers ask for it on embeds, which have no icon link: a real icon, not a 404.
+      const icon = await t.app.inject({ method: 'GET', url: '/favicon.ico' });
+      expect(icon.statusCode).toBe(200);
+      expect(icon.headers['content-type']).toMatch(/^image\/(x-icon|vnd\.microsoft\.icon)/);
+      expect(icon.rawPayload.readUInt16LE(2)).toBe(1); // type 1: an icon
+      expect(icon.rawPayload.readUInt16LE(4)).toBe(3); // 16, 32 and 48 px
+      expect(icon.rawPayload.subarray(6 + 16 * 3, 6 + 16 * 3 + 4).toString('latin1')).toBe('\x89PNG');
     } finally {
       await t.close();
       dir.remove();

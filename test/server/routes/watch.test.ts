@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UNRESTRICTED, ingestBody } from '../../../db/ingest/ingest.ts';
 import { type Month, monthRange } from '../../../db/months.ts';
+import { createPublisher } from '../../../db/publishers.ts';
+import { recordPull, upsertSource } from '../../../db/pull-sources.ts';
 import { upsertServices } from '../../../db/services.ts';
 import { type Flag, computeSignals } from '../../../db/watch/signals.ts';
 import { flagsTable } from '../../../jobs/site/flags.ts';
@@ -119,6 +121,30 @@ describe('watch list API', () => {
       }
     });
 
+    it('lists the allowed values of a signal it does not know', async () => {
+      const { status, body } = await get('?signal=bogus');
+      expect(status).toBe(400);
+      expect(body.message).toContain('allowed values: low_usage, unused_online, paper_backlog, peer_gap, stalled, sudden_drop, late_data, target');
+    });
+
+    it('writes the English explanation with the English service name', async () => {
+      const flag = (await get('?signal=low_usage&service=A&locality=01')).body.flags[0]!;
+      expect(flag.explanation_en).toContain('Service A in ');
+      expect(flag.explanation_en).not.toContain('Dịch vụ A');
+      expect(flag.explanation_vi).toContain('Dịch vụ A tại ');
+    });
+
+    it('drops a late_data flag as soon as its pull source recovers, though no count changed', async () => {
+      const publisher = createPublisher(t.db.sqlite, { name: 'Sở Hà Nội', localities: ['01'] });
+      if (!publisher.ok) throw new Error(publisher.message);
+      upsertSource(t.db.sqlite, { name: 'hanoi', kind: 'url', location: 'http://example.test/a.csv', format: null, publisherId: publisher.id, schedule: '0 0 1 1 *', timeoutMs: 1000, retries: 0, enabled: true });
+      const late = async () => (await get('?signal=late_data')).body.flags.filter((f) => f.metrics.source === 'hanoi');
+      recordPull(t.db.sqlite, 'hanoi', { at: NOW.toISOString(), outcome: 'failed', error: 'HTTP 503', batchId: null });
+      expect(await late()).toHaveLength(1);
+      recordPull(t.db.sqlite, 'hanoi', { at: NOW.toISOString(), outcome: 'unchanged', error: null, batchId: null });
+      expect(await late()).toHaveLength(0);
+    });
+
     it('follows new data', async () => {
       expect((await get('?signal=low_usage&service=A&locality=01')).body.count).toBe(1);
       send(flat('A', '01', 420, 1000));
@@ -165,7 +191,7 @@ describe('watch list API', () => {
       // A in 01 is a flat 9.9%: the line stays at 9.9%, far under 30%.
       const a01 = flags.find((f) => f.service_code === 'A')!;
       expect(a01.metrics).toMatchObject({ target_rate: 0.3, rate_12m: 0.099, progress: 0.33, projected_rate: 0.099, slope_pp_per_month: 0, status: 'off_track', method: 'linear fit on the last 12 monthly rates' });
-      expect(a01.explanation_en).toContain('Target for Dịch vụ A in Thành phố Hà Nội: 30% online by Oct 2027. Now 9.9% over the last 12 months (33% of the target).');
+      expect(a01.explanation_en).toContain('Target for Service A in Thành phố Hà Nội: 30% online by Oct 2027. Now 9.9% over the last 12 months (33% of the target).');
       expect(a01.explanation_vi).toContain('Hiện đạt 9,9% trong 12 tháng qua (33% mục tiêu)');
     });
 
