@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { type Coverage, type CoverageSource, LOOKBACK_MONTHS, type UnitsByMonth, addUnit, coverageOf, reportingUnits } from './coverage.ts';
+import { type Coverage, type CoverageSource, LOOKBACK_MONTHS, type UnitsByMonth, addUnit, coverageOf, monthlyCoverage, reportingUnits } from './coverage.ts';
 import type { Locality, LocalityRegistry } from './localities/registry.ts';
 import { type Month, addMonths, currentMonth } from './months.ts';
 
@@ -98,9 +98,10 @@ export function toBuckets(months: MonthSum[], granularity: Granularity, coverage
     b.online_count += m.online;
     b.total_count += m.total;
   }
+  const monthly = granularity === 'month' ? monthlyCoverage(buckets.map((b) => b.first_month), coverage) : null;
   for (const b of buckets) {
     b.rate = rateOf(b.online_count, b.total_count);
-    Object.assign(b, coverageOf(b.first_month, b.last_month, granularity, coverage));
+    Object.assign(b, monthly?.get(b.first_month) ?? coverageOf(b.first_month, b.last_month, granularity, coverage));
   }
   return buckets;
 }

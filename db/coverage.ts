@@ -63,6 +63,35 @@ export function coverageOf(first: Month, last: Month, granularity: Granularity, 
 }
 
 /**
+ * coverageOf for each of a series' months at once, in one sweep that remembers when each unit
+ * last reported: the site asks for ~2,000 monthly series, and unioning 13 months of units for
+ * every month of each cost a second a build. test/db/coverage.test.ts holds it to coverageOf.
+ */
+export function monthlyCoverage(months: Month[], source: CoverageSource): Map<Month, { coverage: Coverage; complete: boolean }> {
+  const out = new Map<Month, { coverage: Coverage; complete: boolean }>();
+  if (months.length === 0) return out;
+  const sorted = [...months].sort();
+  const lastSeen = new Map<number, Month>();
+  let next = 0;
+  for (const m of monthRange(addMonths(sorted[0]!, -LOOKBACK_MONTHS), sorted[sorted.length - 1]!)) {
+    const here = source.units.get(m);
+    for (const u of here ?? []) lastSeen.set(u, m);
+    if (m !== sorted[next]) continue;
+    next++;
+    const since = addMonths(m, -LOOKBACK_MONTHS);
+    let expected = 0;
+    let reporting = 0;
+    for (const [u, seen] of lastSeen) {
+      if (seen < since || !source.exists(u, m)) continue;
+      expected++;
+      if (seen === m) reporting++;
+    }
+    out.set(m, { coverage: { reporting, expected }, complete: expected > 0 && reporting === expected && m < source.today });
+  }
+  return out;
+}
+
+/**
  * The rule for which unit a row reports as, for a locality's coverage: the country's units are
  * today's provinces (a row of an old province or a commune counts as its province of today) and
  * the country itself for its own rows; any other locality's units are the localities rows were

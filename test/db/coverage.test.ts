@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adoptionSeries, type Granularity } from '../../db/adoption.ts';
-import { coverageOf } from '../../db/coverage.ts';
+import { type UnitsByMonth, addUnit, coverageOf, monthlyCoverage } from '../../db/coverage.ts';
 import { UNRESTRICTED, ingestBody } from '../../db/ingest/ingest.ts';
 import { localityRegistry } from '../../db/localities/registry.ts';
 import { monthRange } from '../../db/months.ts';
@@ -100,5 +101,29 @@ describe('coverage: every bucket says who reported', () => {
     expect(latestCompleteMonth(byArea, TODAY)).toBe('2026-10');
     byArea.get(registry.current('48', TODAY)!.id)!.pop();
     expect(latestCompleteMonth(byArea, TODAY)).toBe('2026-09');
+  });
+});
+
+describe('monthlyCoverage', () => {
+  it('equals coverageOf month by month, for any units, gaps and existence', () => {
+    const months = monthRange('2024-01', '2026-12');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: months.length - 1 }), fc.integer({ min: 1, max: 6 })), { maxLength: 80 }),
+        fc.array(fc.integer({ min: 0, max: months.length - 1 }), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 0, max: months.length - 1 }),
+        fc.integer({ min: 0, max: months.length - 1 }),
+        (rows, asked, endOfUnit3, today) => {
+          const units: UnitsByMonth = new Map();
+          for (const [m, u] of rows) addUnit(units, months[m]!, u);
+          // Unit 3 ends at some month, as an old commune did at the reform.
+          const source = { units, exists: (u: number, m: string) => u !== 3 || m <= months[endOfUnit3]!, today: months[today]! };
+          const wanted = [...new Set(asked.map((i) => months[i]!))];
+          const swept = monthlyCoverage(wanted, source);
+          for (const m of wanted) expect(swept.get(m), m).toEqual(coverageOf(m, m, 'month', source));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
