@@ -1,3 +1,5 @@
+import { foldText } from '../lib/fold.ts';
+
 export type Lang = 'vi' | 'en';
 export const LANGS: Lang[] = ['vi', 'en'];
 
@@ -114,12 +116,7 @@ export function formatDateTime(iso: string, lang: Lang): string {
 
 /** Vietnamese names to URL- and file-safe slugs: "Đăng ký khai sinh" → "dang-ky-khai-sinh". */
 export function slugify(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .toLowerCase()
+  return foldText(text)
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
 }

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { searchLocalities } from '../../db/localities/search.ts';
 import { currentMonth } from '../../db/months.ts';
-import { DemoFlag } from '../schemas.ts';
+import { DemoFlag, ErrorBody } from '../schemas.ts';
 import { MonthParam, badMonth } from './query.ts';
 import { sendError } from '../plugins/errors.ts';
 
@@ -25,23 +26,33 @@ const localityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       schema: {
         summary: 'Administrative units of a month',
+        description: 'All units of the month, or the children of `parent`, or those whose name matches `q` (diacritics and case aside, đ = d; exact names first, then prefixes, then the rest).',
         tags: ['read'],
         querystring: Type.Object({
           at: Type.Optional(MonthParam),
           level: Type.Optional(Type.Union([Type.Literal('country'), Type.Literal('province'), Type.Literal('commune')])),
+          parent: Type.Optional(Type.String({ minLength: 1, maxLength: 16, description: 'a code: its children in the month' })),
+          q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'a name or part of one, e.g. "ba dinh"' })),
         }),
-        response: { 200: Type.Object({ at: Type.String(), count: Type.Integer(), localities: Type.Array(LocalitySchema), demo: DemoFlag }) },
+        response: { 200: Type.Object({ at: Type.String(), count: Type.Integer(), localities: Type.Array(LocalitySchema), demo: DemoFlag }), 400: ErrorBody, 404: ErrorBody },
       },
     },
     async (request, reply) => {
       const at = request.query.at ?? currentMonth();
       if (badMonth(at)) return sendError(reply, 400, 'bad_request', badMonth(at)!);
       const registry = fastify.localities;
+      const { level, parent: parentCode, q } = request.query;
+      let units = registry.at(at).filter((u) => !level || u.level === level);
+      if (parentCode !== undefined) {
+        const parent = registry.resolve(parentCode, at);
+        if (!parent.ok) return sendError(reply, 404, 'not_found', `parent ${parent.message}`);
+        units = units.filter((u) => u.parentId === parent.locality.id);
+      }
       const levelOrder = { country: 0, province: 1, commune: 2 };
-      const units = registry
-        .at(at)
-        .filter((u) => !request.query.level || u.level === request.query.level)
-        .sort((a, b) => levelOrder[a.level] - levelOrder[b.level] || a.code.localeCompare(b.code) || collator.compare(a.name, b.name));
+      units =
+        q !== undefined
+          ? searchLocalities(registry, units, q, at)
+          : units.sort((a, b) => levelOrder[a.level] - levelOrder[b.level] || a.code.localeCompare(b.code) || collator.compare(a.name, b.name));
       const localities = units.map((u) => ({
         code: u.code,
         name: registry.nameAt(u, at),

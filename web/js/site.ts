@@ -3,17 +3,13 @@
  * tables are complete and readable; it only adds ways to reorder and narrow them.
  */
 
-export {};
+import { foldText as fold } from '../../lib/fold.ts';
 
 type Direction = 'ascending' | 'descending';
 
 const lang = document.documentElement.lang === 'en' ? 'en' : 'vi';
 const collator = new Intl.Collator(lang);
 
-/** Lower case, no diacritics, đ → d: "Đăng ký" and "dang ky" fold to the same text. */
-function fold(text: string): string {
-  return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd');
-}
 
 /** Text of an element with a space between its text nodes, so a link and the note after it do not run together. */
 function textOf(el: Element): string {
