@@ -43,6 +43,7 @@ const observationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         querystring: Type.Object({
           service: Type.Optional(Type.String({ minLength: 1 })),
           locality: Type.Optional(Type.String({ minLength: 1, description: 'rows reported under this code, in any month' })),
+          within: Type.Optional(Type.String({ minLength: 1, description: "rows of today's unit with this code and of every unit under it or merged into it (its communes, old provinces and their communes)" })),
           from: Type.Optional(MonthParam),
           to: Type.Optional(MonthParam),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: 1000 })),
@@ -63,7 +64,7 @@ const observationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const { service, locality, from, to, limit = 1000, offset = 0 } = request.query;
+      const { service, locality, within, from, to, limit = 1000, offset = 0 } = request.query;
       const rangeProblem = badRange(from, to);
       if (rangeProblem) return sendError(reply, 400, 'bad_request', rangeProblem);
       const serviceId = serviceIdOf(service);
@@ -72,6 +73,15 @@ const observationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (locality !== undefined) {
         localityIds = fastify.localities.all().filter((u) => u.code === locality).map((u) => u.id);
         if (localityIds.length === 0) return sendError(reply, 404, 'not_found', `unknown locality "${locality}"`);
+      }
+      if (within !== undefined) {
+        const unit = fastify.localities.current(within);
+        if (!unit) return sendError(reply, 404, 'not_found', `unknown locality "${within}"`);
+        // The country holds every row; any other unit, its members in today's boundaries.
+        if (unit.level !== 'country') {
+          const members = new Set(fastify.localities.memberIds(unit));
+          localityIds = localityIds === null ? [...members] : localityIds.filter((id) => members.has(id));
+        }
       }
       const { rows, more } = listObservations(fastify.db.sqlite, { serviceId, localityIds, from, to, limit, offset });
       return { count: rows.length, limit, offset, next_offset: more ? offset + limit : null, observations: rows };
