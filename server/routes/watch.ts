@@ -127,6 +127,7 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async 
         querystring: Type.Object({
           signal: Type.Optional(SignalSchema),
           locality: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a locality code (VN = country-level flags)' })),
+          within: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a locality code: its flags and those of every unit under it (VN = every flag)' })),
           service: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a service code' })),
           sort: Type.Optional(Type.Union([Type.Literal('paper'), Type.Literal('severity')], { default: 'paper' })),
           threshold: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: `low_usage threshold, a fraction; default ${DEFAULT_THRESHOLD}` })),
@@ -137,7 +138,7 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async 
       },
     },
     async (request, reply) => {
-      const { signal, locality, service, sort = 'paper', threshold = DEFAULT_THRESHOLD, limit = 100, offset = 0 } = request.query;
+      const { signal, locality, within, service, sort = 'paper', threshold = DEFAULT_THRESHOLD, limit = 100, offset = 0 } = request.query;
       const sqlite = fastify.db.sqlite;
       let localityCode: string | undefined;
       if (locality !== undefined) {
@@ -145,10 +146,22 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async 
         if (!unit) return sendError(reply, 404, 'not_found', `unknown locality "${locality}"; see /api/v1/localities`);
         localityCode = unit.code;
       }
+      // Flags name today's units: a unit's own code and its children's codes cover it.
+      let under: ((code: string | null) => boolean) | null = null;
+      if (within !== undefined) {
+        const unit = fastify.localities.current(within);
+        if (!unit) return sendError(reply, 404, 'not_found', `unknown locality "${within}"; see /api/v1/localities`);
+        const codes = new Set([unit.code, ...fastify.localities.children(unit).map((c) => c.code)]);
+        under = unit.level === 'country' ? () => true : (code) => code !== null && codes.has(code);
+      }
       if (service !== undefined && !getService(sqlite, service)) return sendError(reply, 404, 'not_found', `unknown service "${service}"; see /api/v1/services`);
       const result = watchResult(sqlite, threshold);
       let flags = result.flags.filter(
-        (f) => (signal === undefined || f.signal === signal) && (localityCode === undefined || f.locality_code === localityCode) && (service === undefined || f.service_code === service),
+        (f) =>
+          (signal === undefined || f.signal === signal) &&
+          (localityCode === undefined || f.locality_code === localityCode) &&
+          (under === null || under(f.locality_code)) &&
+          (service === undefined || f.service_code === service),
       );
       if (sort === 'severity') flags = sortFlags(flags, 'severity');
       const { flags: _all, online_service_share: shares, ...rest } = result;
@@ -158,7 +171,7 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async 
         limit,
         offset,
         flags: flags.slice(offset, offset + limit),
-        online_service_share: localityCode === undefined ? shares : shares.filter((s) => s.locality_code === localityCode),
+        online_service_share: shares.filter((s) => (localityCode === undefined || s.locality_code === localityCode) && (under === null || under(s.locality_code))),
       };
     },
   );

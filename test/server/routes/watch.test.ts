@@ -121,6 +121,17 @@ describe('watch list API', () => {
       }
     });
 
+    it('gives the flags within a unit: VN holds every flag, a province its own', async () => {
+      const all = (await get('?limit=5000')).body;
+      expect((await get('?within=VN&limit=5000')).body.count).toBe(all.count);
+      const own = (await get('?locality=01&limit=5000')).body;
+      expect(own.count).toBeGreaterThan(0);
+      const within = (await get('?within=01&limit=5000')).body;
+      expect(within.flags).toEqual(own.flags);
+      expect(within.online_service_share.map((s) => s.locality_code)).toEqual(['01']);
+      expect((await get('?within=XX')).status).toBe(404);
+    });
+
     it('lists the allowed values of a signal it does not know', async () => {
       const { status, body } = await get('?signal=bogus');
       expect(status).toBe(400);
