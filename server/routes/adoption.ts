@@ -2,6 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { adoptionSeries } from '../../db/adoption.ts';
 import { asOfBatchProblem } from '../../db/batches.ts';
+import { breakdown, breakdownProblem } from '../../db/breakdown.ts';
+import type { Locality } from '../../db/localities/registry.ts';
+import { addMonths, currentMonth } from '../../db/months.ts';
 import { getService } from '../../db/services.ts';
 import { sendError } from '../plugins/errors.ts';
 import { DemoFlag, ErrorBody } from '../schemas.ts';
@@ -35,8 +38,38 @@ const AdoptionSchema = Type.Object({
   series: Type.Array(BucketSchema),
 });
 
-/** GET /api/v1/adoption: the adoption rate of a service (or all) in a locality, over time. */
+const CoverageSchema = BucketSchema.properties.coverage;
+
+const BreakdownSchema = Type.Object({
+  locality: Type.String(),
+  by: Type.String(),
+  service: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  demo: DemoFlag,
+  rows: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      online_count: Type.Integer(),
+      total_count: Type.Integer(),
+      rate: Type.Union([Type.Number(), Type.Null()]),
+      coverage: CoverageSchema,
+    }),
+  ),
+});
+
+/** GET /api/v1/adoption: the adoption rate of a service (or all) in a locality, over time; /breakdown: its units side by side. */
 const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  /** The locality and service a query names, or what is unknown. */
+  const scopeOf = (locality: string, service: string | undefined): { unit: Locality; serviceId: number | null } | string => {
+    const unit = fastify.localities.current(locality);
+    if (!unit) return `unknown locality "${locality}"; see /api/v1/localities`;
+    if (service === undefined) return { unit, serviceId: null };
+    const found = getService(fastify.db.sqlite, service);
+    return found ? { unit, serviceId: found.id } : `unknown service "${service}"; see /api/v1/services`;
+  };
+
   fastify.get(
     '/api/v1/adoption',
     {
@@ -62,20 +95,49 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { service, locality = 'VN', from, to, granularity = 'month', as_of_batch: asOfBatch } = request.query;
       const rangeProblem = badRange(from, to);
       if (rangeProblem) return sendError(reply, 400, 'bad_request', rangeProblem);
-      const unit = fastify.localities.current(locality);
-      if (!unit) return sendError(reply, 404, 'not_found', `unknown locality "${locality}"; see /api/v1/localities`);
-      let serviceId: number | null = null;
-      if (service !== undefined) {
-        const found = getService(fastify.db.sqlite, service);
-        if (!found) return sendError(reply, 404, 'not_found', `unknown service "${service}"; see /api/v1/services`);
-        serviceId = found.id;
-      }
+      const scope = scopeOf(locality, service);
+      if (typeof scope === 'string') return sendError(reply, 404, 'not_found', scope);
+      const { unit, serviceId } = scope;
       const batchProblem = asOfBatch === undefined ? null : asOfBatchProblem(fastify.db, asOfBatch);
       if (batchProblem) return sendError(reply, 404, 'not_found', batchProblem);
       const series = adoptionSeries(fastify.db.sqlite, fastify.localities, { serviceId, locality: unit, from, to, granularity, asOfBatch });
       // A frozen answer can be cached for good.
       if (asOfBatch !== undefined) reply.header('cache-control', 'public, max-age=31536000, immutable');
       return { service: service ?? 'all', locality: unit.code, locality_name: unit.name, granularity, ...(asOfBatch === undefined ? {} : { as_of_batch: asOfBatch }), series };
+    },
+  );
+
+  fastify.get(
+    '/api/v1/adoption/breakdown',
+    {
+      schema: {
+        summary: 'The units within a locality side by side: provinces, communes or services',
+        description: 'One row per unit over the months from..to (default: the 12 months to the last month that has ended), lowest rate first, null rates last, each with its coverage.',
+        tags: ['read'],
+        querystring: Type.Object({
+          by: Type.Union([Type.Literal('province'), Type.Literal('commune'), Type.Literal('service')]),
+          locality: Type.Optional(Type.String({ minLength: 1, description: 'a locality code; omitted = VN' })),
+          service: Type.Optional(Type.String({ minLength: 1, description: 'one service (not with by=service); omitted = all' })),
+          from: Type.Optional(MonthParam),
+          to: Type.Optional(MonthParam),
+        }),
+        response: { 200: BreakdownSchema, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { by, locality = 'VN', service } = request.query;
+      const today = currentMonth();
+      const to = request.query.to ?? addMonths(today, -1);
+      const from = request.query.from ?? addMonths(to, -11);
+      const rangeProblem = badRange(from, to);
+      if (rangeProblem) return sendError(reply, 400, 'bad_request', rangeProblem);
+      if (by === 'service' && service !== undefined) return sendError(reply, 400, 'bad_request', 'by=service lists every service: leave out service=');
+      const scope = scopeOf(locality, service);
+      if (typeof scope === 'string') return sendError(reply, 404, 'not_found', scope);
+      const problem = breakdownProblem(scope.unit, by);
+      if (problem) return sendError(reply, 400, 'bad_request', problem);
+      const rows = breakdown(fastify.db.sqlite, fastify.localities, { locality: scope.unit, by, serviceId: scope.serviceId, from, to, today });
+      return { locality: scope.unit.code, by, service: service ?? 'all', from, to, rows };
     },
   );
 };
