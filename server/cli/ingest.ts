@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { dirname, extname } from 'node:path';
+import { isDiskFull } from '../../db/disk-full.ts';
 import { importCatalogue } from '../../db/catalogue.ts';
 import { type Writer, UNRESTRICTED, ingestBody } from '../../db/ingest/ingest.ts';
 import { openDb } from '../../db/open.ts';
 import { publisherExists, publisherScope } from '../../db/publishers.ts';
 import { configFromEnv } from '../config.ts';
+import { DISK_FULL } from '../plugins/errors.ts';
 import { cliArgs, fail } from './args.ts';
 import { progressBar } from './progress.ts';
 
@@ -28,7 +30,8 @@ try {
   fail(`cannot read ${file}: ${(err as Error).message}`);
 }
 const format = extname(file).toLowerCase() === '.json' ? 'json' : 'csv';
-const db = openDb(configFromEnv().dbPath);
+const dbPath = configFromEnv().dbPath;
+const db = openDb(dbPath);
 
 if (values.services) {
   const outcome = importCatalogue(db.sqlite, body, format);
@@ -45,7 +48,15 @@ if (values.publisher !== undefined) {
 
 const bar = progressBar();
 const started = Date.now();
-const outcome = ingestBody(db.sqlite, body, format, writer, { onProgress: (phase, done, total) => bar.update(phase, done, total) });
+let outcome: ReturnType<typeof ingestBody>;
+try {
+  outcome = ingestBody(db.sqlite, body, format, writer, { onProgress: (phase, done, total) => bar.update(phase, done, total) });
+} catch (err) {
+  bar.stop();
+  // As over HTTP (507): the transaction was rolled back whole, and the same file can go again.
+  if (isDiskFull(err, dirname(dbPath))) fail(`${DISK_FULL.vi}\n${DISK_FULL.en}`);
+  throw err;
+}
 bar.stop();
 db.sqlite.close();
 

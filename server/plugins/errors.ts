@@ -26,7 +26,7 @@ export function sendTranslatedError(request: FastifyRequest, reply: FastifyReply
 }
 
 /** Said when a write fails for want of disk space: the transaction was rolled back whole. */
-const DISK_FULL: Texts = {
+export const DISK_FULL: Texts = {
   vi: 'Ổ đĩa của máy chủ đã đầy nên chưa có gì được lưu (không ghi dở dòng nào). Vui lòng gửi lại đúng tệp này sau.',
   en: "The server's disk is full, so nothing was stored (not one row was half-written). Send the same file again later.",
 };

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,7 +8,7 @@ import { UNRESTRICTED, ingestBody } from '../../db/ingest/ingest.ts';
 import type { Db } from '../../db/open.ts';
 import { createPublisher } from '../../db/publishers.ts';
 import { buildsDir } from '../../jobs/site/publish.ts';
-import { addServices } from '../helper.ts';
+import { addServices, tempDir } from '../helper.ts';
 import {
   ROOT,
   type ServerProcess,
@@ -111,9 +112,12 @@ describe.skipIf(notMountable !== null)('a full disk loses nothing (real server, 
   let publisher: Record<string, string>;
   let dbPath: string;
   let siteDir: string;
+  /** Off the small disk: the file the CLI reads. */
+  let batchFolder: ReturnType<typeof tempDir>;
 
   beforeAll(async () => {
     recordOutcome('ran');
+    batchFolder = tempDir('thuocdo-full-disk-batch-');
     disk = mountSmallDisk(32);
     dbPath = join(disk.path, 'db', 'thuocdo.db');
     siteDir = join(disk.path, 'site');
@@ -135,6 +139,7 @@ describe.skipIf(notMountable !== null)('a full disk loses nothing (real server, 
     await killServers();
     filler?.remove();
     await disk?.remove();
+    batchFolder?.remove();
   });
 
   it('refuses a batch with 507 and stores nothing, keeps serving the site when a build fails, and recovers once space is freed', async () => {
@@ -167,6 +172,12 @@ describe.skipIf(notMountable !== null)('a full disk loses nothing (real server, 
     };
     expect(inVietnamese.body).toEqual({ ...texts, message: texts.message_vi });
     expect(inEnglish.body).toEqual({ ...texts, message: texts.message_en });
+    // npm run ingest, another process on the same database, says the same in both languages.
+    const file = join(batchFolder.path, 'big.csv');
+    writeFileSync(file, BIG.csv);
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/ingest.ts', file], { cwd: ROOT, env: { ...process.env, DB_PATH: dbPath }, encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(1);
+    expect(cli.stderr).toContain(`${texts.message_vi}\n${texts.message_en}`);
     // The commit had begun writing pages when the disk ran out: it failed in the middle.
     expect(walAfter, 'the WAL grew before the write failed').toBeGreaterThan(walBefore);
     expect(disk.free()).toBeLessThan(64 * 1024);
