@@ -180,17 +180,20 @@ function groupUnits(pairs: Array<[number, Month]>, unitOf: (localityId: number) 
   return units;
 }
 
+/** Who reported, for a query's coverage: the units of each month and the rule for which existed. */
+function coverageSource(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery): CoverageSource {
+  return { units: reportingUnitsByMonth(sqlite, registry, q), exists: reportingUnits(registry, q.locality).exists, today: q.today ?? currentMonth() };
+}
+
 /** One locality's sums over a window of months (from and to given), with who reported in it. */
 export function adoptionWindow(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery & { from: Month; to: Month }): Pick<Bucket, 'online_count' | 'total_count' | 'rate' | 'coverage'> {
   let online = 0;
   let total = 0;
   for (const m of monthlySums(sqlite, registry, q)) (online += m.online), (total += m.total);
-  const source: CoverageSource = { units: reportingUnitsByMonth(sqlite, registry, q), exists: reportingUnits(registry, q.locality).exists, today: q.today ?? currentMonth() };
-  return { online_count: online, total_count: total, rate: rateOf(online, total), coverage: coverageOf(q.from, q.to, 'month', source).coverage };
+  return { online_count: online, total_count: total, rate: rateOf(online, total), coverage: coverageOf(q.from, q.to, 'month', coverageSource(sqlite, registry, q)).coverage };
 }
 
 export function adoptionSeries(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery): Bucket[] {
   const months = q.asOfBatch === undefined ? monthlySums(sqlite, registry, q) : monthlySumsAsOf(sqlite, registry, { ...q, asOfBatch: q.asOfBatch });
-  const coverage: CoverageSource = { units: reportingUnitsByMonth(sqlite, registry, q), exists: reportingUnits(registry, q.locality).exists, today: q.today ?? currentMonth() };
-  return toBuckets(months, q.granularity, coverage);
+  return toBuckets(months, q.granularity, coverageSource(sqlite, registry, q));
 }

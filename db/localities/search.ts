@@ -6,6 +6,7 @@ import type { Locality, LocalityRegistry } from './registry.ts';
 const UNIT_TYPE = /^(thanh pho|tinh|phuong|xa|dac khu|thi tran|huyen|quan|thi xa) /;
 
 const LEVEL_ORDER = { country: 0, province: 1, commune: 2 } as const;
+const collator = new Intl.Collator('vi');
 
 /**
  * The units of a month whose name (or code) matches `query`, diacritics and case aside: exact
@@ -15,7 +16,6 @@ const LEVEL_ORDER = { country: 0, province: 1, commune: 2 } as const;
 export function searchLocalities(registry: LocalityRegistry, units: Locality[], query: string, month: Month): Locality[] {
   const q = foldText(query);
   if (q === '') return [];
-  const collator = new Intl.Collator('vi');
   const ranked: Array<{ unit: Locality; rank: number; name: string }> = [];
   for (const unit of units) {
     const name = registry.nameAt(unit, month);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
 import type { DataArchive, DataPackage, DataResource, Point, SiteMeta } from '../../web/model.ts';
 import { ZIP_NAME } from '../../web/templates/pages/data.ts';
-import { csvLine } from './csv.ts';
+import { csvLine, csvNotes } from './csv.ts';
 import { type Field, ONLINE, PERIOD, SOURCE, TOTAL, field as f } from './fields.ts';
 import { flagsTable, onlineServiceShareTable } from './flags.ts';
 import type { SiteFigures, SiteModel } from './model.ts';
@@ -36,12 +36,7 @@ const SERIES_FIELDS = [PERIOD, ONLINE, TOTAL, RATE, ...COVERAGE_FIELDS];
 const coverageCells = (p: Point): Cell[] => [p.coverage.reporting, p.coverage.expected, p.complete];
 const pointCells = (p: Point): Cell[] => [p.period, p.online_count, p.total_count, p.rate, ...coverageCells(p)];
 
-/** Notes at the top of every CSV: what, from where, when. Readers skip them as comments. */
-function notes(title: string, meta: SiteMeta): string {
-  const lines = [`# ${title}`, `# Source: ${SOURCE}. Licence: CC BY 4.0.`, `# Built: ${meta.built_at}; data to ${meta.data_as_of ?? '-'}; last batch ${meta.last_batch_id}.`];
-  if (meta.demo) lines.push('# Dữ liệu minh họa — Demo data: simulated figures, not official statistics.');
-  return lines.map((l) => l.replaceAll('\n', ' ') + '\r\n').join('');
-}
+const notes = (title: string, meta: SiteMeta) => csvNotes(title, [`Built: ${meta.built_at}; data to ${meta.data_as_of ?? '-'}; last batch ${meta.last_batch_id}.`], meta.demo);
 
 function writeTable(dir: string, table: Table, meta: SiteMeta): DataResource[] {
   const csv = new FileSink(safeJoin(dir, ...`${table.path}.csv`.split('/')));

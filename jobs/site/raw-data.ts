@@ -1,12 +1,12 @@
 import { existsSync, linkSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { localityRegistry } from '../../db/localities/registry.ts';
+import { type Locality, type LocalityRegistry, localityRegistry } from '../../db/localities/registry.ts';
 import { type AreaYear, areaYears, iterateObservations } from '../../db/raw-observations.ts';
 import type { DataPackage, DataResource, SiteMeta } from '../../web/model.ts';
-import { csvLine } from './csv.ts';
+import { csvLine, csvNotes } from './csv.ts';
 import { FileSink, inFolder, safeJoin } from './sink.ts';
-import { type Field, ONLINE, PERIOD, SOURCE, TOTAL, field } from './fields.ts';
+import { type Field, ONLINE, PERIOD, TOTAL, field } from './fields.ts';
 
 /**
  * The raw observations, one CSV per area in today's boundaries (a current province, or VN for
@@ -62,7 +62,7 @@ export function writeRawData(sqlite: Database.Database, dataDir: string, meta: S
     } else toWrite.set(part.areaId, [...(toWrite.get(part.areaId) ?? []), part]);
   }
   for (const [areaId, list] of toWrite) {
-    for (const r of writeArea(sqlite, dataDir, meta, areaId, list)) resources.set(r.name, r);
+    for (const r of writeArea(sqlite, registry, dataDir, meta, registry.get(areaId), list)) resources.set(r.name, r);
   }
   const written = [...toWrite.values()].reduce((n, list) => n + list.length, 0);
   return {
@@ -74,9 +74,7 @@ export function writeRawData(sqlite: Database.Database, dataDir: string, meta: S
 }
 
 /** One pass over an area's rows in the years to write, each row into its year's file. */
-function writeArea(sqlite: Database.Database, dataDir: string, meta: SiteMeta, areaId: number, parts: Part[]): DataResource[] {
-  const registry = localityRegistry(sqlite);
-  const area = registry.get(areaId);
+function writeArea(sqlite: Database.Database, registry: LocalityRegistry, dataDir: string, meta: SiteMeta, area: Locality, parts: Part[]): DataResource[] {
   const members = area.level === 'country' ? [area.id] : registry.memberIds(area);
   const sinks = new Map(
     parts.map((p) => {
@@ -91,11 +89,7 @@ function writeArea(sqlite: Database.Database, dataDir: string, meta: SiteMeta, a
 }
 
 // changed_in is never below the batch of any row it sums (migration 0006 filled the old ones).
-function partNotes(part: Part, meta: SiteMeta): string {
-  const lines = [`# ${part.title}`, `# Source: ${SOURCE}. Licence: CC BY 4.0.`, `# As of batch ${part.changedIn}: the last batch that changed these rows.`];
-  if (meta.demo) lines.push('# Dữ liệu minh họa — Demo data: simulated figures, not official statistics.');
-  return lines.map((l) => l.replaceAll('\n', ' ') + '\r\n').join('');
-}
+const partNotes = (part: Part, meta: SiteMeta) => csvNotes(part.title, [`As of batch ${part.changedIn}: the last batch that changed these rows.`], meta.demo);
 
 function resource(part: Part, bytes: number): DataResource {
   return {
