@@ -31,6 +31,24 @@ export const localities = sqliteTable(
   (t) => [uniqueIndex('localities_code_from').on(t.code, t.validFrom), index('localities_parent').on(t.parentId)],
 );
 
+/**
+ * Where each commune of 2025-07-01 came from: `whole` (the old unit went entirely into it) or
+ * `part` (the old unit was split). A new commune with a part source has no exact history before the reform.
+ */
+export const localitySources = sqliteTable(
+  'locality_sources',
+  {
+    localityId: integer('locality_id')
+      .notNull()
+      .references(() => localities.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => localities.id),
+    share: text('share', { enum: ['whole', 'part'] }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.localityId, t.sourceId] }), index('locality_sources_source').on(t.sourceId)],
+);
+
 /** Renames that kept the code and the unit (e.g. 75 became "Thành phố Đồng Nai" on 2026-04-30). */
 export const localityRenames = sqliteTable(
   'locality_renames',
@@ -115,6 +133,8 @@ export const batches = sqliteTable(
     revised: integer('revised').notNull(),
     unchanged: integer('unchanged').notNull(),
     errorCount: integer('error_count').notNull(),
+    /** Stored rows this batch withdrew (POST /withdrawals, or "withdrawals" in a JSON body). */
+    withdrawn: integer('withdrawn').notNull().default(0),
     /** The latest month among a stored batch's rows: when its publisher last reported, without reading the rows. */
     lastPeriod: text('last_period'),
   },
@@ -163,6 +183,8 @@ export const observationRevisions = sqliteTable(
     supersededBy: integer('superseded_by')
       .notNull()
       .references(() => batches.id),
+    /** The superseding batch withdrew the row rather than sending new counts. */
+    withdrawn: integer('withdrawn', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [index('revisions_key').on(t.localityId, t.serviceId, t.period)],
 );

@@ -89,6 +89,8 @@ class Statements {
   readonly serviceAreaRows;
   readonly areaRows;
   readonly otherAreaRow;
+  readonly oldCommuneMonths;
+  readonly communeRowOf;
   readonly insertBatch;
   readonly finishBatch;
 
@@ -148,6 +150,13 @@ class Statements {
       `SELECT area_id AS areaId FROM rollup_service_area
        WHERE service_id = ? AND period = ? AND area_id != ? AND self_rows + sub_rows > 0 LIMIT 1`,
     );
+    this.oldCommuneMonths = sqlite.prepare(
+      `SELECT DISTINCT l.parent_id || ':' || u.period FROM localities l CROSS JOIN rollup_unit u ON u.locality_id = l.id
+       WHERE l.level = 'commune' AND l.valid_to IS NOT NULL AND u.rows > 0`,
+    );
+    this.communeRowOf = sqlite.prepare(
+      `SELECT 1 FROM localities l CROSS JOIN observations o ON o.locality_id = l.id AND o.service_id = ? AND o.period = ? WHERE l.parent_id = ? LIMIT 1`,
+    );
     this.insertBatch = sqlite.prepare(
       `INSERT INTO batches (publisher_id, source, format, received_at, sha256, byte_size, remote_addr, outcome,
                             status_code, rows, inserted, revised, unchanged, error_count, last_period)
@@ -175,12 +184,16 @@ type RowsAtLevel = { selfRows: number; subRows: number };
 function treeConflicts(sqlite: Database.Database, rows: ValidRow[], localities: LocalityRegistry): RowError[] {
   const st = statements(sqlite);
   const countryId = localities.country.id;
-  // Only rows at a current province, a commune or the country can meet another level;
-  // rows of the old provinces (most history) have no descendants, so they skip the maps.
+  // Rows of the old provinces (most history) skip the maps unless the batch has old communes.
   const inBatch = new Map<string, { self?: number; sub?: number }>();
   const countryInBatch = new Map<string, number>();
   const otherInBatch = new Map<string, number>();
   const batchHasCountryRows = rows.some((r) => r.level === 'country');
+  // Before the reform a commune meets its own old province: today's area merged several.
+  const oldProvinceOf = (r: ValidRow) => (r.level === 'commune' ? localities.get(r.localityId).parentId! : r.localityId);
+  const isOld = (r: ValidRow) => r.level !== 'country' && localities.get(r.localityId).validTo !== null;
+  const oldInBatch = new Map<string, { self?: number; sub?: number }>();
+  const batchHasOldCommunes = rows.some((r) => r.level === 'commune' && isOld(r));
   for (const r of rows) {
     const month = `${r.serviceId}:${r.period}`;
     if (r.level === 'country') {
@@ -188,7 +201,15 @@ function treeConflicts(sqlite: Database.Database, rows: ValidRow[], localities: 
       continue;
     }
     if (batchHasCountryRows && !otherInBatch.has(month)) otherInBatch.set(month, r.row);
-    if (r.level === 'province' && r.localityId !== r.areaId) continue;
+    if (isOld(r)) {
+      if (!batchHasOldCommunes) continue;
+      const key = `${month}:${oldProvinceOf(r)}`;
+      const entry = oldInBatch.get(key) ?? {};
+      if (r.level === 'commune') entry.sub ??= r.row;
+      else entry.self ??= r.row;
+      oldInBatch.set(key, entry);
+      continue;
+    }
     const key = `${month}:${r.areaId}`;
     const entry = inBatch.get(key) ?? {};
     if (r.level === 'commune') entry.sub ??= r.row;
@@ -207,6 +228,12 @@ function treeConflicts(sqlite: Database.Database, rows: ValidRow[], localities: 
     if (!areaRows(areaId, r.period)?.[level]) return false;
     const row = st.serviceAreaRows.get(r.serviceId, r.period, areaId) as RowsAtLevel | undefined;
     return (row?.[level] ?? 0) > 0;
+  };
+  // Old provinces and months with any old commune's rows, read once: most history has none.
+  let oldCommuneMonths: Set<string> | undefined;
+  const storedOldCommuneRow = (r: ValidRow, provinceId: number) => {
+    oldCommuneMonths ??= new Set(st.oldCommuneMonths.pluck().all() as string[]);
+    return oldCommuneMonths.has(`${provinceId}:${r.period}`) && st.communeRowOf.get(r.serviceId, r.period, provinceId) !== undefined;
   };
   const where = (line: number | undefined) => (line === undefined ? 'is already stored' : `is in this batch at row ${line}`);
 
@@ -228,6 +255,19 @@ function treeConflicts(sqlite: Database.Database, rows: ValidRow[], localities: 
     const countryLine = countryInBatch.get(month);
     if (countryLine !== undefined || storedAt(r, countryId, 'selfRows')) {
       conflict(r, `a country-level (VN) row for this service and month ${where(countryLine)}`);
+      continue;
+    }
+    if (isOld(r)) {
+      const provinceId = oldProvinceOf(r);
+      const province = localities.get(provinceId);
+      const entry = oldInBatch.get(`${month}:${provinceId}`);
+      if (r.level === 'province') {
+        if (entry?.sub !== undefined || storedOldCommuneRow(r, provinceId)) {
+          conflict(r, `a row for a commune of ${province.code} (${province.name}) for this service and month ${where(entry?.sub)}`);
+        }
+      } else if (entry?.self !== undefined || st.selectObservation.get(provinceId, r.serviceId, r.period) !== undefined) {
+        conflict(r, `a row for its province ${province.code} (${province.name}) for this service and month ${where(entry?.self)}`);
+      }
       continue;
     }
     const batchEntry = inBatch.get(`${month}:${r.areaId}`);

@@ -16,6 +16,19 @@ export interface Locality {
 
 export type Resolution = { ok: true; locality: Locality } | { ok: false; message: string };
 
+/** An old unit a commune of 2025-07-01 was made from, whole or in part. */
+export interface Source {
+  localityId: number;
+  sourceId: number;
+  share: 'whole' | 'part';
+}
+
+/** The first month of a commune whose history before the reform is not exact, and why. */
+export interface HistoryLimit {
+  history_from: Month;
+  history_note: string;
+}
+
 interface Rename {
   changedOn: string;
   nameBefore: string;
@@ -35,12 +48,21 @@ export class LocalityRegistry {
   private readonly byId = new Map<number, Locality>();
   private readonly byCode = new Map<string, Locality[]>();
   private readonly predecessorsOf = new Map<number, Locality[]>();
+  private readonly childrenOf = new Map<number, Locality[]>();
+  private readonly sourcesOf = new Map<number, Source[]>();
+  /** For an old unit split between several new communes: those communes. */
+  private readonly splitInto = new Map<number, Locality[]>();
   private readonly renames = new Map<number, Rename[]>();
   /** Batches repeat the same few hundred (code, month) pairs: resolve each once. */
   private readonly resolved = new Map<string, Resolution>();
 
-  constructor(units: Locality[], renames: Array<Rename & { localityId: number }>) {
+  constructor(units: Locality[], renames: Array<Rename & { localityId: number }>, sources: Source[] = []) {
     for (const unit of units) {
+      if (unit.parentId !== null) {
+        const siblings = this.childrenOf.get(unit.parentId) ?? [];
+        siblings.push(unit);
+        this.childrenOf.set(unit.parentId, siblings);
+      }
       this.byId.set(unit.id, unit);
       const same = this.byCode.get(unit.code) ?? [];
       same.push(unit);
@@ -58,6 +80,17 @@ export class LocalityRegistry {
       list.sort((a, b) => a.changedOn.localeCompare(b.changedOn));
       this.renames.set(r.localityId, list);
     }
+    for (const source of sources) {
+      const list = this.sourcesOf.get(source.localityId) ?? [];
+      list.push(source);
+      this.sourcesOf.set(source.localityId, list);
+      if (source.share === 'part') {
+        const into = this.splitInto.get(source.sourceId) ?? [];
+        into.push(this.get(source.localityId));
+        this.splitInto.set(source.sourceId, into);
+      }
+    }
+    for (const list of this.splitInto.values()) list.sort((a, b) => a.code.localeCompare(b.code));
     const country = this.byCode.get('VN')?.[0];
     if (!country) throw new Error('locality registry has no VN');
     this.country = country;
@@ -73,7 +106,8 @@ export class LocalityRegistry {
     const renames = sqlite
       .prepare('SELECT locality_id AS localityId, changed_on AS changedOn, name_before AS nameBefore FROM locality_renames')
       .all() as Array<Rename & { localityId: number }>;
-    return new LocalityRegistry(units, renames);
+    const sources = sqlite.prepare('SELECT locality_id AS localityId, source_id AS sourceId, share FROM locality_sources').all() as Source[];
+    return new LocalityRegistry(units, renames, sources);
   }
 
   get(id: number): Locality {
@@ -118,9 +152,36 @@ export class LocalityRegistry {
   /** "02 (Tỉnh Hà Giang) ended on 2025-06-30; since 2025-07-01 it is part of 08 (Tỉnh Tuyên Quang)" */
   endedMessage(unit: Locality): string {
     const base = `${unit.code} (${unit.name}) ended on ${unit.validTo}`;
+    const named = (u: Locality) => `${u.code} (${u.name})`;
+    const split = this.splitInto.get(unit.id);
+    if (split) return `${base}; since ${split[0]!.validFrom} it is split between ${listed(split.map(named))}: report each part under its new commune`;
     if (unit.successorId === null) return base;
     const successor = this.get(unit.successorId);
-    return `${base}; since ${successor.validFrom} it is part of ${successor.code} (${successor.name})`;
+    return `${base}; since ${successor.validFrom} it is part of ${named(successor)}`;
+  }
+
+  /**
+   * Where a commune's exact history stops: a commune with a split source starts at the reform,
+   * since the rows of a split old commune cannot be divided between its parts. null = continuous.
+   */
+  historyLimit(unit: Locality): HistoryLimit | null {
+    const split = (this.sourcesOf.get(unit.id) ?? []).filter((s) => s.share === 'part').map((s) => this.get(s.sourceId));
+    if (split.length === 0) return null;
+    const names = listed(split.map((u) => `${u.code} (${u.name})`));
+    return {
+      history_from: unit.validFrom.slice(0, 7),
+      history_note: `${unit.name} was formed on ${unit.validFrom} partly from ${names}, which ${split.length === 1 ? 'was' : 'were'} split between several communes; its series starts at ${unit.validFrom.slice(0, 7)}`,
+    };
+  }
+
+  /** The old units a commune of the reform was made from, with their share. */
+  sources(unit: Locality): Array<{ unit: Locality; share: Source['share'] }> {
+    return (this.sourcesOf.get(unit.id) ?? []).map((s) => ({ unit: this.get(s.sourceId), share: s.share }));
+  }
+
+  /** The new communes an old unit was split between (empty unless it was split). */
+  splitBetween(unit: Locality): Locality[] {
+    return this.splitInto.get(unit.id) ?? [];
   }
 
   /**
@@ -151,7 +212,7 @@ export class LocalityRegistry {
     return (this.renames.get(unit.id) ?? []).map((r) => ({ name: r.nameBefore, until: dayBefore(r.changedOn) }));
   }
 
-  /** Units merged into this one (old provinces, for a current province). */
+  /** Units merged whole into this one (old provinces for a current province, old communes for a commune). */
   predecessors(unit: Locality): Locality[] {
     return this.predecessorsOf.get(unit.id) ?? [];
   }
@@ -178,15 +239,23 @@ export class LocalityRegistry {
     return [...new Set(chain)];
   }
 
-  /** The units whose rows make up a locality's figures in today's boundaries: it, the units merged into it, and their communes. */
+  /**
+   * The units whose rows make up a locality's figures in today's boundaries: it, the units merged
+   * into it, and their communes. A commune with a split source has no history before the reform.
+   */
   memberIds(unit: Locality): number[] {
-    const units = [unit, ...this.predecessors(unit)];
+    const units = this.historyLimit(unit) ? [unit] : [unit, ...this.predecessors(unit)];
     return units.flatMap((u) => [u.id, ...this.children(u).map((c) => c.id)]);
   }
 
   children(unit: Locality): Locality[] {
-    return this.all().filter((u) => u.parentId === unit.id);
+    return this.childrenOf.get(unit.id) ?? [];
   }
+}
+
+/** "A", "A and B", "A, B and C". */
+function listed(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 const registries = new WeakMap<Database.Database, LocalityRegistry>();

@@ -21,11 +21,17 @@ function readReference(file: string): Row[] {
   return rows;
 }
 
-/** Loads the country, the 63 old provinces, the 34 new ones and the communes, once. */
+/** Loads the units once: the country and the provinces and communes before and after the reform. */
 export function seedLocalities(sqlite: Database.Database): void {
   const count = sqlite.prepare('SELECT count(*) AS n FROM localities').get() as { n: number };
-  if (count.n > 0) return;
+  if (count.n === 0) seedProvincesAndCommunes(sqlite);
+  // Databases made before the old communes were known get them on their next start.
+  const sources = sqlite.prepare('SELECT count(*) AS n FROM locality_sources').get() as { n: number };
+  if (sources.n === 0) seedOldCommunes(sqlite);
+}
 
+/** The country, the 63 old provinces, the 34 new ones and the 3,321 communes since the reform. */
+function seedProvincesAndCommunes(sqlite: Database.Database): void {
   const oldProvinces = readReference('vn-provinces-before-2025-07.csv');
   const newProvinces = readReference('vn-provinces-2025.csv');
   const communes = readReference('vn-communes-2025.csv');
@@ -60,6 +66,46 @@ export function seedLocalities(sqlite: Database.Database): void {
       const before = newProvinces.find((p) => p.code === r.code)!.name!;
       rename.run(id, r.changedOn, before);
       setName.run(r.name, id);
+    }
+  })();
+}
+
+/**
+ * The 10,047 communes and 5 island districts until 2025-06-30, under their old provinces, and
+ * where each new commune came from. An old unit that went whole into one new commune has it as
+ * successor (its rows join that commune's history); a split one has none, only its parts.
+ */
+function seedOldCommunes(sqlite: Database.Database): void {
+  const oldCommunes = readReference('vn-communes-before-2025-07.csv');
+  const sources = readReference('vn-communes-2025-sources.csv');
+  const idOf = (level: string, until: string | null) => {
+    const rows = sqlite.prepare('SELECT code, id FROM localities WHERE level = ? AND valid_to IS ?').all(level, until) as Array<{ code: string; id: number }>;
+    return new Map(rows.map((r) => [r.code, r.id]));
+  };
+  const oldProvinces = idOf('province', LAST_DAY_BEFORE);
+  const newCommunes = idOf('commune', null);
+  const wholeInto = new Map<string, string>();
+  for (const s of sources) if (s.share === 'whole') wholeInto.set(s.source_code!, s.code!);
+
+  const insert = sqlite.prepare(
+    `INSERT INTO localities (code, name, level, parent_id, valid_from, valid_to, successor_id) VALUES (?, ?, 'commune', ?, ?, ?, ?)`,
+  );
+  const source = sqlite.prepare('INSERT INTO locality_sources (locality_id, source_id, share) VALUES (?, ?, ?)');
+  sqlite.transaction(() => {
+    const oldIds = new Map<string, number>();
+    for (const c of oldCommunes) {
+      const parent = oldProvinces.get(c.province_code!);
+      if (parent === undefined) throw new Error(`old commune ${c.code} names unknown province ${c.province_code}`);
+      const into = wholeInto.get(c.code!);
+      const successor = into === undefined ? null : newCommunes.get(into);
+      if (successor === undefined) throw new Error(`old commune ${c.code} names unknown new commune ${into}`);
+      oldIds.set(c.code!, Number(insert.run(c.code, c.name, parent, REGISTRY_START, LAST_DAY_BEFORE, successor).lastInsertRowid));
+    }
+    for (const s of sources) {
+      const id = newCommunes.get(s.code!);
+      const from = oldIds.get(s.source_code!);
+      if (id === undefined || from === undefined) throw new Error(`commune source ${s.code} ← ${s.source_code} names an unknown unit`);
+      source.run(id, from, s.share);
     }
   })();
 }

@@ -8,7 +8,7 @@ import { addMonths, currentMonth } from '../../db/months.ts';
 import { getService } from '../../db/services.ts';
 import { sendError } from '../plugins/errors.ts';
 import { DemoFlag, ErrorBody } from '../schemas.ts';
-import { MonthParam, badRange } from './query.ts';
+import { MonthParam, badMonth, badRange } from './query.ts';
 
 const BucketSchema = Type.Object({
   period: Type.String({ description: 'YYYY-MM, YYYY-Qn or YYYY' }),
@@ -34,6 +34,8 @@ const AdoptionSchema = Type.Object({
   locality_name: Type.String(),
   granularity: Type.String(),
   as_of_batch: Type.Optional(Type.Integer()),
+  history_from: Type.Optional(Type.String({ description: 'YYYY-MM: a commune with a split source has an exact series only from the reform' })),
+  history_note: Type.Optional(Type.String({ description: 'why the series starts at history_from, naming the split old communes' })),
   demo: DemoFlag,
   series: Type.Array(BucketSchema),
 });
@@ -62,8 +64,14 @@ const BreakdownSchema = Type.Object({
 /** GET /api/v1/adoption: the adoption rate of a service (or all) in a locality, over time; /breakdown: its units side by side. */
 const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   /** The locality and service a query names, or what is unknown. */
-  const scopeOf = (locality: string, service: string | undefined): { unit: Locality; serviceId: number | null } | string => {
-    const unit = fastify.localities.current(locality);
+  const scopeOf = (locality: string, service: string | undefined, at?: string): { unit: Locality; serviceId: number | null } | string => {
+    let unit: Locality | undefined;
+    if (at === undefined) unit = fastify.localities.current(locality);
+    else {
+      const resolved = fastify.localities.resolve(locality, at);
+      if (!resolved.ok) return resolved.message;
+      unit = resolved.locality;
+    }
     if (!unit) return `unknown locality "${locality}"; see /api/v1/localities`;
     if (service === undefined) return { unit, serviceId: null };
     const found = getService(fastify.db.sqlite, service);
@@ -81,6 +89,7 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         querystring: Type.Object({
           service: Type.Optional(Type.String({ minLength: 1, description: 'a service code; omitted = all services' })),
           locality: Type.Optional(Type.String({ minLength: 1, description: 'a locality code; omitted = VN' })),
+          at: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM: read the code as it was in that month (at=2025-06&locality=00004 is the old Phường Trúc Bạch); omitted = the unit of today, or the last that had the code' })),
           from: Type.Optional(MonthParam),
           to: Type.Optional(MonthParam),
           granularity: Type.Optional(Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year')], { default: 'month' })),
@@ -92,10 +101,10 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const { service, locality = 'VN', from, to, granularity = 'month', as_of_batch: asOfBatch } = request.query;
-      const rangeProblem = badRange(from, to);
+      const { service, locality = 'VN', at, from, to, granularity = 'month', as_of_batch: asOfBatch } = request.query;
+      const rangeProblem = badRange(from, to) ?? (at === undefined ? null : badMonth(at));
       if (rangeProblem) return sendError(reply, 400, 'bad_request', rangeProblem);
-      const scope = scopeOf(locality, service);
+      const scope = scopeOf(locality, service, at);
       if (typeof scope === 'string') return sendError(reply, 404, 'not_found', scope);
       const { unit, serviceId } = scope;
       const batchProblem = asOfBatch === undefined ? null : asOfBatchProblem(fastify.db, asOfBatch);
@@ -103,7 +112,16 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const series = adoptionSeries(fastify.db.sqlite, fastify.localities, { serviceId, locality: unit, from, to, granularity, asOfBatch });
       // A frozen answer can be cached for good.
       if (asOfBatch !== undefined) reply.header('cache-control', 'public, max-age=31536000, immutable');
-      return { service: service ?? 'all', locality: unit.code, locality_name: unit.name, granularity, ...(asOfBatch === undefined ? {} : { as_of_batch: asOfBatch }), series };
+      const history = fastify.localities.historyLimit(unit);
+      return {
+        service: service ?? 'all',
+        locality: unit.code,
+        locality_name: unit.name,
+        granularity,
+        ...(asOfBatch === undefined ? {} : { as_of_batch: asOfBatch }),
+        ...(history ?? {}),
+        series,
+      };
     },
   );
 

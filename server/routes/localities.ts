@@ -14,7 +14,13 @@ const LocalitySchema = Type.Object({
   valid_from: Type.String({ description: 'first day, ISO' }),
   valid_to: Type.Union([Type.String(), Type.Null()], { description: 'last day, ISO; null = still exists' }),
   successor_code: Type.Union([Type.String(), Type.Null()], { description: 'the unit it became part of' }),
-  merged_from: Type.Array(Type.String(), { description: 'codes of the units merged into it (read them in their own months)' }),
+  merged_from: Type.Array(Type.String(), { description: 'codes of the units merged whole into it, whose rows are in its history (read them in their own months)' }),
+  sources: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), share: Type.String({ enum: ['whole', 'part'] }) }), {
+    description: 'for a commune of 2025-07-01: the old units it was made from (whole, or part of a split one)',
+  }),
+  split_into: Type.Array(Type.String(), { description: 'for an old unit split on 2025-07-01: the new communes it went to' }),
+  history_from: Type.Union([Type.String(), Type.Null()], { description: 'YYYY-MM: the first month of an exact series (a commune with a split source); null = continuous' }),
+  history_note: Type.Union([Type.String(), Type.Null()]),
 });
 
 const collator = new Intl.Collator('vi');
@@ -62,6 +68,10 @@ const localityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         valid_to: u.validTo,
         successor_code: u.successorId === null ? null : registry.get(u.successorId).code,
         merged_from: registry.predecessors(u).map((p) => p.code),
+        sources: registry.sources(u).map((s) => ({ code: s.unit.code, name: s.unit.name, share: s.share })),
+        split_into: registry.splitBetween(u).map((c) => c.code),
+        history_from: registry.historyLimit(u)?.history_from ?? null,
+        history_note: registry.historyLimit(u)?.history_note ?? null,
       }));
       return { at, count: localities.length, localities };
     },
