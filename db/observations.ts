@@ -56,20 +56,23 @@ export interface RevisionRow {
   received_at: string;
   current: boolean;
   superseded_by: number | null;
+  /** The batch that withdrew this value (then superseded_by is the same batch), or null. */
+  withdrawn_by: number | null;
 }
 
-/** Every value a key has had, oldest first; the last one is current. */
+/** Every value a key has had, oldest first; the last one is current, unless it was withdrawn. */
 export function observationHistory(sqlite: Database.Database, localityId: number, serviceId: number, period: Month): RevisionRow[] {
   const earlier = sqlite
     .prepare(
-      `SELECT r.online_count, r.total_count, r.batch_id, b.received_at, r.superseded_by
+      `SELECT r.online_count, r.total_count, r.batch_id, b.received_at, r.superseded_by,
+              CASE WHEN r.withdrawn THEN r.superseded_by END AS withdrawn_by
        FROM observation_revisions r JOIN batches b ON b.id = r.batch_id
        WHERE r.locality_id = ? AND r.service_id = ? AND r.period = ? ORDER BY r.id`,
     )
     .all(localityId, serviceId, period) as Array<Omit<RevisionRow, 'rate' | 'current'>>;
   const current = sqlite
     .prepare(
-      `SELECT o.online_count, o.total_count, o.batch_id, b.received_at, NULL AS superseded_by
+      `SELECT o.online_count, o.total_count, o.batch_id, b.received_at, NULL AS superseded_by, NULL AS withdrawn_by
        FROM observations o JOIN batches b ON b.id = o.batch_id
        WHERE o.locality_id = ? AND o.service_id = ? AND o.period = ?`,
     )

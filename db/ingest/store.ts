@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { LocalityRegistry } from '../localities/registry.ts';
 import { bumpDataVersion } from '../meta.ts';
 import type { RowError, ValidRow } from './types.ts';
+import type { WithdrawalKey } from './validate.ts';
 
 export interface BatchInfo {
   source: 'api' | 'cli' | 'demo' | 'pull';
@@ -19,9 +20,17 @@ export interface StoredCounts {
   inserted: number;
   revised: number;
   unchanged: number;
+  withdrawn: number;
 }
 
-export type StoreResult = { ok: true; counts: StoredCounts } | { ok: false; errors: RowError[] };
+export type StoreResult = { ok: true; counts: StoredCounts } | { ok: false; errors: RowError[]; withdrawalErrors: RowError[] };
+
+/** Thrown inside the write transaction to roll back what the withdrawals already did. */
+class Refused extends Error {
+  constructor(readonly result: Extract<StoreResult, { ok: false }>) {
+    super('batch refused');
+  }
+}
 
 interface Delta {
   serviceId: number;
@@ -83,6 +92,8 @@ class Statements {
   readonly selectObservation;
   readonly updateObservation;
   readonly insertRevision;
+  readonly insertWithdrawal;
+  readonly deleteObservation;
   readonly upsertServiceArea;
   readonly upsertArea;
   readonly upsertUnit;
@@ -115,6 +126,11 @@ class Statements {
       `INSERT INTO observation_revisions (locality_id, service_id, period, online_count, total_count, batch_id, superseded_by)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.insertWithdrawal = sqlite.prepare(
+      `INSERT INTO observation_revisions (locality_id, service_id, period, online_count, total_count, batch_id, superseded_by, withdrawn)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+    );
+    this.deleteObservation = sqlite.prepare('DELETE FROM observations WHERE locality_id = ? AND service_id = ? AND period = ?');
     const serviceAreaUpsert = (rows: number) =>
       sqlite.prepare(
         `INSERT INTO rollup_service_area (service_id, period, area_id, online_count, total_count, self_rows, sub_rows)
@@ -163,7 +179,7 @@ class Statements {
        VALUES (@publisherId, @source, @format, @receivedAt, @sha256, @byteSize, @remoteAddr, @outcome,
                @statusCode, @rows, @inserted, @revised, @unchanged, @errorCount, @lastPeriod)`,
     );
-    this.finishBatch = sqlite.prepare('UPDATE batches SET inserted = ?, revised = ?, unchanged = ? WHERE id = ?');
+    this.finishBatch = sqlite.prepare('UPDATE batches SET inserted = ?, revised = ?, unchanged = ?, withdrawn = ? WHERE id = ?');
   }
 }
 
@@ -300,9 +316,71 @@ export function recordRejectedBatch(sqlite: Database.Database, info: BatchInfo, 
   return Number(result.lastInsertRowid);
 }
 
+/** Sums a batch adds to (or takes from) the rollups, gathered before they are written in key order. */
+class RollupDeltas {
+  private readonly deltas = new Map<string, Delta>();
+  private readonly units = new Map<string, { localityId: number; period: string; rows: number }>();
+
+  /** `rows`: +1 for a new row, −1 for a withdrawn one, 0 for a revision. */
+  add(r: Pick<ValidRow, 'serviceId' | 'period' | 'areaId' | 'localityId' | 'level'>, online: number, total: number, rows: number): void {
+    const key = `${r.serviceId}:${r.period}:${r.areaId}`;
+    let d = this.deltas.get(key);
+    if (!d) this.deltas.set(key, (d = { serviceId: r.serviceId, period: r.period, areaId: r.areaId, online: 0, total: 0, selfRows: 0, subRows: 0 }));
+    d.online += online;
+    d.total += total;
+    if (rows === 0) return;
+    if (r.level === 'commune') d.subRows += rows;
+    else d.selfRows += rows;
+    const unitKey = `${r.localityId}:${r.period}`;
+    const u = this.units.get(unitKey);
+    if (u) u.rows += rows;
+    else this.units.set(unitKey, { localityId: r.localityId, period: r.period, rows });
+  }
+
+  /** Writes the sums; `batchId` marks the area-months it changed. */
+  write(st: Statements, batchId: number): void {
+    // In key order, the upserts walk the rollup b-tree once instead of jumping around it.
+    const ordered = [...this.deltas.values()].sort((a, b) => a.serviceId - b.serviceId || (a.period < b.period ? -1 : a.period > b.period ? 1 : a.areaId - b.areaId));
+    const byArea = new Map<string, Omit<Delta, 'serviceId'> & { changedIn: number }>();
+    runChunked(st.upsertServiceArea, ordered, SERVICE_AREA_COLUMNS);
+    for (const d of ordered) {
+      const key = `${d.areaId}:${d.period}`;
+      const a = byArea.get(key) ?? { period: d.period, areaId: d.areaId, online: 0, total: 0, selfRows: 0, subRows: 0, changedIn: batchId };
+      a.online += d.online;
+      a.total += d.total;
+      a.selfRows += d.selfRows;
+      a.subRows += d.subRows;
+      byArea.set(key, a);
+    }
+    runChunked(st.upsertArea, [...byArea.values()], AREA_COLUMNS);
+    runChunked(st.upsertUnit, [...this.units.values()], UNIT_COLUMNS);
+  }
+}
+
 /**
- * Writes a validated batch in one immediate transaction: all rows or none.
- * New keys are inserted, changed counts become revisions, identical counts change nothing.
+ * Takes stored rows out: each goes to the history as withdrawn by this batch, and its counts
+ * out of the rollups. A key with no stored row is an error.
+ */
+function withdraw(st: Statements, localities: LocalityRegistry, keys: WithdrawalKey[], batchId: number, deltas: RollupDeltas): RowError[] {
+  const errors: RowError[] = [];
+  for (const k of keys) {
+    const old = st.selectObservation.get(k.localityId, k.serviceId, k.period) as StoredRow | undefined;
+    if (!old) {
+      const unit = localities.get(k.localityId);
+      errors.push({ row: k.row, column: null, value: null, message: `no stored row to withdraw for ${k.period}, this service and ${unit.code} (${unit.name}): see GET /api/v1/observations` });
+      continue;
+    }
+    st.insertWithdrawal.run(k.localityId, k.serviceId, k.period, old.online, old.total, old.batchId, batchId);
+    st.deleteObservation.run(k.localityId, k.serviceId, k.period);
+    deltas.add(k, -old.online, -old.total, -1);
+  }
+  return errors;
+}
+
+/**
+ * Writes a validated batch in one immediate transaction: all rows or none. Withdrawals go
+ * first, so a province can replace its own rows by its communes' in one batch. New keys are
+ * inserted, changed counts become revisions, identical counts change nothing.
  */
 export function storeBatch(
   sqlite: Database.Database,
@@ -310,41 +388,37 @@ export function storeBatch(
   rows: ValidRow[],
   info: BatchInfo,
   onProgress?: (done: number) => void,
+  withdrawals: WithdrawalKey[] = [],
 ): StoreResult {
   const st = statements(sqlite);
   const demo = info.source === 'demo' ? 1 : 0;
   const write = sqlite.transaction((): StoreResult => {
-    const conflicts = treeConflicts(sqlite, rows, localities);
-    if (conflicts.length > 0) return { ok: false, errors: conflicts };
-
-    let lastPeriod = '';
-    for (const r of rows) if (r.period > lastPeriod) lastPeriod = r.period;
-    const batchId = Number(
-      st.insertBatch.run({ ...info, outcome: 'stored', statusCode: 201, rows: rows.length, inserted: 0, revised: 0, unchanged: 0, errorCount: 0, lastPeriod: lastPeriod || null })
-        .lastInsertRowid,
-    );
-    const deltas = new Map<string, Delta>();
-    const newRowsOfUnit = new Map<string, { localityId: number; period: string; rows: number }>();
-    const addDelta = (r: ValidRow, online: number, total: number, newRow: boolean) => {
-      const key = `${r.serviceId}:${r.period}:${r.areaId}`;
-      let d = deltas.get(key);
-      if (!d) deltas.set(key, (d = { serviceId: r.serviceId, period: r.period, areaId: r.areaId, online: 0, total: 0, selfRows: 0, subRows: 0 }));
-      d.online += online;
-      d.total += total;
-      if (!newRow) return;
-      r.level === 'commune' ? d.subRows++ : d.selfRows++;
-      const unitKey = `${r.localityId}:${r.period}`;
-      const u = newRowsOfUnit.get(unitKey);
-      if (u) u.rows++;
-      else newRowsOfUnit.set(unitKey, { localityId: r.localityId, period: r.period, rows: 1 });
+    let batchId = 0;
+    const newBatch = () => {
+      let lastPeriod = '';
+      for (const r of rows) if (r.period > lastPeriod) lastPeriod = r.period;
+      const batch = { ...info, outcome: 'stored', statusCode: 201, rows: rows.length, inserted: 0, revised: 0, unchanged: 0, errorCount: 0, lastPeriod: lastPeriod || null };
+      return Number(st.insertBatch.run(batch).lastInsertRowid);
     };
+    if (withdrawals.length > 0) {
+      batchId = newBatch();
+      const withdrawn = new RollupDeltas();
+      const missing = withdraw(st, localities, withdrawals, batchId, withdrawn);
+      if (missing.length > 0) throw new Refused({ ok: false, errors: [], withdrawalErrors: missing });
+      // Written before the double-count check reads the rollups.
+      withdrawn.write(st, batchId);
+    }
+    const conflicts = treeConflicts(sqlite, rows, localities);
+    if (conflicts.length > 0) throw new Refused({ ok: false, errors: conflicts, withdrawalErrors: [] });
+    if (batchId === 0) batchId = newBatch();
 
+    const deltas = new RollupDeltas();
     let inserted = 0;
     let revised = 0;
     let unchanged = 0;
     const insertedNow = (r: ValidRow) => {
       inserted++;
-      addDelta(r, r.online, r.total, true);
+      deltas.add(r, r.online, r.total, 1);
     };
     const existing = (r: ValidRow) => st.selectObservation.get(r.localityId, r.serviceId, r.period) as StoredRow;
     const compareWith = (r: ValidRow, old: StoredRow) => {
@@ -355,7 +429,7 @@ export function storeBatch(
       revised++;
       st.insertRevision.run(r.localityId, r.serviceId, r.period, old.online, old.total, old.batchId, batchId);
       st.updateObservation.run(r.online, r.total, batchId, demo, r.localityId, r.serviceId, r.period);
-      addDelta(r, r.online - old.online, r.total - old.total, false);
+      deltas.add(r, r.online - old.online, r.total - old.total, 0);
     };
 
     // Rows go in chunks of one multi-row INSERT: a native call per chunk instead of per row.
@@ -377,27 +451,17 @@ export function storeBatch(
       }
       if (onProgress && Math.floor((start + CHUNK) / 5000) > Math.floor(start / 5000)) onProgress(Math.min(start + CHUNK, rows.length));
     }
+    deltas.write(st, batchId);
 
-    // In key order, the upserts walk the rollup b-tree once instead of jumping around it.
-    const ordered = [...deltas.values()].sort((a, b) => a.serviceId - b.serviceId || (a.period < b.period ? -1 : a.period > b.period ? 1 : a.areaId - b.areaId));
-    const byArea = new Map<string, Omit<Delta, 'serviceId'> & { changedIn: number }>();
-    runChunked(st.upsertServiceArea, ordered, SERVICE_AREA_COLUMNS);
-    for (const d of ordered) {
-      const key = `${d.areaId}:${d.period}`;
-      const a = byArea.get(key) ?? { period: d.period, areaId: d.areaId, online: 0, total: 0, selfRows: 0, subRows: 0, changedIn: batchId };
-      a.online += d.online;
-      a.total += d.total;
-      a.selfRows += d.selfRows;
-      a.subRows += d.subRows;
-      byArea.set(key, a);
-    }
-    runChunked(st.upsertArea, [...byArea.values()], AREA_COLUMNS);
-    runChunked(st.upsertUnit, [...newRowsOfUnit.values()], UNIT_COLUMNS);
-
-    st.finishBatch.run(inserted, revised, unchanged, batchId);
-    if (inserted + revised > 0) bumpDataVersion(sqlite);
+    st.finishBatch.run(inserted, revised, unchanged, withdrawals.length, batchId);
+    if (inserted + revised + withdrawals.length > 0) bumpDataVersion(sqlite);
     onProgress?.(rows.length);
-    return { ok: true, counts: { batchId, rows: rows.length, inserted, revised, unchanged } };
+    return { ok: true, counts: { batchId, rows: rows.length, inserted, revised, unchanged, withdrawn: withdrawals.length } };
   });
-  return write.immediate();
+  try {
+    return write.immediate();
+  } catch (err) {
+    if (err instanceof Refused) return err.result;
+    throw err;
+  }
 }

@@ -1,6 +1,8 @@
 /** The five fields of an observation, as the contract names them. */
 export const OBSERVATION_FIELDS = ['period', 'service_code', 'locality_code', 'online_count', 'total_count'] as const;
 export type ObservationField = (typeof OBSERVATION_FIELDS)[number];
+/** A withdrawal names a stored row by its key. */
+export const WITHDRAWAL_FIELDS = ['period', 'service_code', 'locality_code'] as const;
 
 export const MAX_TOTAL_COUNT = 1_000_000_000;
 /** How many row errors a response lists; error_count has the total. */
@@ -27,7 +29,7 @@ export interface ParseFailure {
   message: string;
 }
 
-export type ParseResult = { ok: true; rows: RawRow[]; format: 'csv' | 'json' } | { ok: false; failure: ParseFailure };
+export type ParseResult = { ok: true; rows: RawRow[]; format: 'csv' | 'json'; withdrawals?: RawRow[] } | { ok: false; failure: ParseFailure };
 
 /** A row that passed every rule that needs no database. */
 export interface ValidRow {

@@ -1,7 +1,7 @@
 import type { Locality, LocalityRegistry } from '../localities/registry.ts';
 import { FIRST_MONTH, MONTH_PATTERN, type Month } from '../months.ts';
 import { closest, quote, valueText } from './text.ts';
-import { MAX_TOTAL_COUNT, OBSERVATION_FIELDS, type RawRow, type RowError, type ValidRow } from './types.ts';
+import { MAX_TOTAL_COUNT, OBSERVATION_FIELDS, type RawRow, type RowError, type ValidRow, WITHDRAWAL_FIELDS } from './types.ts';
 
 export interface Scope {
   /** Locality ids the writer may write, with everything under or merged into them; null = all. */
@@ -25,26 +25,70 @@ export interface Validation {
   scopeErrors: RowError[];
 }
 
+/** A stored row's key, as a withdrawal names it. */
+export interface WithdrawalKey {
+  row: number;
+  period: Month;
+  serviceId: number;
+  localityId: number;
+  areaId: number;
+  level: ValidRow['level'];
+}
+
 /** Applies every rule that needs no stored data; all errors are collected, not just the first. */
 export function validateRows(raw: RawRow[], ctx: ValidationContext): Validation {
   const rows: ValidRow[] = [];
+  const check = keyChecker(ctx, OBSERVATION_FIELDS);
+  for (const item of raw) {
+    const key = check(
+      item,
+      (report) => {
+        const online = checkCount(item.values.online_count, 'online_count', report, ctx.format);
+        const total = checkCount(item.values.total_count, 'total_count', report, ctx.format);
+        return online === undefined || total === undefined ? undefined : { online, total };
+      },
+      ({ online, total }, report) => {
+        if (online > total) report.add('online_count', online, `online_count (${online}) is greater than total_count (${total}): the total counts every channel, online included`);
+      },
+    );
+    if (key) rows.push({ ...key, online: key.counts.online, total: key.counts.total });
+  }
+  return { rows, errors: check.report.errors, scopeErrors: check.scopeErrors };
+}
+
+/** The rows a withdrawal names, checked like the keys of observations (scope included). */
+export function validateWithdrawals(raw: RawRow[], ctx: ValidationContext): { rows: WithdrawalKey[]; errors: RowError[]; scopeErrors: RowError[] } {
+  const rows: WithdrawalKey[] = [];
+  const check = keyChecker(ctx, WITHDRAWAL_FIELDS);
+  for (const item of raw) {
+    const key = check(item, () => true);
+    if (key) rows.push({ row: key.row, period: key.period, serviceId: key.serviceId, localityId: key.localityId, areaId: key.areaId, level: key.level });
+  }
+  return { rows, errors: check.report.errors, scopeErrors: check.scopeErrors };
+}
+
+type CheckedKey<T> = WithdrawalKey & { counts: T };
+
+/**
+ * Checks each row's period, service and locality (and, through `more`, the rest of it), and
+ * refuses the same key twice in one batch: the rules observations and withdrawals share.
+ */
+function keyChecker(ctx: ValidationContext, fields: readonly string[]) {
   const report = new Reporter();
   const scopeErrors: RowError[] = [];
   const firstLineOfKey = new Map<string, number>();
   const inScope = scopeTest(ctx);
 
-  for (const item of raw) {
+  /** `more` reads the rest of the row; `after` checks it once the key is known. */
+  const check = <T>(item: RawRow, more: (report: Reporter) => T | undefined, after?: (value: T, report: Reporter) => void): CheckedKey<T> | undefined => {
     report.row = item.row;
     const errorsBefore = report.errors.length;
-    if (item.problem) {
-      report.add(null, null, item.problem);
-      continue;
-    }
+    if (item.problem) return report.add(null, null, item.problem);
     // CSV columns were checked once, at the header; JSON objects each bring their own keys.
     if (ctx.format === 'json') {
       for (const key of Object.keys(item.values)) {
-        if (!(OBSERVATION_FIELDS as readonly string[]).includes(key)) {
-          const guess = closest(key, OBSERVATION_FIELDS);
+        if (!fields.includes(key)) {
+          const guess = closest(key, fields);
           report.add(key, null, `unknown field ${quote(key)}${guess ? `: did you mean "${guess}"?` : ''}`);
         }
       }
@@ -53,8 +97,7 @@ export function validateRows(raw: RawRow[], ctx: ValidationContext): Validation 
     const period = checkPeriod(item.values.period, ctx.latestMonth, report);
     const serviceCode = checkCode(item.values.service_code, 'service_code', report);
     const localityCode = checkCode(item.values.locality_code, 'locality_code', report);
-    const online = checkCount(item.values.online_count, 'online_count', report, ctx.format);
-    const total = checkCount(item.values.total_count, 'total_count', report, ctx.format);
+    const counts = more(report);
 
     let serviceId: number | undefined;
     if (serviceCode !== undefined) {
@@ -79,22 +122,15 @@ export function validateRows(raw: RawRow[], ctx: ValidationContext): Validation 
       }
     }
 
-    if (online !== undefined && total !== undefined && online > total) {
-      report.add('online_count', online, `online_count (${online}) is greater than total_count (${total}): the total counts every channel, online included`);
-    }
-
-    if (report.errors.length === errorsBefore && serviceId !== undefined && unit && period && online !== undefined && total !== undefined) {
-      const key = `${unit.id}:${serviceId}:${period}`;
-      const earlier = firstLineOfKey.get(key);
-      if (earlier !== undefined) {
-        report.add(null, null, `same period, service_code and locality_code as row ${earlier}: send each one once per batch`);
-      } else {
-        firstLineOfKey.set(key, item.row);
-        rows.push({ row: item.row, period, serviceId, localityId: unit.id, areaId: ctx.localities.areaOf(unit), level: unit.level, online, total });
-      }
-    }
-  }
-  return { rows, errors: report.errors, scopeErrors };
+    if (counts !== undefined) after?.(counts, report);
+    if (report.errors.length !== errorsBefore || serviceId === undefined || !unit || !period || counts === undefined) return undefined;
+    const key = `${unit.id}:${serviceId}:${period}`;
+    const earlier = firstLineOfKey.get(key);
+    if (earlier !== undefined) return report.add(null, null, `same period, service_code and locality_code as row ${earlier}: send each one once per batch`);
+    firstLineOfKey.set(key, item.row);
+    return { row: item.row, period, serviceId, localityId: unit.id, areaId: ctx.localities.areaOf(unit), level: unit.level, counts };
+  };
+  return Object.assign(check, { report, scopeErrors });
 }
 
 /** Collects a batch's errors in one list; `row` is set before each row is checked. */

@@ -2,11 +2,11 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import type Database from 'better-sqlite3';
 import { openDb } from '../open.ts';
 import { typescriptWorkerSource } from '../typescript-worker.ts';
-import { type Format, type IngestOutcome, type Writer, ingestBody } from './ingest.ts';
+import { type BodyKind, type Format, type IngestOutcome, type Writer, ingestBody } from './ingest.ts';
 
 /** Runs batches on a connection of its own, off the caller's thread. */
 export interface IngestRunner {
-  ingest: (body: Buffer, format: Format, writer: Writer) => Promise<IngestOutcome>;
+  ingest: (body: Buffer, format: Format, writer: Writer, kind?: BodyKind) => Promise<IngestOutcome>;
   /** Lets batches already sent finish, then stops the thread. */
   close: () => Promise<void>;
 }
@@ -16,6 +16,7 @@ interface Request {
   body: Buffer;
   format: Format;
   writer: Writer;
+  kind: BodyKind;
 }
 // `code` is the error's own (SQLITE_FULL, SQLITE_BUSY…): the server answers by it.
 type Reply = { id: number; outcome: IngestOutcome } | { id: number; error: string; code?: string } | { failed: string };
@@ -34,7 +35,7 @@ export function ingestWorker(file: string, fallback: Database.Database): IngestR
   let nextId = 0;
   let lastAnswer: Promise<unknown> = Promise.resolve();
   const waiting = new Map<number, { request: Request; resolve: (o: IngestOutcome) => void; reject: (e: Error) => void }>();
-  const inline = (r: Request) => ingestBody(fallback, r.body, r.format, r.writer);
+  const inline = (r: Request) => ingestBody(fallback, r.body, r.format, r.writer, { kind: r.kind });
 
   const start = () => {
     const started = new Worker(typescriptWorkerSource(import.meta.url, "require('node:worker_threads').parentPort.postMessage({ failed: String(err) })"), {
@@ -75,8 +76,8 @@ export function ingestWorker(file: string, fallback: Database.Database): IngestR
   };
 
   return {
-    ingest: (body, format, writer) => {
-      const request: Request = { id: nextId++, body, format, writer };
+    ingest: (body, format, writer, kind = 'observations') => {
+      const request: Request = { id: nextId++, body, format, writer, kind };
       if (broken) return Promise.resolve().then(() => inline(request));
       worker ??= start();
       const thread = worker;
@@ -104,7 +105,7 @@ if (!isMainThread && (workerData as { thuocdoIngest?: { file: string } } | null)
   parentPort!.on('message', (r: Request) => {
     let reply: Reply;
     try {
-      reply = { id: r.id, outcome: ingestBody(db.sqlite, Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength), r.format, r.writer) };
+      reply = { id: r.id, outcome: ingestBody(db.sqlite, Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength), r.format, r.writer, { kind: r.kind }) };
     } catch (err) {
       const code = (err as { code?: unknown } | null)?.code;
       reply = { id: r.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err), ...(typeof code === 'string' ? { code } : {}) };

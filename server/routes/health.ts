@@ -47,7 +47,7 @@ const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async (fasti
     async (_request, reply) => {
       const sqlite = fastify.db.sqlite;
       sqlite.prepare('SELECT 1').get();
-      const latest = sqlite.prepare('SELECT max(period) AS p FROM rollup_area').get() as { p: string | null };
+      const latest = sqlite.prepare('SELECT max(period) AS p FROM rollup_area WHERE self_rows + sub_rows > 0').get() as { p: string | null };
       const lastBatch = sqlite.prepare("SELECT max(received_at) AS at FROM batches WHERE outcome = 'stored'").get() as { at: string | null };
       reply.header('cache-control', 'no-store');
       return {

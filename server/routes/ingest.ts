@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import type { BodyKind } from '../../db/ingest/ingest.ts';
 import type { IngestRunner } from '../../db/ingest/worker.ts';
 import { Demo, ErrorBody, RowErrorSchema } from '../schemas.ts';
 
@@ -16,8 +18,10 @@ const Accepted = Type.Object({
   inserted: Type.Integer(),
   revised: Type.Integer(),
   unchanged: Type.Integer(),
+  withdrawn: Type.Optional(Type.Integer({ description: 'stored rows withdrawn first, when the JSON body had "withdrawals"' })),
   demo: Type.Optional(Demo),
 });
+const Withdrawn = Type.Object({ batch_id: Type.Integer(), withdrawn: Type.Integer(), demo: Type.Optional(Demo) });
 
 const RowErrors = Type.Object({ error: Type.String(), message: Type.String(), errors: Type.Array(RowErrorSchema), demo: Type.Optional(Demo) });
 const Invalid = Type.Object({ ...RowErrors.properties, error_count: Type.Integer() });
@@ -30,6 +34,21 @@ const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fasti
     done(null, body),
   );
 
+  /** One batch of either kind, sent to the ingest thread under the publisher's scope. */
+  const send = async (request: FastifyRequest, kind: BodyKind) => {
+    const format = request.headers['content-type']!.toLowerCase().includes('json') ? 'json' : 'csv';
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const publisher = request.publisher!;
+    const outcome = await runner.ingest(body, format, { source: 'api', publisherId: publisher.id, scope: publisher.scope, remoteAddr: request.ip }, kind);
+    if (outcome.status === 201) {
+      const { batch_id: batch, rows, withdrawn } = outcome.body;
+      request.log.info({ batch, publisher: publisher.id, rows, withdrawn }, 'batch stored');
+      onBatchStored();
+    }
+    return outcome;
+  };
+  const errors = { 400: ErrorBody, 401: ErrorBody, 403: RowErrors, 413: ErrorBody, 415: ErrorBody, 422: Invalid, 507: ErrorBody };
+
   fastify.post(
     '/api/v1/observations',
     {
@@ -38,28 +57,41 @@ const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fasti
       schema: {
         summary: 'Send a batch of monthly counts',
         description:
-          'Body: text/csv (header period,service_code,locality_code,online_count,total_count) or application/json {"observations": [...]}. All or nothing. 507 disk_full: the server\'s disk is full and nothing was stored; send the same file again later.',
+          'Body: text/csv (header period,service_code,locality_code,online_count,total_count) or application/json {"observations": [...]}, ' +
+          'which may also carry "withdrawals": [{period, service_code, locality_code}]: stored rows taken out first, in the same batch and transaction ' +
+          '(a province moving from province rows to commune rows). All or nothing. 507 disk_full: the server\'s disk is full and nothing was stored; send the same file again later.',
         tags: ['write'],
         security: [{ bearer: [] }],
         headers: Type.Object({ 'content-type': Type.String() }),
-        response: { 201: Accepted, 400: ErrorBody, 401: ErrorBody, 403: RowErrors, 413: ErrorBody, 415: ErrorBody, 422: Invalid, 507: ErrorBody },
+        response: { 201: Accepted, ...errors },
       },
     },
     async (request, reply) => {
-      const format = request.headers['content-type']!.toLowerCase().includes('json') ? 'json' : 'csv';
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const publisher = request.publisher!;
-      const outcome = await runner.ingest(body, format, {
-        source: 'api',
-        publisherId: publisher.id,
-        scope: publisher.scope,
-        remoteAddr: request.ip,
-      });
-      if (outcome.status === 201) {
-        request.log.info({ batch: outcome.body.batch_id, publisher: publisher.id, rows: outcome.body.rows }, 'batch stored');
-        onBatchStored();
-      }
+      const outcome = await send(request, 'observations');
       return reply.code(outcome.status).send(outcome.body);
+    },
+  );
+
+  fastify.post(
+    '/api/v1/withdrawals',
+    {
+      onRequest: fastify.requirePublisher,
+      bodyLimit: maxBodyBytes,
+      schema: {
+        summary: 'Withdraw stored rows',
+        description:
+          'Body: text/csv (header period,service_code,locality_code) or application/json {"withdrawals": [...]}. Each row must be stored and within the token\'s scope (422 / 403 otherwise). ' +
+          'A withdrawn row leaves every figure; it stays in /observations/history with withdrawn_by, and as_of_batch before the withdrawal still shows it. All or nothing.',
+        tags: ['write'],
+        security: [{ bearer: [] }],
+        headers: Type.Object({ 'content-type': Type.String() }),
+        response: { 201: Withdrawn, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await send(request, 'withdrawals');
+      if (outcome.status !== 201) return reply.code(outcome.status).send(outcome.body);
+      return reply.code(201).send({ batch_id: outcome.body.batch_id, withdrawn: outcome.body.withdrawn ?? 0 });
     },
   );
 };

@@ -25,6 +25,7 @@ const RevisionSchema = Type.Object({
   received_at: Type.String(),
   current: Type.Boolean(),
   superseded_by: Type.Union([Type.Integer(), Type.Null()]),
+  withdrawn_by: Type.Union([Type.Integer(), Type.Null()], { description: 'the batch that withdrew this row (POST /api/v1/withdrawals); null = not withdrawn' }),
 });
 
 const MAX_LIMIT = 10_000;
