@@ -61,22 +61,35 @@ export function dayOf(m: Month, day: number, lang: Lang): string {
 export interface ScopeNames {
   /** The service's name in each language; null = all services. */
   service: Texts | null;
-  /** A province name; null = the whole country. */
+  /** A province name; null = the whole country. For a commune, its province. */
   province: string | null;
+  /** A commune's name; its peers are then the communes of its province. */
+  commune?: string | null;
+}
+
+/** Where a scope is: "Tỉnh X", or "Phường Y (Tỉnh X)" for a commune; null = the whole country. */
+export function place(scope: Pick<ScopeNames, 'province' | 'commune'>): string | null {
+  return scope.commune ? `${scope.commune} (${scope.province})` : scope.province;
 }
 
 /** Who the flag is about: "Đăng ký kết hôn in Tỉnh X", "Tỉnh X, all services", "Đăng ký kết hôn nationwide". */
 export function subject(scope: ScopeNames): Texts {
-  const { service, province } = scope;
-  if (service !== null && province !== null) return { vi: `${service.vi} tại ${province}`, en: `${service.en} in ${province}` };
-  if (province !== null) return { vi: `${province}, tất cả dịch vụ`, en: `${province}, all services` };
+  const { service } = scope;
+  const where = place(scope);
+  if (service !== null && where !== null) return { vi: `${service.vi} tại ${where}`, en: `${service.en} in ${where}` };
+  if (where !== null) return { vi: `${where}, tất cả dịch vụ`, en: `${where}, all services` };
   if (service !== null) return { vi: `${service.vi} trên toàn quốc`, en: `${service.en} nationwide` };
   return { vi: 'Tất cả dịch vụ trên toàn quốc', en: 'All services nationwide' };
 }
 
-/** Peers a scope is compared with: provinces, or services for a national service figure. */
-export function peers(scope: ScopeNames): Texts {
-  return scope.province === null && scope.service !== null ? { vi: 'dịch vụ', en: 'service' } : { vi: 'tỉnh', en: 'province' };
+/**
+ * Peers a scope is compared with: provinces, the communes of the same province, or services for
+ * a national service figure. `of` names the group after "the median …" (empty for provinces).
+ */
+export function peers(scope: ScopeNames): Texts & { of: Texts } {
+  if (scope.commune) return { vi: 'xã, phường', en: 'commune', of: { vi: ` của ${scope.province}`, en: ` of ${scope.province}` } };
+  const none = { vi: '', en: '' };
+  return scope.province === null && scope.service !== null ? { vi: 'dịch vụ', en: 'service', of: none } : { vi: 'tỉnh', en: 'province', of: none };
 }
 
 const both = (make: (lang: Lang) => string): Texts => ({ vi: make('vi'), en: make('en') });
@@ -95,7 +108,11 @@ export function lowUsage(scope: ScopeNames, w: Window, m: { rate: number; thresh
     const digits = Math.round(m.rate * 1000) >= Math.round(m.threshold * 1000) ? 2 : 1;
     const rate = pct(m.rate, lang, digits);
     const median =
-      m.median === null ? '' : vi ? `, trong khi ${p.vi} ở mức trung vị đạt ${pct(m.median, lang)}` : `, while the median ${p.en} is ${pct(m.median, lang)}`;
+      m.median === null
+        ? ''
+        : vi
+          ? `, trong khi ${p.vi} ở mức trung vị${p.of.vi} đạt ${pct(m.median, lang)}`
+          : `, while the median ${p.en}${p.of.en} is ${pct(m.median, lang)}`;
     return vi
       ? `${s.vi}: ${rate} hồ sơ nộp trực tuyến trong 12 tháng qua (${span(w.from, w.to, lang)}), dưới ngưỡng ${pct(m.threshold, lang)}${median}. Vẫn còn ${num(m.paper, lang)} hồ sơ giấy.`
       : `${s.en}: ${rate} online over the last 12 months (${span(w.from, w.to, lang)}), under the ${pct(m.threshold, lang)} threshold${median}. ${num(m.paper, lang)} dossiers were still on paper.`;
@@ -121,12 +138,15 @@ export function unusedOnline(scope: ScopeNames, w: Window, m: { since: Month | n
 
 export function paperBacklog(scope: ScopeNames, w: Window, m: { paper: number; rank: number; ranked: number; rate: number | null; share: number }): Texts {
   const s = subject(scope);
+  // Communes are ranked within their province, provinces within the country.
+  const pairs = scope.commune ? { vi: `cặp dịch vụ – xã, phường của ${scope.province}`, en: `service–commune pairs in ${scope.province}` } : { vi: 'cặp dịch vụ – tỉnh', en: 'service–province pairs' };
+  const whole = scope.commune ? { vi: 'số hồ sơ giấy của cả tỉnh, thành phố', en: "the province's paper dossiers" } : { vi: 'số hồ sơ giấy cả nước', en: "the country's paper dossiers" };
   return both((lang) => {
     const vi = lang === 'vi';
     const rate = m.rate === null ? '' : vi ? `; tỷ lệ trực tuyến ${pct(m.rate, lang)}` : `; ${pct(m.rate, lang)} were online`;
     return vi
-      ? `${s.vi}: ${num(m.paper, lang)} hồ sơ giấy trong 12 tháng qua (${span(w.from, w.to, lang)}), đứng thứ ${num(m.rank, lang)}/${num(m.ranked, lang)} cặp dịch vụ – tỉnh, bằng ${pct(m.share, lang)} số hồ sơ giấy cả nước${rate}.`
-      : `${s.en}: ${num(m.paper, lang)} dossiers on paper over the last 12 months (${span(w.from, w.to, lang)}), rank ${num(m.rank, lang)} of ${num(m.ranked, lang)} service–province pairs and ${pct(m.share, lang)} of the country's paper dossiers${rate}.`;
+      ? `${s.vi}: ${num(m.paper, lang)} hồ sơ giấy trong 12 tháng qua (${span(w.from, w.to, lang)}), đứng thứ ${num(m.rank, lang)}/${num(m.ranked, lang)} ${pairs.vi}, bằng ${pct(m.share, lang)} ${whole.vi}${rate}.`
+      : `${s.en}: ${num(m.paper, lang)} dossiers on paper over the last 12 months (${span(w.from, w.to, lang)}), rank ${num(m.rank, lang)} of ${num(m.ranked, lang)} ${pairs.en} and ${pct(m.share, lang)} of ${whole.en}${rate}.`;
   });
 }
 
@@ -144,8 +164,8 @@ export function peerGap(scope: ScopeNames, m: { rate: number; median: number; ga
           ? `; z = ${dec(m.z, lang, 2)} trên ${num(m.peers, lang)} ${p.vi}`
           : `; robust z = ${dec(m.z, lang, 2)} across ${num(m.peers, lang)} ${p.en}s`;
     return vi
-      ? `${s.vi}: ${pct(m.rate, lang)} trực tuyến trong 12 tháng qua, thấp hơn ${pp(m.gapPp, lang)} so với ${p.vi} ở mức trung vị (${pct(m.median, lang)})${z}.`
-      : `${s.en}: ${pct(m.rate, lang)} online over the last 12 months, ${pp(m.gapPp, lang)} below the median ${p.en} (${pct(m.median, lang)})${z}.`;
+      ? `${s.vi}: ${pct(m.rate, lang)} trực tuyến trong 12 tháng qua, thấp hơn ${pp(m.gapPp, lang)} so với ${p.vi} ở mức trung vị${p.of.vi} (${pct(m.median, lang)})${z}.`
+      : `${s.en}: ${pct(m.rate, lang)} online over the last 12 months, ${pp(m.gapPp, lang)} below the median ${p.en}${p.of.en} (${pct(m.median, lang)})${z}.`;
   });
 }
 
@@ -208,12 +228,13 @@ export function suddenDrop(
   });
 }
 
-export function lateProvince(province: string, m: { last: Month; expected: Month; monthsLate: number; dueDay: number }): Texts {
+/** A province or a commune (named with its province) that has stopped reporting. */
+export function lateLocality(name: string, m: { last: Month; expected: Month; monthsLate: number; dueDay: number }): Texts {
   const due = addMonths(m.expected, 1);
   return both((lang) =>
     lang === 'vi'
-      ? `${province}: tháng gần nhất đã báo cáo là ${month(m.last, lang)}; số liệu tháng ${month(m.expected, lang)} phải gửi trước ngày ${dayOf(due, m.dueDay, lang)}, nên đang chậm ${num(m.monthsLate, lang)} tháng.`
-      : `${province}: the latest month reported is ${month(m.last, lang)}; ${month(m.expected, lang)} was due by ${dayOf(due, m.dueDay, lang)}, so the data is ${num(m.monthsLate, lang)} month${m.monthsLate === 1 ? '' : 's'} late.`,
+      ? `${name}: tháng gần nhất đã báo cáo là ${month(m.last, lang)}; số liệu tháng ${month(m.expected, lang)} phải gửi trước ngày ${dayOf(due, m.dueDay, lang)}, nên đang chậm ${num(m.monthsLate, lang)} tháng.`
+      : `${name}: the latest month reported is ${month(m.last, lang)}; ${month(m.expected, lang)} was due by ${dayOf(due, m.dueDay, lang)}, so the data is ${num(m.monthsLate, lang)} month${m.monthsLate === 1 ? '' : 's'} late.`,
   );
 }
 
@@ -250,12 +271,13 @@ export function target(
   scope: ScopeNames,
   m: { target: number; due: Month; rate: number | null; progress: number | null; projected: number | null; slopePp: number | null; basis: 'linear_fit' | 'actual'; status: TargetStatus },
 ): Texts {
-  const { service, province } = scope;
+  const { service } = scope;
+  const where = place(scope);
   const who: Texts =
     service !== null
       ? subject(scope)
-      : province !== null
-        ? { vi: `tất cả dịch vụ tại ${province}`, en: `all services in ${province}` }
+      : where !== null
+        ? { vi: `tất cả dịch vụ tại ${where}`, en: `all services in ${where}` }
         : { vi: 'tất cả dịch vụ trên toàn quốc', en: 'all services nationwide' };
   return both((lang) => {
     const vi = lang === 'vi';
@@ -275,5 +297,25 @@ export function target(
           ? ` Đường xu hướng tuyến tính trên 12 tỷ lệ tháng gần nhất (${m.slopePp !== null && m.slopePp < 0 ? '−' : '+'}${pp(m.slopePp ?? 0, lang)}/tháng) dự báo ${pct(m.projected ?? 0, lang)} vào ${month(m.due, lang)}`
           : ` A linear fit on the last 12 monthly rates (${m.slopePp !== null && m.slopePp < 0 ? '−' : '+'}${pp(m.slopePp ?? 0, lang)} a month) projects ${pct(m.projected ?? 0, lang)} by ${month(m.due, lang)}`;
     return `${head}${now}${outlook}: ${STATUS[m.status][lang]}.`;
+  });
+}
+
+/**
+ * Why a province or commune has no commune flags: no commune of it reported anything since `from`
+ * (the first month the watch list reads). `province` is the commune's province for a commune.
+ */
+export function noCommuneData(scope: { province: string; commune: string | null }, from: Month): Texts {
+  const where = place(scope)!;
+  return both((lang) => {
+    const vi = lang === 'vi';
+    const since = month(from, lang);
+    if (scope.commune !== null) {
+      return vi
+        ? `${where}: không có số liệu nào báo cáo riêng cho xã, phường này từ ${since} đến nay, nên không có cờ cấp xã. Nếu tỉnh, thành phố báo cáo gộp, số hồ sơ của xã nằm trong các cờ của ${scope.province}.`
+        : `${where}: no data have been reported for this commune itself since ${since}, so it has no commune flags. Where the province reports as a whole, its dossiers are in the flags of ${scope.province}.`;
+    }
+    return vi
+      ? `${where}: không xã, phường nào có số liệu báo cáo riêng từ ${since} đến nay, nên không có cờ cấp xã; chỉ có các cờ của cả tỉnh, thành phố.`
+      : `${where}: none of its communes has reported data of its own since ${since}, so there are no commune flags; only the province's own flags are listed.`;
   });
 }

@@ -4,7 +4,7 @@
 export const MAD_SCALE = 1.4826;
 
 /** The median of a list (the mean of the two middle values for an even count); null when empty. */
-export function median(values: readonly number[]): number | null {
+export function median(values: ArrayLike<number>): number | null {
   if (values.length === 0) return null;
   const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
@@ -12,9 +12,9 @@ export function median(values: readonly number[]): number | null {
 }
 
 /** Median absolute deviation from the median: median(|x − median(x)|); null when empty. */
-export function mad(values: readonly number[], center = median(values)): number | null {
+export function mad(values: ArrayLike<number>, center = median(values)): number | null {
   if (center === null) return null;
-  return median(values.map((v) => Math.abs(v - center)));
+  return median(Float64Array.from(values, (v) => Math.abs(v - center)));
 }
 
 /** Robust z-score: (x − median) / (1.4826 · MAD); null when MAD is 0 (the spread is unknown). */

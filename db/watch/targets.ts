@@ -7,7 +7,7 @@ import { localityRegistry } from '../localities/registry.ts';
 import { FIRST_MONTH, MONTH_PATTERN, type Month, currentMonth } from '../months.ts';
 import { serviceIdsByCode } from '../services.ts';
 
-/** A rate to reach by a month: for one service or all (null), nationally (VN) or in a current province. */
+/** A rate to reach by a month: for one service or all (null), nationally (VN), in a current province or in a current commune. */
 export interface TargetInput {
   service_code: string | null;
   locality_code: string;
@@ -74,12 +74,11 @@ function resolveRows(sqlite: Database.Database, raw: RawRow[], now: Date): { row
 
     let localityId = 0;
     const code = text(v.locality_code);
-    if (typeof code !== 'string' || code === '') fail('locality_code', 'locality_code is required: VN or a current province code');
+    if (typeof code !== 'string' || code === '') fail('locality_code', 'locality_code is required: VN, a current province or a current commune code');
     else {
       const unit = registry.current(code, today);
       if (!unit) fail('locality_code', `unknown locality code ${quote(code)}; see /api/v1/localities`);
-      else if (unit.level === 'commune') fail('locality_code', `${code} (${unit.name}) is a commune: targets are set for VN or a current province`);
-      else if (!registry.existsIn(unit, today)) fail('locality_code', `${registry.endedMessage(unit)}: set targets for the current province`);
+      else if (!registry.existsIn(unit, today)) fail('locality_code', `${registry.endedMessage(unit)}: set targets for the ${unit.level === 'commune' ? 'current commune' : 'current province'}`);
       else localityId = unit.id;
     }
 

@@ -11,8 +11,10 @@ export interface Flag {
   signal: Signal;
   /** null = all services together (or a publisher's whole scope). */
   service_code: string | null;
-  /** A current province, "VN" for the whole country; null for a publisher. */
+  /** A current province or commune, "VN" for the whole country; null for a publisher. */
   locality_code: string | null;
+  /** A commune's flag only: the commune's province. */
+  province_code?: string;
   /** For ranking within a signal: 0 (mild) to 1 (worst). */
   severity: number;
   /** Dossiers not submitted online over the 12-month window, in the flag's scope. */
@@ -48,4 +50,15 @@ export interface WatchResult {
   computed_at: string;
   flags: Flag[];
   online_service_share: OnlineServiceShare[];
+  /** Who reported by commune in the months read (`from` through today): the commune flags speak only of these. */
+  commune_data: CommuneData;
+}
+
+export interface CommuneData {
+  /** The first month read (2 months before the window). */
+  from: Month;
+  /** Current provinces with any commune row, by code. */
+  provinces: string[];
+  /** Current communes with any row of their own, by code. */
+  communes: string[];
 }

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type Database from 'better-sqlite3';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { dataVersion, lastStoredBatch } from '../../db/meta.ts';
 import { reportingTimeZone } from '../../db/months.ts';
 import { getService } from '../../db/services.ts';
 import { DEFAULT_DUE_DAY, DEFAULT_THRESHOLD, SIGNALS, type Signal, type WatchResult, computeSignals, sortFlags } from '../../db/watch/signals.ts';
+import { noCommuneData } from '../../db/watch/explain.ts';
 import { importTargets, listTargets, upsertTargets } from '../../db/watch/targets.ts';
 import { sendError } from '../plugins/errors.ts';
 import { DemoFlag, ErrorBody, Nullable, RowErrorSchema } from '../schemas.ts';
@@ -16,7 +17,8 @@ const SignalSchema = Type.Unsafe<Signal>({ type: 'string', enum: [...SIGNALS], d
 export const FlagSchema = Type.Object({
   signal: SignalSchema,
   service_code: Nullable(Type.String({ description: 'null = all services together (or a publisher)' })),
-  locality_code: Nullable(Type.String({ description: 'a current province, VN for the country; null for a publisher' })),
+  locality_code: Nullable(Type.String({ description: 'a current province or commune, VN for the country; null for a publisher' })),
+  province_code: Type.Optional(Type.String({ description: "a commune's flag only: the commune's province" })),
   severity: Type.Number({ minimum: 0, maximum: 1, description: 'for ranking within a signal: 0 mild, 1 worst' }),
   paper_12m: Type.Number({ description: 'dossiers not submitted online over the 12-month window, in the scope of the flag' }),
   metrics: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()]), { description: 'the numbers behind the flag; a few labels (cause, status, method)' }),
@@ -38,6 +40,15 @@ export const OnlineServiceShareSchema = Type.Object(
 
 const Span = Type.Object({ from: MonthText, to: MonthText });
 
+export const NoteSchema = Type.Object(
+  {
+    reason: Type.Literal('no_commune_data'),
+    vi: Type.String(),
+    en: Type.String(),
+  },
+  { description: 'Why the answer has no commune flags: the province (or commune) asked about has no commune data in the months read' },
+);
+
 const FlagsAnswer = Type.Object({
   window: Span,
   recent: Span,
@@ -50,6 +61,7 @@ const FlagsAnswer = Type.Object({
   offset: Type.Integer(),
   flags: Type.Array(FlagSchema),
   online_service_share: Type.Array(OnlineServiceShareSchema),
+  note: Nullable(NoteSchema),
   demo: DemoFlag,
 });
 
@@ -66,7 +78,7 @@ const TargetSchema = Type.Object({
 const TargetInputSchema = Type.Object(
   {
     service_code: Type.Optional(Nullable(Type.String({ description: 'a service code; null or omitted = all services' }))),
-    locality_code: Type.String({ description: 'VN or a current province code' }),
+    locality_code: Type.String({ description: 'VN, a current province or a current commune code' }),
     due_month: Type.String({ description: 'YYYY-MM' }),
     target_rate: Type.Number({ description: 'a fraction above 0 and at most 1: 0.5 = 50% online' }),
   },
@@ -122,11 +134,13 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async 
         description:
           'Signals computed from the rollups in today\'s boundaries over the 12 complete months ending at the latest complete month: ' +
           'low_usage, unused_online, paper_backlog, peer_gap, stalled, sudden_drop, late_data, target. ' +
-          'Sorted by paper backlog (dossiers still on paper in the scope of the flag) unless sort=severity.',
+          'Also per service × commune and per commune, from the rows reported by commune (peers: the communes of the same province; ' +
+          'a commune flag carries province_code). Sorted by paper backlog (dossiers still on paper in the scope of the flag) unless sort=severity. ' +
+          'With within=<province> or locality|within=<commune> and no commune data for it in the months read, `note` says so (reason no_commune_data); otherwise note is null.',
         tags: ['read'],
         querystring: Type.Object({
           signal: Type.Optional(SignalSchema),
-          locality: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a locality code (VN = country-level flags)' })),
+          locality: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a locality code: a province, a commune (its own flags), VN = country-level flags' })),
           within: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a locality code: its flags and those of every unit under it (VN = every flag)' })),
           service: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a service code' })),
           sort: Type.Optional(Type.Union([Type.Literal('paper'), Type.Literal('severity')], { default: 'paper' })),
@@ -141,21 +155,31 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async 
       const { signal, locality, within, service, sort = 'paper', threshold = DEFAULT_THRESHOLD, limit = 100, offset = 0 } = request.query;
       const sqlite = fastify.db.sqlite;
       let localityCode: string | undefined;
+      const localityUnit = locality === undefined ? undefined : fastify.localities.current(locality);
       if (locality !== undefined) {
-        const unit = fastify.localities.current(locality);
-        if (!unit) return sendError(reply, 404, 'not_found', `unknown locality "${locality}"; see /api/v1/localities`);
-        localityCode = unit.code;
+        if (!localityUnit) return sendError(reply, 404, 'not_found', `unknown locality "${locality}"; see /api/v1/localities`);
+        localityCode = localityUnit.code;
       }
       // Flags name today's units: a unit's own code and its children's codes cover it.
       let under: ((code: string | null) => boolean) | null = null;
+      const withinUnit = within === undefined ? undefined : fastify.localities.current(within);
       if (within !== undefined) {
-        const unit = fastify.localities.current(within);
-        if (!unit) return sendError(reply, 404, 'not_found', `unknown locality "${within}"; see /api/v1/localities`);
-        const codes = new Set([unit.code, ...fastify.localities.children(unit).map((c) => c.code)]);
-        under = unit.level === 'country' ? () => true : (code) => code !== null && codes.has(code);
+        if (!withinUnit) return sendError(reply, 404, 'not_found', `unknown locality "${within}"; see /api/v1/localities`);
+        const codes = new Set([withinUnit.code, ...fastify.localities.children(withinUnit).map((c) => c.code)]);
+        under = withinUnit.level === 'country' ? () => true : (code) => code !== null && codes.has(code);
       }
       if (service !== undefined && !getService(sqlite, service)) return sendError(reply, 404, 'not_found', `unknown service "${service}"; see /api/v1/services`);
       const result = watchResult(sqlite, threshold);
+      // A province asked for with what is under it, or a commune: say so when no commune reported.
+      const data = result.commune_data;
+      let note: Static<typeof NoteSchema> | null = null;
+      for (const unit of [withinUnit, localityUnit]) {
+        if (note !== null || unit === undefined) continue;
+        if (unit.level === 'province' && unit === withinUnit && !data.provinces.includes(unit.code)) note = { reason: 'no_commune_data', ...noCommuneData({ province: unit.name, commune: null }, data.from) };
+        if (unit.level === 'commune' && !data.communes.includes(unit.code)) {
+          note = { reason: 'no_commune_data', ...noCommuneData({ province: fastify.localities.get(unit.parentId!).name, commune: unit.name }, data.from) };
+        }
+      }
       let flags = result.flags.filter(
         (f) =>
           (signal === undefined || f.signal === signal) &&
@@ -164,9 +188,10 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async 
           (service === undefined || f.service_code === service),
       );
       if (sort === 'severity') flags = sortFlags(flags, 'severity');
-      const { flags: _all, online_service_share: shares, ...rest } = result;
+      const { flags: _all, online_service_share: shares, commune_data: _communes, ...rest } = result;
       return {
         ...rest,
+        note,
         count: flags.length,
         limit,
         offset,
@@ -205,7 +230,7 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async 
           summary: 'Create or replace targets',
           description:
             'JSON {"targets": [...]} or CSV with columns service_code,locality_code,due_month,target_rate (target_rate a fraction, 0.5 = 50%; ' +
-            'empty service_code = all services; locality VN or a current province). A target with the same service, locality and due month is replaced. All or nothing.',
+            'empty service_code = all services; locality VN, a current province or a current commune). A target with the same service, locality and due month is replaced. All or nothing.',
           tags: ['admin'],
           security: [{ bearer: [] }],
           body: {
