@@ -47,7 +47,7 @@ const LATEST = '9999-99';
 /**
  * Monthly sums for a service (or all) in a locality, in today's boundaries: a current
  * province includes the old provinces merged into it. The country and current provinces
- * read the rollups; communes and units that no longer exist sum their own rows.
+ * read the area rollups; communes and units that no longer exist their unit sums, or the rows of one service.
  */
 function monthlySums(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery): MonthSum[] {
   const range = [q.from ?? EARLIEST, q.to ?? LATEST];
@@ -70,11 +70,14 @@ function monthlySums(sqlite: Database.Database, registry: LocalityRegistry, q: A
   }
   const ids = unitsOf(registry, unit)!;
   const inList = ids.map(() => '?').join(',');
-  const service = q.serviceId === null ? '' : 'AND service_id = ?';
-  const params = q.serviceId === null ? [...ids, ...range] : [...ids, q.serviceId, ...range];
-  return sqlite
-    .prepare(`SELECT period, ${sums} FROM observations WHERE locality_id IN (${inList}) ${service} AND period BETWEEN ? AND ? GROUP BY period ORDER BY period`)
-    .all(...params) as MonthSum[];
+  // All services of a commune (or a past unit) from its unit sums; one service from its rows.
+  return (
+    q.serviceId === null
+      ? sqlite.prepare(`SELECT period, ${sums} FROM rollup_unit WHERE locality_id IN (${inList}) AND period BETWEEN ? AND ? AND rows > 0 GROUP BY period ORDER BY period`).all(...ids, ...range)
+      : sqlite
+          .prepare(`SELECT period, ${sums} FROM observations WHERE locality_id IN (${inList}) AND service_id = ? AND period BETWEEN ? AND ? GROUP BY period ORDER BY period`)
+          .all(...ids, q.serviceId, ...range)
+  ) as MonthSum[];
 }
 
 export function bucketOf(month: Month, granularity: Granularity): string {

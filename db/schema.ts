@@ -226,8 +226,8 @@ export const rollupArea = sqliteTable(
 );
 
 /**
- * Rows per reporting unit (the locality a row was sent for) and month: which units reported,
- * for coverage, without reading millions of observations. (WITHOUT ROWID.)
+ * Rows and sums per reporting unit (the locality a row was sent for) and month: which units
+ * reported, for coverage, and their totals, without reading millions of observations. (WITHOUT ROWID.)
  */
 export const rollupUnit = sqliteTable(
   'rollup_unit',
@@ -235,6 +235,9 @@ export const rollupUnit = sqliteTable(
     localityId: integer('locality_id').notNull(),
     period: text('period').notNull(),
     rows: integer('rows').notNull(),
+    /** Sums over the unit's services: a commune's figures, and a province's communes side by side, without reading its rows. */
+    onlineCount: integer('online_count').notNull().default(0),
+    totalCount: integer('total_count').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.localityId, t.period] })],
 );

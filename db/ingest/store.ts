@@ -70,7 +70,7 @@ function runChunked<T>(statement: { one: Database.Statement; chunk: Database.Sta
 /** The rollups' columns, in the order of their upserts' VALUES. */
 const SERVICE_AREA_COLUMNS = ['serviceId', 'period', 'areaId', 'online', 'total', 'selfRows', 'subRows'] as const;
 const AREA_COLUMNS = ['areaId', 'period', 'online', 'total', 'selfRows', 'subRows', 'changedIn'] as const;
-const UNIT_COLUMNS = ['localityId', 'period', 'rows'] as const;
+const UNIT_COLUMNS = ['localityId', 'period', 'rows', 'online', 'total'] as const;
 
 function chunkParams(chunk: ValidRow[], batchId: number, demo: number): unknown[] {
   const params: unknown[] = [];
@@ -151,8 +151,9 @@ class Statements {
     this.upsertArea = { one: areaUpsert(1), chunk: areaUpsert(CHUNK) };
     const unitUpsert = (rows: number) =>
       sqlite.prepare(
-        `INSERT INTO rollup_unit (locality_id, period, rows) VALUES ${Array(rows).fill('(?, ?, ?)').join(', ')}
-         ON CONFLICT (locality_id, period) DO UPDATE SET rows = rows + excluded.rows`,
+        `INSERT INTO rollup_unit (locality_id, period, rows, online_count, total_count) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (locality_id, period) DO UPDATE SET
+           rows = rows + excluded.rows, online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count`,
       );
     this.upsertUnit = { one: unitUpsert(1), chunk: unitUpsert(CHUNK) };
     this.serviceAreaRows = sqlite.prepare(
@@ -319,7 +320,7 @@ export function recordRejectedBatch(sqlite: Database.Database, info: BatchInfo, 
 /** Sums a batch adds to (or takes from) the rollups, gathered before they are written in key order. */
 class RollupDeltas {
   private readonly deltas = new Map<string, Delta>();
-  private readonly units = new Map<string, { localityId: number; period: string; rows: number }>();
+  private readonly units = new Map<string, { localityId: number; period: string; rows: number; online: number; total: number }>();
 
   /** `rows`: +1 for a new row, −1 for a withdrawn one, 0 for a revision. */
   add(r: Pick<ValidRow, 'serviceId' | 'period' | 'areaId' | 'localityId' | 'level'>, online: number, total: number, rows: number): void {
@@ -328,13 +329,12 @@ class RollupDeltas {
     if (!d) this.deltas.set(key, (d = { serviceId: r.serviceId, period: r.period, areaId: r.areaId, online: 0, total: 0, selfRows: 0, subRows: 0 }));
     d.online += online;
     d.total += total;
-    if (rows === 0) return;
     if (r.level === 'commune') d.subRows += rows;
     else d.selfRows += rows;
     const unitKey = `${r.localityId}:${r.period}`;
     const u = this.units.get(unitKey);
-    if (u) u.rows += rows;
-    else this.units.set(unitKey, { localityId: r.localityId, period: r.period, rows });
+    if (u) (u.rows += rows), (u.online += online), (u.total += total);
+    else this.units.set(unitKey, { localityId: r.localityId, period: r.period, rows, online, total });
   }
 
   /** Writes the sums; `batchId` marks the area-months it changed. */

@@ -247,7 +247,7 @@ interface State {
   observations: number;
   revisions: number;
   storedBatches: number;
-  /** Σ online, Σ total over observations, rollup_service_area and rollup_area. */
+  /** Σ online, Σ total over observations, rollup_service_area, rollup_area and rollup_unit. */
   sums: number[];
 }
 
@@ -256,7 +256,8 @@ function state(t: TestApp): State {
     .prepare(
       `SELECT (SELECT coalesce(sum(online_count), 0) FROM observations) AS a, (SELECT coalesce(sum(total_count), 0) FROM observations) AS b,
               (SELECT coalesce(sum(online_count), 0) FROM rollup_service_area) AS c, (SELECT coalesce(sum(total_count), 0) FROM rollup_service_area) AS d,
-              (SELECT coalesce(sum(online_count), 0) FROM rollup_area) AS e, (SELECT coalesce(sum(total_count), 0) FROM rollup_area) AS f`,
+              (SELECT coalesce(sum(online_count), 0) FROM rollup_area) AS e, (SELECT coalesce(sum(total_count), 0) FROM rollup_area) AS f,
+              (SELECT coalesce(sum(online_count), 0) FROM rollup_unit) AS g, (SELECT coalesce(sum(total_count), 0) FROM rollup_unit) AS h`,
     )
     .get() as Record<string, number>;
   return {
@@ -279,7 +280,7 @@ export async function checkCase(target: FuzzTarget, c: Case): Promise<void> {
   const answer = JSON.parse(res.body) as Record<string, unknown>;
   // The rollups are sums of the observations, after every case.
   const [a, b, ...rollups] = after.sums;
-  assert.deepEqual(rollups, [a, b, a, b], 'the rollups no longer equal the observations');
+  assert.deepEqual(rollups, [a, b, a, b, a, b], 'the rollups no longer equal the observations');
 
   if (res.statusCode !== 201) {
     assert.equal(typeof answer.error, 'string', what);

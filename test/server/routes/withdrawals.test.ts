@@ -87,6 +87,9 @@ describe('withdrawals', () => {
       const own = communeRows.filter((r) => r.period === MONTHS[i]);
       expect([bucket.online_count, bucket.total_count]).toEqual([own.reduce((n, r) => n + r.online_count, 0), own.reduce((n, r) => n + r.total_count, 0)]);
     }
+    // Every rollup still equals the rows, per unit and month too.
+    const perUnit = (table: string) => t.db.sqlite.prepare(`SELECT locality_id, period, sum(online_count) AS o, sum(total_count) AS t FROM ${table} GROUP BY 1, 2 HAVING t > 0 ORDER BY 1, 2`).all();
+    expect(perUnit('rollup_unit')).toEqual(perUnit('observations'));
     const communes = await Promise.all(COMMUNES.map((c) => adoption(`locality=${c}`)));
     expect(communes.reduce((n, s) => n + s[0]!.online_count, 0)).toBe(province[0]!.online_count);
     // A warm cube follows the batch to the same numbers as a cold one.
