@@ -24,7 +24,7 @@ export function benchCatalogueCsv(services: number): string {
 }
 
 /** A stateless integer hash: the same cell always gets the same counts. */
-function hash(a: number, b: number, c: number): number {
+export function hash(a: number, b: number, c: number): number {
   let h = (a * 374761393 + b * 668265263 + c * 2147483647) | 0;
   h = Math.imul(h ^ (h >>> 13), 1274126177);
   return (h ^ (h >>> 16)) >>> 0;

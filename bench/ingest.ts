@@ -8,8 +8,8 @@ import { type RunningServer } from './server.ts';
  * The raw ceiling: the same rows through one plain prepared INSERT in one transaction,
  * into a table shaped like observations, with ids already resolved and the same pragmas.
  */
-export function rawInsertCeiling(dir: string, services: number): { rows: number; seconds: number; rowsPerSecond: number } {
-  const file = join(dir, 'ceiling.db');
+export function rawInsertCeiling(dir: string, rowsOf: () => Iterable<[number, number, string, number, number]>, name = 'ceiling'): { rows: number; seconds: number; rowsPerSecond: number } {
+  const file = join(dir, `${name}.db`);
   openDb(file).sqlite.close();
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
@@ -22,17 +22,22 @@ export function rawInsertCeiling(dir: string, services: number): { rows: number;
   let rows = 0;
   const started = performance.now();
   sqlite.transaction(() => {
-    for (const month of benchMonths()) {
-      const provinceIndex = new Map(provincesOf(month).map((p, i) => [p, i + (month < '2025-07' ? 100 : 0)]));
-      for (const [period, service, locality, online, total] of monthRows(month, services)) {
-        insert.run(provinceIndex.get(locality), Number(service.slice(2)), period, online, total);
-        rows++;
-      }
+    for (const row of rowsOf()) {
+      insert.run(...row);
+      rows++;
     }
   })();
   const seconds = (performance.now() - started) / 1000;
   sqlite.close();
   return { rows, seconds, rowsPerSecond: rows / seconds };
+}
+
+/** The province dataset as the ceiling's rows, ids already resolved. */
+export function* provinceCeilingRows(services: number): Generator<[number, number, string, number, number]> {
+  for (const month of benchMonths()) {
+    const provinceIndex = new Map(provincesOf(month).map((p, i) => [p, i + (month < '2025-07' ? 100 : 0)]));
+    for (const [period, service, locality, online, total] of monthRows(month, services)) yield [provinceIndex.get(locality)!, Number(service.slice(2)), period, online, total];
+  }
 }
 
 export async function post(server: RunningServer, path: string, body: string, headers: Record<string, string>) {

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_TO, NEW_PROVINCES, benchMonths, serviceCode } from './dataset.ts';
-import { httpIngest, rawInsertCeiling } from './ingest.ts';
+import { communeCeilingRows, communeScale } from './communes.ts';
+import { httpIngest, provinceCeilingRows, rawInsertCeiling } from './ingest.ts';
 import { fuzz } from './fuzz.ts';
 import { reliability } from './reliability.ts';
 import { peakRssMiB, startServer } from './server.ts';
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     'soak-seconds': { type: 'string', default: '300' },
     // Only the long ingest fuzzing run: this many fast-check cases (CI runs a few thousand).
     fuzz: { type: 'string' },
+    // "commune": the commune-scale dataset on top (bench/communes.ts), about 17 million more rows.
+    scale: { type: 'string', default: 'province' },
   },
 });
 const services = Number(values.services);
@@ -64,8 +67,11 @@ mkdirSync(dir, { recursive: true });
 
 console.error(`bench: ${services} services × provinces × ${benchMonths().length} months, data in ${dir}`);
 
-const ceiling = rawInsertCeiling(dir, services);
+const ceiling = rawInsertCeiling(dir, () => provinceCeilingRows(services));
 record('raw insert ceiling (one transaction)', ceiling.rowsPerSecond, 'rows/s');
+const communes = values.scale === 'commune';
+const communeCeiling = communes ? rawInsertCeiling(dir, communeCeilingRows, 'commune-ceiling') : null;
+if (communeCeiling) record('commune scale: raw insert ceiling (one transaction)', communeCeiling.rowsPerSecond, 'rows/s');
 
 // Ingest and reads, with site rebuilds held off so they measure the API alone.
 let token = '';
@@ -90,6 +96,7 @@ try {
   record('adoption province/service/month p99', local.p99, 'ms', '< 50 ms', local.p99 < 50);
   const rss = peakRssMiB(api.pid);
   record('server peak RSS (ingest + reads)', rss, 'MiB', '< 1024 MiB', rss < 1024);
+  if (communeCeiling) await communeScale(api, ADMIN, token, env.DB_PATH, communeCeiling.rowsPerSecond, record, queries);
 } finally {
   await api.stop();
 }
@@ -142,7 +149,13 @@ function finish(): never {
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { reliability?: unknown; fuzz?: unknown }) : {};
   const part = { date: new Date().toISOString(), node: process.version, results, notes };
   const next =
-    values.fuzz !== undefined ? { ...previous, fuzz: part } : values.reliability ? { ...previous, reliability: part } : { ...part, services, reliability: previous.reliability, fuzz: previous.fuzz };
+    values.fuzz !== undefined
+      ? { ...previous, fuzz: part }
+      : values.reliability
+        ? { ...previous, reliability: part }
+        : values.scale === 'commune'
+          ? { ...previous, commune: { ...part, services } }
+          : { ...part, services, reliability: previous.reliability, fuzz: previous.fuzz, commune: (previous as { commune?: unknown }).commune };
   writeFileSync(file, JSON.stringify(next, null, 2) + '\n');
   console.log(`\nwritten ${file}`);
   process.exit(0);

@@ -15,7 +15,10 @@ export interface DemoRow {
 
 export interface DemoDataset {
   services: ServiceInput[];
+  /** Every row as it stands once the demo is loaded. */
   rows: DemoRow[];
+  /** Rows of this province's communes from `from` were first sent as province sums, then swapped by a withdrawal batch. */
+  moved: { province: string; from: Month; communes: ReadonlySet<string> };
 }
 
 const SEED = 20250701;
@@ -31,9 +34,18 @@ const LATE: ReadonlyArray<readonly [code: string, missingMonths: number]> = [
 ];
 export const DEMO_LATE_PROVINCES: string[] = LATE.map(([code]) => code);
 
-/** Hà Nội reports these services per commune after the reorganisation, instead of one province row. */
-const COMMUNE_PROVINCE = '01';
+/**
+ * Hà Nội and Đà Nẵng report these services per commune after the reorganisation, instead of one
+ * province row; Đà Nẵng moves over with a withdrawal batch. Their old communes report them from
+ * OLD_COMMUNES_FROM, so that a commune made of whole old ones shows a continuous history.
+ */
+const COMMUNE_PROVINCES = ['01', '48'];
+export const DEMO_MOVED_PROVINCE = '48';
 const COMMUNE_SERVICES: ReadonlySet<string> = new Set(['1.001193', '2.001159', '1.004884']);
+const OLD_COMMUNES_FROM: Month = '2024-01';
+/** A commune that stopped reporting (Phường Hoàn Kiếm): its last two months are missing. */
+export const DEMO_LATE_COMMUNE = '00070';
+const LATE_COMMUNE_MONTHS = 2;
 
 /** Approximate population of the 63 old provinces, in thousands: volume follows people. */
 const POPULATION_K: Readonly<Record<string, number>> = {
@@ -97,7 +109,9 @@ interface Unit {
 interface Units {
   old: Unit[];
   new: Unit[];
-  communes: Unit[];
+  /** By province code (old provinces before the reform, new ones after): the communes that report. */
+  oldCommunes: Map<string, Unit[]>;
+  newCommunes: Map<string, Unit[]>;
 }
 
 interface PreparedService {
@@ -151,7 +165,8 @@ function weighted(parts: Unit[], value: (u: Unit) => number): number {
   return parts.reduce((sum, u) => sum + value(u) * u.population, 0) / people;
 }
 
-function mergedProvince(code: string, parts: Unit[], serviceCount: number): Unit {
+/** A unit made of others, weighted by their people: a merged province, or a new commune from its sources. */
+function mergedUnit(code: string, parts: Unit[], serviceCount: number): Unit {
   const indexes = [...Array(serviceCount).keys()];
   return {
     code,
@@ -163,18 +178,55 @@ function mergedProvince(code: string, parts: Unit[], serviceCount: number): Unit
   };
 }
 
-/** Communes split their province's people unevenly and vary a little around its habits. */
+/** Communes split their province's people unevenly and vary around its habits, enough to tell leaders from laggards. */
 function communes(rng: Random, codes: string[], parent: Unit): Unit[] {
   const weights = codes.map(() => rng.logNormal(0.5));
   const sum = weights.reduce((a, b) => a + b, 0);
   return codes.map((code, i) => ({
     code,
     population: (parent.population * weights[i]!) / sum,
-    readiness: parent.readiness * rng.logNormal(0.15),
+    readiness: parent.readiness * rng.logNormal(0.3),
     volumeEffect: parent.volumeEffect.map((v) => v * rng.logNormal(0.15)),
     rateEffect: parent.rateEffect.map((v) => v * rng.logNormal(0.15)),
     active: parent.active,
   }));
+}
+
+/**
+ * The communes of the commune provinces before and after the reform: old communes drawn from
+ * their old province, each new commune made of its sources (a split old commune's people shared
+ * equally between its parts), so that history continues where the sources are whole.
+ */
+function communeUnits(rng: Random, old: Map<string, Unit>, serviceCount: number): Pick<Units, 'oldCommunes' | 'newCommunes'> {
+  const mergedFrom = new Map(readReference('vn-provinces-2025.csv').map((r) => [r.code!, (r.merged_from ?? '').split(';')]));
+  const oldProvinces = new Set(COMMUNE_PROVINCES.flatMap((code) => mergedFrom.get(code) ?? []));
+  const oldCommunes = new Map<string, Unit[]>();
+  const oldByCode = new Map<string, Unit>();
+  const oldRows = readReference('vn-communes-before-2025-07.csv');
+  for (const province of oldProvinces) {
+    const units = communes(rng, oldRows.filter((r) => r.province_code === province).map((r) => r.code!), old.get(province)!);
+    oldCommunes.set(province, units);
+    for (const u of units) oldByCode.set(u.code, u);
+  }
+  const sources = readReference('vn-communes-2025-sources.csv');
+  const parts = new Map<string, number>();
+  for (const s of sources) parts.set(s.source_code!, (parts.get(s.source_code!) ?? 0) + 1);
+  const newCommunes = new Map<string, Unit[]>();
+  for (const province of COMMUNE_PROVINCES) {
+    const codes = new Set(readReference('vn-communes-2025.csv').filter((r) => r.province_code === province).map((r) => r.code!));
+    const units = [...codes].map((code) => {
+      const from = sources
+        .filter((s) => s.code === code && oldByCode.has(s.source_code!))
+        .map((s) => {
+          const unit = oldByCode.get(s.source_code!)!;
+          return { ...unit, population: unit.population / parts.get(s.source_code!)! };
+        });
+      if (from.length === 0) throw new Error(`demo commune ${code} has no source among the old communes`);
+      return mergedUnit(code, from, serviceCount);
+    });
+    newCommunes.set(province, units);
+  }
+  return { oldCommunes, newCommunes };
 }
 
 function buildUnits(rng: Random, services: PreparedService[]): Units {
@@ -187,14 +239,9 @@ function buildUnits(rng: Random, services: PreparedService[]): Units {
       if (!unit) throw new Error(`new province ${r.code} merges unknown old province "${c}"`);
       return unit;
     });
-    return mergedProvince(r.code!, parts, services.length);
+    return mergedUnit(r.code!, parts, services.length);
   });
-  const parent = newUnits.find((u) => u.code === COMMUNE_PROVINCE);
-  if (!parent) throw new Error(`no new province ${COMMUNE_PROVINCE}`);
-  const communeCodes = readReference('vn-communes-2025.csv')
-    .filter((r) => r.province_code === COMMUNE_PROVINCE)
-    .map((r) => r.code!);
-  return { old, new: newUnits, communes: communes(rng, communeCodes, parent) };
+  return { old, new: newUnits, ...communeUnits(rng, byCode, services.length) };
 }
 
 /** Linear between anchors, flat outside them. */
@@ -257,12 +304,14 @@ function draw(rng: Random, services: PreparedService[], units: Units, lastMonth:
     const reorganised = month >= REORGANISATION_MONTH;
     const provinces = reorganised ? units.new : units.old;
     const late = lateIn(month, lastMonth);
+    if (month > addMonths(lastMonth, -LATE_COMMUNE_MONTHS)) late.add(DEMO_LATE_COMMUNE);
+    const communesOf = reorganised ? units.newCommunes : units.oldCommunes;
     services.forEach((service, s) => {
       for (const province of provinces) {
         if (!province.active[s] || late.has(province.code)) continue;
         // Never both: commune rows replace the province row, or the province would count twice.
-        const byCommune = reorganised && province.code === COMMUNE_PROVINCE && COMMUNE_SERVICES.has(service.code);
-        for (const unit of byCommune ? units.communes : [province]) addCell(draft, rng, at, s, service, unit);
+        const byCommune = month >= OLD_COMMUNES_FROM && COMMUNE_SERVICES.has(service.code) ? communesOf.get(province.code) : undefined;
+        for (const unit of byCommune ?? [province]) if (!late.has(unit.code)) addCell(draft, rng, at, s, service, unit);
       }
     });
   }
@@ -310,7 +359,9 @@ function calibrate(draft: Draft): void {
 export function generateDemo(lastMonth: Month): DemoDataset {
   const rng = new Random(SEED);
   const services = prepareServices();
-  const draft = draw(rng, services, buildUnits(rng, services), lastMonth);
+  const units = buildUnits(rng, services);
+  const draft = draw(rng, services, units, lastMonth);
   calibrate(draft);
-  return { services: DEMO_SERVICES.map((s) => ({ ...s })), rows: draft.rows };
+  const moved = new Set(units.newCommunes.get(DEMO_MOVED_PROVINCE)!.map((u) => u.code));
+  return { services: DEMO_SERVICES.map((s) => ({ ...s })), rows: draft.rows, moved: { province: DEMO_MOVED_PROVINCE, from: REORGANISATION_MONTH, communes: moved } };
 }

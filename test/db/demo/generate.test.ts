@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { addMonths } from '../../../db/months.ts';
-import { DEMO_LATE_PROVINCES, type DemoDataset, type DemoRow, generateDemo } from '../../../db/demo/generate.ts';
+import { DEMO_LATE_COMMUNE, DEMO_LATE_PROVINCES, type DemoDataset, type DemoRow, generateDemo } from '../../../db/demo/generate.ts';
 
 const LAST = '2026-10';
 const REORGANISATION = '2025-07';
@@ -17,7 +17,10 @@ function referenceCodes(file: string, filter: (row: Record<string, string>) => b
 
 const OLD = referenceCodes('vn-provinces-before-2025-07.csv');
 const NEW = referenceCodes('vn-provinces-2025.csv');
-const HANOI_COMMUNES = referenceCodes('vn-communes-2025.csv', (r) => r.province_code === '01');
+const COMMUNE_PROVINCES = ['01', '48'];
+const COMMUNES = referenceCodes('vn-communes-2025.csv', (r) => COMMUNE_PROVINCES.includes(r.province_code!));
+/** Old Hà Nội, Đà Nẵng and Quảng Nam (which went into today's 48). */
+const OLD_COMMUNES = referenceCodes('vn-communes-before-2025-07.csv', (r) => ['01', '48', '49'].includes(r.province_code!));
 
 /** Σonline / Σtotal over the rows that match, summed here rather than trusted from the generator. */
 function share(rows: DemoRow[], match: (row: DemoRow) => boolean): number {
@@ -69,9 +72,9 @@ describe('generateDemo', () => {
     expect([...periods].sort().at(-1)).toBe(LAST);
   });
 
-  it('uses the old province codes before the reorganisation and the new ones (or Hà Nội communes) after', () => {
+  it('uses the old codes before the reorganisation and the new ones after, communes of Hà Nội and Đà Nẵng included', () => {
     for (const row of data.rows) {
-      const valid = row.period < REORGANISATION ? OLD.has(row.locality_code) : NEW.has(row.locality_code) || HANOI_COMMUNES.has(row.locality_code);
+      const valid = row.period < REORGANISATION ? OLD.has(row.locality_code) || OLD_COMMUNES.has(row.locality_code) : NEW.has(row.locality_code) || COMMUNES.has(row.locality_code);
       if (!valid) throw new Error(`unexpected locality ${row.locality_code} in ${row.period}`);
     }
   });
@@ -122,15 +125,30 @@ describe('generateDemo', () => {
     expect(data.rows.filter((r) => !codes.has(r.service_code))).toEqual([]);
   });
 
-  it('never reports Hà Nội both as a province and by commune for the same service and month', () => {
-    const provinceKeys = new Set<string>();
-    const communeKeys = new Set<string>();
-    for (const r of data.rows) {
-      if (r.period < REORGANISATION) continue;
-      if (r.locality_code === '01') provinceKeys.add(`${r.service_code}|${r.period}`);
-      else if (HANOI_COMMUNES.has(r.locality_code)) communeKeys.add(`${r.service_code}|${r.period}`);
+  it('never reports a province both as a province and by commune for the same service and month', () => {
+    for (const [province, communes, from, to] of [
+      ['01', COMMUNES, REORGANISATION, '9999-99'],
+      ['48', COMMUNES, REORGANISATION, '9999-99'],
+      ['01', OLD_COMMUNES, '2024-01', '2025-06'],
+    ] as const) {
+      const provinceKeys = new Set<string>();
+      const communeKeys = new Set<string>();
+      for (const r of data.rows) {
+        if (r.period < from || r.period > to) continue;
+        if (r.locality_code === province) provinceKeys.add(`${r.service_code}|${r.period}`);
+        else if (communes.has(r.locality_code)) communeKeys.add(`${r.service_code}|${r.period}`);
+      }
+      expect(communeKeys.size).toBeGreaterThan(0);
+      expect([...communeKeys].filter((key) => provinceKeys.has(key))).toEqual([]);
     }
-    expect(communeKeys.size).toBeGreaterThan(0);
-    expect([...communeKeys].filter((key) => provinceKeys.has(key))).toEqual([]);
+  });
+
+  it('has old commune rows from 2024-01 and commune rows of Đà Nẵng to move over, and one commune that stopped reporting', () => {
+    const oldRows = data.rows.filter((r) => OLD_COMMUNES.has(r.locality_code) && r.period < REORGANISATION);
+    expect(oldRows.map((r) => r.period).sort()[0]).toBe('2024-01');
+    expect(data.moved.province).toBe('48');
+    expect(data.rows.filter((r) => data.moved.communes.has(r.locality_code) && r.period >= data.moved.from).length).toBeGreaterThan(1000);
+    const months = new Set(data.rows.filter((r) => r.locality_code === DEMO_LATE_COMMUNE).map((r) => r.period));
+    expect([months.has(addMonths(LAST, -2)), months.has(addMonths(LAST, -1)), months.has(LAST)]).toEqual([true, false, false]);
   });
 });
