@@ -47,6 +47,12 @@ describe('old communes and history across the reform', () => {
     expect(sums(await series('locality=25762'))).toEqual([['2025-05', 30, 100]]);
     const old = await series('locality=25760&at=2025-06');
     expect([old.locality_name, sums(old)]).toEqual(['Phường Hoà Phú', [['2025-05', 10, 100], ['2025-06', 20, 100]]]);
+
+    // A later revision of an old commune's row moves the commune's history, but not its frozen past.
+    const first = (await post(`${HEADER}\n2025-05,B,25763,1,1\n`)).json().batch_id as number;
+    expect((await post(`${HEADER}\n2025-05,A,25762,35,100\n`)).statusCode).toBe(201);
+    expect(sums(await series('locality=25760'))[0]).toEqual(['2025-05', 46, 201]);
+    expect(sums(await series(`locality=25760&as_of_batch=${first}`))[0]).toEqual(['2025-05', 41, 201]);
   });
 
   it('starts the series of a commune with a split source at the reform, and says why', async () => {
