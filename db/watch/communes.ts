@@ -4,17 +4,20 @@ import { type Month, monthFromIndex, monthIndex } from '../months.ts';
 import type { Service } from '../services.ts';
 import * as explain from './explain.ts';
 import {
+  type BacklogRank,
   type Finding,
   type Judging,
   LAST,
   type PeerStats,
   type RuleScope,
+  SCOPE_RULE,
   SCOPE_RULES,
   SPAN,
   type SeriesView,
   type TargetRow,
   W_FROM,
   backlogTop,
+  clamp01,
   figures,
   flagOf,
   hasWindowData,
@@ -22,10 +25,11 @@ import {
   lateData,
   paperBacklog,
   peerStats,
+  r4,
   serviceNames,
   targetFinding,
 } from './rules.ts';
-import type { CommuneData, Flag } from './types.ts';
+import { type CommuneData, type Flag, SIGNALS, type Signal } from './types.ts';
 
 export interface CommuneInputs {
   registry: LocalityRegistry;
@@ -161,6 +165,22 @@ export class CommuneWindow {
     return this.pairs++;
   }
 
+  get serviceCount(): number {
+    return this.inputs.services.length;
+  }
+
+  /** A province's index in the cube's order; −2 = not a current province. */
+  provinceIndexOfCode(code: string): number {
+    const a = this.inputs.provinces.findIndex((p) => p.code === code);
+    return a < 0 ? -2 : a;
+  }
+
+  /** A service's index; −2 = unknown. */
+  serviceIndexOfCode(code: string): number {
+    const s = this.inputs.services.findIndex((x) => x.code === code);
+    return s < 0 ? -2 : s;
+  }
+
   private pairSeries(p: number): SeriesView {
     return { online: this.online, total: this.total, has: this.has, at: p * SPAN };
   }
@@ -179,23 +199,38 @@ export class CommuneWindow {
     return { service: serviceNames(service), province: this.provinceOfUnit(commune).name, commune: commune.name };
   }
 
-  private flag(finding: Finding | null, commune: Locality, service: Service | null, paper: number): Flag | null {
+  flag(finding: Finding | null, commune: Locality, service: Service | null, paper: number): Flag | null {
     if (!finding) return null;
     return flagOf(finding, { service_code: service?.code ?? null, locality_code: commune.code, province_code: this.provinceOfUnit(commune).code, paper_12m: paper });
+  }
+
+  /** The scope of a pair, for the rules. */
+  pairScope(p: number, peers: PeerStats | null): RuleScope {
+    const ci = this.pairCommune[p]!;
+    const service = this.inputs.services[this.pairService[p]!]!;
+    const series = this.pairSeries(p);
+    return { service, names: this.names(ci, service), series, fig: figures(series), peers };
+  }
+
+  /** The scope of a commune, all services together. */
+  communeScope(ci: number, peers: PeerStats | null): RuleScope {
+    const series = this.communeSeries(ci);
+    return { service: null, names: this.names(ci, null), series, fig: figures(series), peers };
   }
 
   /**
    * Every rule on every service × commune and commune with data: peers are the communes of the
    * same province (for one service, those where it is online), paper backlog is ranked within
    * each province. `provincePaper(a)` is province a's paper dossiers over the window.
+   * The findings are kept as numbers (rule, scope, severity, paper); a flag's metrics and texts
+   * are written when it is read (CommuneFlags.flag).
    */
-  flags(j: Judging, provincePaper: (a: number) => number): Flag[] {
-    const out: Flag[] = [];
-    const add = (f: Flag | null) => f && out.push(f);
+  findings(j: Judging, provincePaper: (a: number) => number): CommuneFlags {
     const { services } = this.inputs;
     const S = services.length;
     const P = this.pairs;
     const A = this.inputs.provinces.length;
+    const found = new CommuneFlags(this, j);
 
     // Pass 1: each pair's 12-month rate (NaN = none, or the service not yet online) and paper.
     const rate = new Float64Array(P);
@@ -210,50 +245,41 @@ export class CommuneWindow {
     }
 
     // Pairs in (province, service) order by a counting sort: each group's rates give its peers.
-    const order = groupOrder(P, A * S, (p) => this.provinceOf[this.pairCommune[p]!]! * S + this.pairService[p]!, judged);
-    const peers = new Map<number, PeerStats | null>();
+    const groupKey = (p: number) => this.provinceOf[this.pairCommune[p]!]! * S + this.pairService[p]!;
+    const order = groupOrder(P, A * S, groupKey, judged);
     const scratch = new Float64Array(this.communes.length);
     for (let g = 0; g < order.length; ) {
-      const key = this.provinceOf[this.pairCommune[order[g]!]!]! * S + this.pairService[order[g]!]!;
+      const key = groupKey(order[g]!);
       let n = 0;
       let end = g;
-      for (; end < order.length; end++) {
-        const p = order[end]!;
-        if (this.provinceOf[this.pairCommune[p]!]! * S + this.pairService[p]! !== key) break;
-        if (!Number.isNaN(rate[p]!)) scratch[n++] = rate[p]!;
-      }
-      peers.set(key, peerStats(scratch.subarray(0, n)));
+      for (; end < order.length && groupKey(order[end]!) === key; end++) if (!Number.isNaN(rate[order[end]!]!)) scratch[n++] = rate[order[end]!]!;
+      found.pairPeers.set(key, peerStats(scratch.subarray(0, n)));
       g = end;
     }
 
     // Pass 2: the rules on each pair.
     for (let p = 0; p < P; p++) {
       if (!judged[p]) continue;
-      const ci = this.pairCommune[p]!;
-      const service = services[this.pairService[p]!]!;
-      const series = this.pairSeries(p);
-      const scope: RuleScope = { service, names: this.names(ci, service), series, fig: figures(series), peers: peers.get(this.provinceOf[ci]! * S + this.pairService[p]!) ?? null };
-      for (const rule of SCOPE_RULES) add(this.flag(rule(scope, j), this.communes[ci]!, service, scope.fig.paper12));
+      const scope = this.pairScope(p, found.peersOfPair(p));
+      for (const rule of SCOPE_RULES) found.add(rule(scope, j), PAIR, p, scope.fig.paper12);
     }
 
     // Communes, all services: peers are the communes of the province with a rate.
-    const communeScopes: Array<RuleScope | null> = this.communes.map((_, ci) => {
-      if (this.provinceOf[ci]! < 0) return null;
-      const series = this.communeSeries(ci);
-      const fig = figures(series);
-      return hasWindowData(fig) ? { service: null, names: this.names(ci, null), series, fig, peers: null } : null;
-    });
     const provinceRates = Array.from({ length: A }, () => [] as number[]);
-    communeScopes.forEach((scope, ci) => scope && scope.fig.rate12 !== null && provinceRates[this.provinceOf[ci]!]!.push(scope.fig.rate12));
-    const provincePeers = provinceRates.map((rates) => peerStats(rates));
-    communeScopes.forEach((scope, ci) => {
-      if (!scope) return;
-      scope.peers = provincePeers[this.provinceOf[ci]!]!;
-      for (const rule of SCOPE_RULES) add(this.flag(rule(scope, j), this.communes[ci]!, null, scope.fig.paper12));
-      // late_data: reported in the window, and nothing since a month before the one due.
-      const last = this.lastMonth[ci]!;
-      if (scope.fig.reported12 && last >= 0) add(this.flag(lateData(explain.place(scope.names)!, monthFromIndex(last), j), this.communes[ci]!, null, scope.fig.paper12));
+    const communes: number[] = [];
+    this.communes.forEach((_, ci) => {
+      if (this.provinceOf[ci]! < 0) return;
+      const fig = figures(this.communeSeries(ci));
+      if (!hasWindowData(fig)) return;
+      communes.push(ci);
+      if (fig.rate12 !== null) provinceRates[this.provinceOf[ci]!]!.push(fig.rate12);
     });
+    found.provincePeers = provinceRates.map((rates) => peerStats(rates));
+    for (const ci of communes) {
+      const scope = this.communeScope(ci, found.peersOfCommune(ci));
+      for (const rule of SCOPE_RULES) found.add(rule(scope, j), COMMUNE, ci, scope.fig.paper12);
+      found.add(this.late(ci, scope, j), COMMUNE, ci, scope.fig.paper12);
+    }
 
     // paper_backlog: the service × commune pairs of each province ranked by paper dossiers.
     const inProvince = Array.from({ length: A }, () => [] as number[]);
@@ -266,23 +292,44 @@ export class CommuneWindow {
       const cutoff = papers[papers.length - flagged]!;
       const top = ranked
         .filter((p) => paper[p]! >= cutoff)
-        .sort(
-          (x, y) =>
-            paper[y]! - paper[x]! ||
-            compare(services[this.pairService[x]!]!.code, services[this.pairService[y]!]!.code) ||
-            compare(this.communes[this.pairCommune[x]!]!.code, this.communes[this.pairCommune[y]!]!.code),
-        )
+        .sort((x, y) => paper[y]! - paper[x]! || this.pairService[x]! - this.pairService[y]! || this.pairCommune[x]! - this.pairCommune[y]!)
         .slice(0, flagged);
-      const maxPaper = paper[top[0]!]!;
-      top.forEach((p, i) => {
-        const ci = this.pairCommune[p]!;
-        const service = services[this.pairService[p]!]!;
-        const series = this.pairSeries(p);
-        const scope: RuleScope = { service, names: this.names(ci, service), series, fig: figures(series), peers: null };
-        add(this.flag(paperBacklog(scope, j, { rank: i + 1, ranked: ranked.length, flagged, maxPaper, basePaper: provincePaper(a) }), this.communes[ci]!, service, scope.fig.paper12));
-      });
+      const rank = { ranked: ranked.length, flagged, maxPaper: paper[top[0]!]!, basePaper: provincePaper(a) };
+      found.backlog.set(a, rank);
+      top.forEach((p, i) => found.add(paperBacklog(this.pairScope(p, null), j, { ...rank, rank: i + 1 }), PAIR, p, paper[p]!, i + 1));
     });
-    return out;
+    found.sort();
+    return found;
+  }
+
+  /** late_data of a commune: it reported in the window, and nothing since a month before the one due. */
+  late(ci: number, scope: RuleScope, j: Judging): Finding | null {
+    const last = this.lastMonth[ci]!;
+    return scope.fig.reported12 && last >= 0 ? lateData(explain.place(scope.names)!, monthFromIndex(last), j) : null;
+  }
+
+  /** What a flag about a pair or a commune names. */
+  about(kind: number, ref: number): { service: Service | null; commune: Locality; ci: number } {
+    const ci = kind === PAIR ? this.pairCommune[ref]! : ref;
+    return { service: kind === PAIR ? this.inputs.services[this.pairService[ref]!]! : null, commune: this.communes[ci]!, ci };
+  }
+
+  /** Service index (-1 = all services) and commune index of a pair or a commune: their codes' order. */
+  order(kind: number, ref: number): [number, number] {
+    return kind === PAIR ? [this.pairService[ref]!, this.pairCommune[ref]!] : [-1, ref];
+  }
+
+  provinceIndexOf(ci: number): number {
+    return this.provinceOf[ci]!;
+  }
+
+  communeIndexOf(code: string): number | undefined {
+    const unit = this.communes.find((c) => c.code === code);
+    return unit && this.communeIndex.get(unit.id);
+  }
+
+  pairCommuneOf(p: number): number {
+    return this.pairCommune[p]!;
   }
 
   /** A target set for a commune (one service, s = its cube index, or all services). */
@@ -309,6 +356,121 @@ export class CommuneWindow {
       provinces.add(this.provinceOfUnit(c).code);
     });
     return { from: this.inputs.first, provinces: [...provinces].sort(compare), communes };
+  }
+}
+
+const PAIR = 0;
+const COMMUNE = 1;
+const SIGNAL_ORDER = new Map(SIGNALS.map((s, i) => [s, i]));
+
+/** The key a flag is sorted on (signals.ts sortFlags), without its metrics and texts. */
+export type FlagKey = Pick<Flag, 'signal' | 'service_code' | 'locality_code' | 'severity' | 'paper_12m' | 'metrics'>;
+
+/**
+ * The commune flags, as numbers: which rule found what about which pair or commune, its severity
+ * and paper. At national scale there are hundreds of thousands (stalled and low_usage alone); a
+ * Flag with its metrics and texts is written only for the ones read, by running its rule again.
+ */
+export class CommuneFlags {
+  count = 0;
+  private signals: number[] = [];
+  private kinds: number[] = [];
+  private refs: number[] = [];
+  private severities: number[] = [];
+  private papers: number[] = [];
+  private ranks: number[] = [];
+  /** Record indices, most paper first / most severe first (the order of sortFlags). */
+  byPaper = new Uint32Array(0);
+  bySeverity = new Uint32Array(0);
+  readonly pairPeers = new Map<number, PeerStats | null>();
+  provincePeers: Array<PeerStats | null> = [];
+  readonly backlog = new Map<number, Omit<BacklogRank, 'rank'>>();
+
+  constructor(
+    private readonly window: CommuneWindow,
+    private readonly judging: Judging,
+  ) {}
+
+  peersOfPair(p: number): PeerStats | null {
+    const S = this.window.serviceCount;
+    const [s, ci] = this.window.order(PAIR, p);
+    return this.pairPeers.get(this.window.provinceIndexOf(ci) * S + s) ?? null;
+  }
+
+  peersOfCommune(ci: number): PeerStats | null {
+    return this.provincePeers[this.window.provinceIndexOf(ci)] ?? null;
+  }
+
+  add(f: Finding | null, kind: number, ref: number, paper: number, rank = 0): void {
+    if (!f) return;
+    this.signals.push(SIGNAL_ORDER.get(f.signal)!);
+    this.kinds.push(kind);
+    this.refs.push(ref);
+    this.severities.push(r4(clamp01(f.severity)));
+    this.papers.push(paper);
+    this.ranks.push(rank);
+    this.count++;
+  }
+
+  /** Both orders of sortFlags: paper (or severity) first, then the other, signal, service code, commune code. */
+  sort(): void {
+    const n = this.count;
+    const service = new Int32Array(n);
+    const commune = new Int32Array(n);
+    for (let i = 0; i < n; i++) [service[i], commune[i]] = this.window.order(this.kinds[i]!, this.refs[i]!);
+    const tie = (a: number, b: number) => this.signals[a]! - this.signals[b]! || service[a]! - service[b]! || commune[a]! - commune[b]!;
+    const ids = () => Uint32Array.from({ length: n }, (_, i) => i);
+    const P = this.papers;
+    const V = this.severities;
+    this.byPaper = ids().sort((a, b) => P[b]! - P[a]! || V[b]! - V[a]! || tie(a, b));
+    this.bySeverity = ids().sort((a, b) => V[b]! - V[a]! || P[b]! - P[a]! || tie(a, b));
+  }
+
+  /** The records matching a filter, in the given order. */
+  select(filter: { signal?: Signal; service?: string; commune?: string; province?: string }, by: 'paper' | 'severity'): Uint32Array {
+    const order = by === 'paper' ? this.byPaper : this.bySeverity;
+    const signal = filter.signal === undefined ? -1 : SIGNAL_ORDER.get(filter.signal)!;
+    const commune = filter.commune === undefined ? -1 : (this.window.communeIndexOf(filter.commune) ?? -2);
+    const province = filter.province === undefined ? -1 : this.window.provinceIndexOfCode(filter.province);
+    const service = filter.service === undefined ? -1 : this.window.serviceIndexOfCode(filter.service);
+    if (commune === -2 || province === -2 || service === -2) return new Uint32Array(0);
+    return order.filter((i) => {
+      if (signal >= 0 && this.signals[i] !== signal) return false;
+      const [s, ci] = this.window.order(this.kinds[i]!, this.refs[i]!);
+      return (service < 0 || s === service) && (commune < 0 || ci === commune) && (province < 0 || this.window.provinceIndexOf(ci) === province);
+    });
+  }
+
+  /** What a record sorts on. */
+  key(i: number): FlagKey {
+    const { service, commune } = this.window.about(this.kinds[i]!, this.refs[i]!);
+    return { signal: SIGNALS[this.signals[i]!]!, service_code: service?.code ?? null, locality_code: commune.code, severity: this.severities[i]!, paper_12m: this.papers[i]!, metrics: {} };
+  }
+
+  /** The flag of a record, with its metrics and texts: its rule run again on its scope. */
+  flag(i: number): Flag {
+    const kind = this.kinds[i]!;
+    const ref = this.refs[i]!;
+    const signal = SIGNALS[this.signals[i]!]!;
+    const { service, commune, ci } = this.window.about(kind, ref);
+    const j = this.judging;
+    let finding: Finding | null;
+    if (kind === PAIR) {
+      const scope = this.window.pairScope(ref, signal === 'paper_backlog' ? null : this.peersOfPair(ref));
+      finding =
+        signal === 'paper_backlog'
+          ? paperBacklog(scope, j, { ...this.backlog.get(this.window.provinceIndexOf(ci))!, rank: this.ranks[i]! })
+          : SCOPE_RULE[signal as keyof typeof SCOPE_RULE](scope, j);
+    } else {
+      const scope = this.window.communeScope(ref, this.peersOfCommune(ref));
+      finding = signal === 'late_data' ? this.window.late(ref, scope, j) : SCOPE_RULE[signal as keyof typeof SCOPE_RULE](scope, j);
+    }
+    return this.window.flag(finding, commune, service, this.papers[i]!)!;
+  }
+
+  /** Every flag, written out (tests and small databases). */
+  all(): Flag[] {
+    return Array.from(this.byPaper, (i) => this.flag(i));
   }
 }
 

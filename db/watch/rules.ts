@@ -167,7 +167,8 @@ export interface Finding {
   signal: Signal;
   severity: number;
   metrics: Flag['metrics'];
-  texts: explain.Texts;
+  /** Written when asked for: at commune scale most findings are counted and ranked, and few are read. */
+  texts: () => explain.Texts;
 }
 
 /** A finding as a flag about a locality (`province_code` for a commune's). */
@@ -180,10 +181,11 @@ export function flagOf(f: Finding, about: { service_code: string | null; localit
     severity: r4(clamp01(f.severity)),
     paper_12m: about.paper_12m,
     metrics: f.metrics,
-    explanation_vi: f.texts.vi,
-    explanation_en: f.texts.en,
+    ...explanations(f.texts()),
   };
 }
+
+const explanations = (t: explain.Texts) => ({ explanation_vi: t.vi, explanation_en: t.en });
 
 /** Whether a scope's service is online by a month (all services together always are). */
 const onlineBy = (scope: RuleScope, month: Month) => scope.service === null || isOnlineBy(scope.service, month);
@@ -200,7 +202,7 @@ export function lowUsage(scope: RuleScope, j: Judging): Finding | null {
     signal: 'low_usage',
     severity: 1 - rate12 / j.threshold,
     metrics: { rate_12m: r4(rate12), online_12m: online12, total_12m: total12, threshold: j.threshold, peer_median_rate: peers ? r4(peers.median) : null, peers: peers?.count ?? 0 },
-    texts: explain.lowUsage(scope.names, j.window, { rate: rate12, threshold: j.threshold, paper: paper12, median: peers?.median ?? null }),
+    texts: () => explain.lowUsage(scope.names, j.window, { rate: rate12, threshold: j.threshold, paper: paper12, median: peers?.median ?? null }),
   };
 }
 
@@ -213,7 +215,7 @@ export function unusedOnline(scope: RuleScope, j: Judging): Finding | null {
     signal: 'unused_online',
     severity: 1,
     metrics: { online_3m: 0, total_3m: f.total3, online_12m: f.online12, total_12m: f.total12, online_since: service.online_since },
-    texts: explain.unusedOnline(scope.names, { from: j.recentFrom, to: j.window.to }, { since: service.online_since, total3: f.total3, online12: f.online12 }),
+    texts: () => explain.unusedOnline(scope.names, { from: j.recentFrom, to: j.window.to }, { since: service.online_since, total3: f.total3, online12: f.online12 }),
   };
 }
 
@@ -240,7 +242,7 @@ export function paperBacklog(scope: RuleScope, j: Judging, r: BacklogRank): Find
     signal: 'paper_backlog',
     severity: f.paper12 / r.maxPaper,
     metrics: { rank: r.rank, ranked: r.ranked, flagged: r.flagged, paper_12m: f.paper12, total_12m: f.total12, rate_12m: f.rate12 === null ? null : r4(f.rate12), [shareKey]: r4(share) },
-    texts: explain.paperBacklog(scope.names, j.window, { paper: f.paper12, rank: r.rank, ranked: r.ranked, rate: f.rate12, share }),
+    texts: () => explain.paperBacklog(scope.names, j.window, { paper: f.paper12, rank: r.rank, ranked: r.ranked, rate: f.rate12, share }),
   };
 }
 
@@ -257,7 +259,7 @@ export function peerGap(scope: RuleScope, j: Judging): Finding | null {
     signal: 'peer_gap',
     severity: -gapPp / 100,
     metrics: { rate_12m: r4(rate12), median: r4(peers.median), mad: r4(peers.mad), gap_pp: r2(gapPp), z: z === null ? null : r2(z), peers: peers.count, total_12m: scope.fig.total12 },
-    texts: explain.peerGap(scope.names, { rate: rate12, median: peers.median, gapPp, z, peers: peers.count }),
+    texts: () => explain.peerGap(scope.names, { rate: rate12, median: peers.median, gapPp, z, peers: peers.count }),
   };
 }
 
@@ -272,7 +274,7 @@ export function stalled(scope: RuleScope, j: Judging): Finding | null {
     signal: 'stalled',
     severity: (RULES.stalledCeiling - rate6) / RULES.stalledCeiling,
     metrics: { rate_last_6m: rate6, rate_previous_6m: previous6, change_pp: r2((rate6 - previous6) * 100), total_last_6m: f.total6, total_previous_6m: f.totalPrev6 },
-    texts: explain.stalled(scope.names, j.window, { rate6, previous6, ceiling: RULES.stalledCeiling }),
+    texts: () => explain.stalled(scope.names, j.window, { rate6, previous6, ceiling: RULES.stalledCeiling }),
   };
 }
 
@@ -298,12 +300,15 @@ export function suddenDropFinding(scope: RuleScope, j: Judging): Finding | null 
       median_total_12m: drop.medianTotal,
       cause: drop.cause,
     },
-    texts: explain.suddenDrop(scope.names, { ...drop, month, changePp: drop.change * 100, usualPp: drop.usual * 100 }),
+    texts: () => explain.suddenDrop(scope.names, { ...drop, month, changePp: drop.change * 100, usualPp: drop.usual * 100 }),
   };
 }
 
-/** The rules judged on every scope, in this order; unused_online only speaks of one service. */
-export const SCOPE_RULES = [lowUsage, unusedOnline, peerGap, stalled, suddenDropFinding] as const;
+/** The rules judged on every scope, by signal; unused_online only speaks of one service. */
+export const SCOPE_RULE = { low_usage: lowUsage, unused_online: unusedOnline, peer_gap: peerGap, stalled, sudden_drop: suddenDropFinding } as const satisfies Partial<
+  Record<Signal, (scope: RuleScope, j: Judging) => Finding | null>
+>;
+export const SCOPE_RULES = Object.values(SCOPE_RULE);
 
 /** Months from the last month reported to the month expected by now (0 or less: not late). */
 export const monthsLate = (last: Month, expected: Month) => monthIndex(expected) - monthIndex(last);
@@ -316,7 +321,7 @@ export function lateData(name: string, last: Month, j: Judging): Finding | null 
     signal: 'late_data',
     severity: late / 12,
     metrics: { last_reported: last, expected: j.expected, months_late: late, due_day: j.dueDay },
-    texts: explain.lateLocality(name, { last, expected: j.expected, monthsLate: late, dueDay: j.dueDay }),
+    texts: () => explain.lateLocality(name, { last, expected: j.expected, monthsLate: late, dueDay: j.dueDay }),
   };
 }
 
@@ -421,7 +426,7 @@ export function targetFinding(t: TargetRow, names: explain.ScopeNames, scope: Pi
   const o = scope ? targetOutlook(scope, t.due, t.target, j.window.to) : null;
   const status = o?.status ?? 'no_data';
   const severity = status === 'no_data' ? 1 : status === 'on_track' ? 0 : (t.target - o!.projected!) / t.target;
-  const texts = explain.target(names, {
+  const texts = () => explain.target(names, {
     target: t.target,
     due: t.due,
     rate: o?.rate ?? null,

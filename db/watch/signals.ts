@@ -5,7 +5,7 @@ import { failingSources as listFailingSources } from '../pull-sources.ts';
 import { type Month, addMonths, currentMonth, reportingTimeZone } from '../months.ts';
 import type { Service } from '../services.ts';
 import { type MonthSums, monthlyByArea } from '../stats.ts';
-import { CommuneWindow } from './communes.ts';
+import { type CommuneFlags, CommuneWindow, type FlagKey } from './communes.ts';
 import * as explain from './explain.ts';
 import {
   type Finding,
@@ -144,8 +144,7 @@ export function computeSignals(sqlite: Database.Database, options: WatchOptions 
   paperBacklog(ctx);
   lateData(ctx);
   targets(ctx);
-  // Not push(...): there may be more commune flags than a call takes arguments.
-  for (const f of ctx.communes.flags(ctx, (a) => ctx.provinceScopes[a]!.fig.paper12)) ctx.flags.push(f);
+  const communeFlags = ctx.communes.findings(ctx, (a) => ctx.provinceScopes[a]!.fig.paper12);
   return {
     window: ctx.window,
     recent: { from: ctx.recentFrom, to: ctx.window.to },
@@ -155,6 +154,7 @@ export function computeSignals(sqlite: Database.Database, options: WatchOptions 
     computed_at: now.toISOString(),
     flags: sortFlags(ctx.flags, 'paper'),
     online_service_share: onlineServiceShare(ctx),
+    commune_flags: communeFlags,
     commune_data: ctx.communes.data(),
   };
 }
@@ -416,15 +416,38 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const SIGNAL_ORDER = new Map(SIGNALS.map((s, i) => [s, i]));
 
-/** Paper backlog (dossiers still on paper in the flag's scope) first, or severity first. */
-export function sortFlags(flags: Flag[], by: 'paper' | 'severity'): Flag[] {
-  const tie = (a: Flag, b: Flag) =>
+/** The order of the watch list: paper backlog (dossiers still on paper in the flag's scope) first, or severity first. */
+export function flagOrder(by: 'paper' | 'severity'): (a: FlagKey, b: FlagKey) => number {
+  const tie = (a: FlagKey, b: FlagKey) =>
     SIGNAL_ORDER.get(a.signal)! - SIGNAL_ORDER.get(b.signal)! ||
     compare(a.service_code ?? '', b.service_code ?? '') ||
     compare(a.locality_code ?? '', b.locality_code ?? '') ||
     Number(a.metrics.publisher_id ?? 0) - Number(b.metrics.publisher_id ?? 0) ||
     Number(a.metrics.target_id ?? 0) - Number(b.metrics.target_id ?? 0);
-  return [...flags].sort((a, b) =>
-    by === 'paper' ? b.paper_12m - a.paper_12m || b.severity - a.severity || tie(a, b) : b.severity - a.severity || b.paper_12m - a.paper_12m || tie(a, b),
-  );
+  return by === 'paper'
+    ? (a, b) => b.paper_12m - a.paper_12m || b.severity - a.severity || tie(a, b)
+    : (a, b) => b.severity - a.severity || b.paper_12m - a.paper_12m || tie(a, b);
+}
+
+/** Paper backlog first, or severity first. */
+export function sortFlags(flags: Flag[], by: 'paper' | 'severity'): Flag[] {
+  return [...flags].sort(flagOrder(by));
+}
+
+/**
+ * One page of two sorted lists merged in the watch list's order: flags, and commune records
+ * (`ids` into `communes`, in the same order); only the commune flags on the page are written.
+ */
+export function flagPage(flags: Flag[], communes: CommuneFlags, ids: Uint32Array, by: 'paper' | 'severity', offset: number, limit: number): Flag[] {
+  const order = flagOrder(by);
+  const page: Flag[] = [];
+  let i = 0;
+  let k = 0;
+  for (let n = 0; n < offset + limit && (i < flags.length || k < ids.length); n++) {
+    const takeFlag = k >= ids.length || (i < flags.length && order(flags[i]!, communes.key(ids[k]!)) <= 0);
+    if (n >= offset) page.push(takeFlag ? flags[i]! : communes.flag(ids[k]!));
+    if (takeFlag) i++;
+    else k++;
+  }
+  return page;
 }

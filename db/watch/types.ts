@@ -1,4 +1,5 @@
 import type { Month } from '../months.ts';
+import type { CommuneFlags } from './communes.ts';
 
 export const SIGNALS = ['low_usage', 'unused_online', 'paper_backlog', 'peer_gap', 'stalled', 'sudden_drop', 'late_data', 'target'] as const;
 export type Signal = (typeof SIGNALS)[number];
@@ -48,8 +49,11 @@ export interface WatchResult {
   /** The month whose data is due by now: data for month M is due on day `due_day` of M + 1. */
   expected_month: Month;
   computed_at: string;
+  /** The flags of the country, provinces and services (and commune targets), most paper first. */
   flags: Flag[];
   online_service_share: OnlineServiceShare[];
+  /** The flags of communes and service × commune pairs: counted and ranked, each written when read. */
+  commune_flags: CommuneFlags;
   /** Who reported by commune in the months read (`from` through today): the commune flags speak only of these. */
   commune_data: CommuneData;
 }

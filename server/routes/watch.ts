@@ -4,7 +4,7 @@ import { type Static, Type } from 'typebox';
 import { dataVersion, lastStoredBatch } from '../../db/meta.ts';
 import { reportingTimeZone } from '../../db/months.ts';
 import { getService } from '../../db/services.ts';
-import { DEFAULT_DUE_DAY, DEFAULT_THRESHOLD, SIGNALS, type Signal, type WatchResult, computeSignals, sortFlags } from '../../db/watch/signals.ts';
+import { DEFAULT_DUE_DAY, DEFAULT_THRESHOLD, SIGNALS, type Signal, type WatchResult, computeSignals, flagPage, sortFlags } from '../../db/watch/signals.ts';
 import { noCommuneData } from '../../db/watch/explain.ts';
 import { importTargets, listTargets, upsertTargets } from '../../db/watch/targets.ts';
 import { sendError } from '../plugins/errors.ts';
@@ -188,14 +188,27 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async 
           (service === undefined || f.service_code === service),
       );
       if (sort === 'severity') flags = sortFlags(flags, 'severity');
-      const { flags: _all, online_service_share: shares, commune_data: _communes, ...rest } = result;
+      // Commune flags: a commune asked for by locality, and what within covers (VN: all).
+      const communeIds =
+        localityUnit !== undefined && localityUnit.level !== 'commune'
+          ? new Uint32Array(0)
+          : result.commune_flags.select(
+              {
+                signal,
+                service,
+                commune: localityUnit?.code ?? (withinUnit?.level === 'commune' ? withinUnit.code : undefined),
+                province: withinUnit?.level === 'province' ? withinUnit.code : undefined,
+              },
+              sort,
+            );
+      const { flags: _all, online_service_share: shares, commune_data: _communes, commune_flags: _communeFlags, ...rest } = result;
       return {
         ...rest,
         note,
-        count: flags.length,
+        count: flags.length + communeIds.length,
         limit,
         offset,
-        flags: flags.slice(offset, offset + limit),
+        flags: flagPage(flags, result.commune_flags, communeIds, sort, offset, limit),
         online_service_share: shares.filter((s) => (localityCode === undefined || s.locality_code === localityCode) && (under === null || under(s.locality_code))),
       };
     },

@@ -1,12 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Flag, type Signal, type WatchOptions, computeSignals } from '../../../db/watch/signals.ts';
+import { type Flag, type Signal, type WatchOptions, computeSignals, sortFlags } from '../../../db/watch/signals.ts';
 import { listTargets, upsertTargets } from '../../../db/watch/targets.ts';
 import { testDb } from '../../helper.ts';
 import { C, NOW, flat, loadCommuneFixture, send } from './commune-fixture.ts';
 
 describe('the watch list at commune level', () => {
   let db: ReturnType<typeof testDb>;
-  const compute = (options: WatchOptions = {}) => computeSignals(db.sqlite, { now: NOW, ...options });
+  /** Every flag, the commune ones written out, most paper first. */
+  const compute = (options: WatchOptions = {}) => {
+    const result = computeSignals(db.sqlite, { now: NOW, ...options });
+    return { ...result, flags: sortFlags([...result.flags, ...result.commune_flags.all()], 'paper') };
+  };
   const flagsOf = (signal: Signal) => compute().flags.filter((f) => f.signal === signal);
   const find = (flags: Flag[], service: string | null, locality: string) => flags.find((f) => f.service_code === service && f.locality_code === locality);
 
@@ -180,6 +184,17 @@ describe('the watch list at commune level', () => {
       provinces: ['01', '79'],
       communes: [C.BA_DINH, C.NGOC_HA, C.HOAN_KIEM, C.THU_DAU_MOT, C.PHU_LOI, C.BINH_DUONG, C.PHU_AN, C.CHANH_HIEP, C.TAN_DINH, C.SAI_GON, C.BEN_THANH],
     });
+  });
+
+  it('keeps commune flags as numbers, in the order of sortFlags, and writes each when read', () => {
+    const result = computeSignals(db.sqlite, { now: NOW });
+    expect(result.flags.filter((f) => f.province_code !== undefined)).toEqual([]);
+    const all = result.commune_flags.all();
+    expect(all.length).toBe(result.commune_flags.count);
+    expect(all).toEqual(sortFlags(all, 'paper'));
+    expect(Array.from(result.commune_flags.bySeverity, (i) => result.commune_flags.flag(i))).toEqual(sortFlags(all, 'severity'));
+    const inHanoi = result.commune_flags.select({ province: '01', signal: 'low_usage' }, 'paper');
+    expect(Array.from(inHanoi, (i) => result.commune_flags.flag(i).locality_code)).toEqual([C.BA_DINH, C.BA_DINH, C.NGOC_HA, C.NGOC_HA, C.HOAN_KIEM, C.HOAN_KIEM]);
   });
 
   it('follows new commune rows', () => {

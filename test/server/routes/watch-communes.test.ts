@@ -66,6 +66,13 @@ describe('GET /api/v1/flags for communes, over HTTP', () => {
     expect(late).toMatchObject({ locality_code: C.CHANH_HIEP, metrics: { last_reported: '2026-08', months_late: 2 } });
     // Hà Nội's communes are not within 79.
     expect(within.flags.some((f) => f.province_code === '01')).toBe(false);
+    // Pages cut the merged list anywhere, by paper or by severity.
+    for (const sort of ['paper', 'severity']) {
+      const whole = (await get(`?within=79&limit=5000&sort=${sort}`)).body.flags;
+      for (const [offset, limit] of [[0, 3], [2, 5], [whole.length - 2, 10]] as const) {
+        expect((await get(`?within=79&sort=${sort}&offset=${offset}&limit=${limit}`)).body.flags).toEqual(whole.slice(offset, offset + limit));
+      }
+    }
     // VN holds them all.
     const all = (await get('?limit=5000')).body;
     expect((await get('?within=VN&limit=5000')).body.count).toBe(all.count);
