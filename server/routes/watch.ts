@@ -92,14 +92,15 @@ const adminErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 /**
  * The watch list is computed from the whole database: keep the last answers until anything
  * they read changes (counts, batches, services, publishers, targets, pull sources) or the day turns.
+ * Only the answers of the current state are kept (a few thresholds): each holds the commune rows
+ * of its window, and older states are never asked for again.
  */
-const cache = new WeakMap<Database.Database, Map<string, WatchResult>>();
+const cache = new WeakMap<Database.Database, { state: string; byThreshold: Map<number, WatchResult> }>();
 
-function stateKey(sqlite: Database.Database, threshold: number, now: Date): string {
+function stateKey(sqlite: Database.Database, now: Date): string {
   const one = (sql: string) => String(sqlite.prepare(sql).pluck().get());
   const day = new Intl.DateTimeFormat('en-CA', { timeZone: reportingTimeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
   return [
-    threshold,
     day,
     dataVersion(sqlite),
     lastStoredBatch(sqlite),
@@ -112,14 +113,14 @@ function stateKey(sqlite: Database.Database, threshold: number, now: Date): stri
 }
 
 export function watchResult(sqlite: Database.Database, threshold = DEFAULT_THRESHOLD, now = new Date()): WatchResult {
-  let entries = cache.get(sqlite);
-  if (!entries) cache.set(sqlite, (entries = new Map()));
-  const key = stateKey(sqlite, threshold, now);
-  let result = entries.get(key);
+  const state = stateKey(sqlite, now);
+  let entry = cache.get(sqlite);
+  if (!entry || entry.state !== state) cache.set(sqlite, (entry = { state, byThreshold: new Map() }));
+  let result = entry.byThreshold.get(threshold);
   if (!result) {
     result = computeSignals(sqlite, { now, threshold, dueDay: DEFAULT_DUE_DAY });
-    if (entries.size >= 4) entries.clear();
-    entries.set(key, result);
+    if (entry.byThreshold.size >= 4) entry.byThreshold.clear();
+    entry.byThreshold.set(threshold, result);
   }
   return result;
 }
