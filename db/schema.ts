@@ -238,8 +238,10 @@ export const rollupUnit = sqliteTable(
     /** Sums over the unit's services: a commune's figures, and a province's communes side by side, without reading its rows. */
     onlineCount: integer('online_count').notNull().default(0),
     totalCount: integer('total_count').notNull().default(0),
+    /** The batch that last changed the unit's rows in this month: a warm site build re-reads only those communes. */
+    changedIn: integer('changed_in').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.localityId, t.period] })],
+  (t) => [primaryKey({ columns: [t.localityId, t.period] }), index('rollup_unit_changed').on(t.changedIn)],
 );
 
 /**

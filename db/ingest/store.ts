@@ -70,7 +70,7 @@ function runChunked<T>(statement: { one: Database.Statement; chunk: Database.Sta
 /** The rollups' columns, in the order of their upserts' VALUES. */
 const SERVICE_AREA_COLUMNS = ['serviceId', 'period', 'areaId', 'online', 'total', 'selfRows', 'subRows'] as const;
 const AREA_COLUMNS = ['areaId', 'period', 'online', 'total', 'selfRows', 'subRows', 'changedIn'] as const;
-const UNIT_COLUMNS = ['localityId', 'period', 'rows', 'online', 'total'] as const;
+const UNIT_COLUMNS = ['localityId', 'period', 'rows', 'online', 'total', 'changedIn'] as const;
 
 function chunkParams(chunk: ValidRow[], batchId: number, demo: number): unknown[] {
   const params: unknown[] = [];
@@ -151,9 +151,10 @@ class Statements {
     this.upsertArea = { one: areaUpsert(1), chunk: areaUpsert(CHUNK) };
     const unitUpsert = (rows: number) =>
       sqlite.prepare(
-        `INSERT INTO rollup_unit (locality_id, period, rows, online_count, total_count) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?)').join(', ')}
+        `INSERT INTO rollup_unit (locality_id, period, rows, online_count, total_count, changed_in) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}
          ON CONFLICT (locality_id, period) DO UPDATE SET
-           rows = rows + excluded.rows, online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count`,
+           rows = rows + excluded.rows, online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
+           changed_in = excluded.changed_in`,
       );
     this.upsertUnit = { one: unitUpsert(1), chunk: unitUpsert(CHUNK) };
     this.serviceAreaRows = sqlite.prepare(
@@ -320,7 +321,7 @@ export function recordRejectedBatch(sqlite: Database.Database, info: BatchInfo, 
 /** Sums a batch adds to (or takes from) the rollups, gathered before they are written in key order. */
 class RollupDeltas {
   private readonly deltas = new Map<string, Delta>();
-  private readonly units = new Map<string, { localityId: number; period: string; rows: number; online: number; total: number }>();
+  private readonly units = new Map<string, { localityId: number; period: string; rows: number; online: number; total: number; changedIn: number }>();
 
   /** `rows`: +1 for a new row, −1 for a withdrawn one, 0 for a revision. */
   add(r: Pick<ValidRow, 'serviceId' | 'period' | 'areaId' | 'localityId' | 'level'>, online: number, total: number, rows: number): void {
@@ -334,7 +335,7 @@ class RollupDeltas {
     const unitKey = `${r.localityId}:${r.period}`;
     const u = this.units.get(unitKey);
     if (u) (u.rows += rows), (u.online += online), (u.total += total);
-    else this.units.set(unitKey, { localityId: r.localityId, period: r.period, rows, online, total });
+    else this.units.set(unitKey, { localityId: r.localityId, period: r.period, rows, online, total, changedIn: 0 });
   }
 
   /** Writes the sums; `batchId` marks the area-months it changed. */
@@ -353,7 +354,9 @@ class RollupDeltas {
       byArea.set(key, a);
     }
     runChunked(st.upsertArea, [...byArea.values()], AREA_COLUMNS);
-    runChunked(st.upsertUnit, [...this.units.values()], UNIT_COLUMNS);
+    const units = [...this.units.values()];
+    for (const u of units) u.changedIn = batchId;
+    runChunked(st.upsertUnit, units, UNIT_COLUMNS);
   }
 }
 
