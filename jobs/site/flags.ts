@@ -1,15 +1,16 @@
 import type { Flag, OnlineServiceShare, WatchResult } from '../../db/watch/signals.ts';
+import type { SiteWatch } from '../../web/templates/pages/watch-data.ts';
 import { type Field, field as f } from './fields.ts';
 import type { Cell, Table } from './open-data.ts';
 
-/** What the tables need of a watch result: the site's enriched copy serves as well. */
-type Watch = Pick<WatchResult, 'flags' | 'online_service_share' | 'window' | 'recent' | 'threshold' | 'due_day'>;
+/** What the tables need of a watch result: the site's enriched copy serves as well (and adds its commune flags). */
+type Watch = Pick<WatchResult, 'flags' | 'online_service_share' | 'window' | 'recent' | 'threshold' | 'due_day'> & { communes?: SiteWatch['communes'] };
 
 
 export const FLAG_FIELDS: Field[] = [
   f('signal', 'string', 'low_usage, unused_online, paper_backlog, peer_gap, stalled, sudden_drop, late_data or target'),
   f('service_code', 'string', 'service code; empty = all services together (or a publisher)'),
-  f('locality_code', 'string', 'current province code, VN for the country; empty for a publisher'),
+  f('locality_code', 'string', 'current province or commune code, VN for the country; empty for a publisher'),
   f('severity', 'number', 'for ranking within a signal: 0 mild, 1 worst'),
   f('paper_12m', 'integer', 'dossiers not submitted online over the 12-month window, in the scope of the flag'),
   f('metrics', 'string', 'the numbers behind the flag, as a JSON object'),
@@ -21,18 +22,37 @@ export function flagCells(flag: Flag): Cell[] {
   return [flag.signal, flag.service_code, flag.locality_code, flag.severity, flag.paper_12m, JSON.stringify(flag.metrics), flag.explanation_vi, flag.explanation_en];
 }
 
-/** /data/flags.csv (and .json): every flag of the watch list, most paper first. */
+/**
+ * /data/flags.csv (and .json), most paper first: every flag of the country, services and
+ * provinces, and the commune flags the site shows (each province's and each commune's first by
+ * paper); the API has every commune flag.
+ */
 export function flagsTable(result: Watch): Table {
+  const communes = result.communes;
+  const shown = communes?.flags.length ?? 0;
   return {
     name: 'flags',
     path: 'flags',
     title: 'Watch list: problems found, explained and ranked',
     description:
       `Signals computed over the 12 complete months ${result.window.from} to ${result.window.to} in current boundaries ` +
-      `(low-usage threshold ${result.threshold}; data for a month due on day ${result.due_day} of the next). Sorted by dossiers still on paper.`,
+      `(low-usage threshold ${result.threshold}; data for a month due on day ${result.due_day} of the next). Sorted by dossiers still on paper.` +
+      (communes && communes.total > shown
+        ? ` Commune flags: the ${shown} of ${communes.total} that the site shows (each province's ${communes.per_province} and each commune's ${communes.per_commune} with the most paper); every one is at /api/v1/flags?within=VN.`
+        : ''),
     fields: FLAG_FIELDS,
-    rows: () => result.flags.map(flagCells),
+    rows: () => mergeByPaper(result.flags, communes?.flags ?? []).map(flagCells),
   };
+}
+
+/** Two lists, each most paper first, as one (stable: the first list's flag before an equal one of the second). */
+function mergeByPaper<T extends { paper_12m: number }>(a: T[], b: T[]): T[] {
+  if (b.length === 0) return a;
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i]!.paper_12m >= b[j]!.paper_12m) ? a[i++]! : b[j++]!);
+  return out;
 }
 
 export const SHARE_FIELDS: Field[] = [

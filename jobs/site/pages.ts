@@ -13,9 +13,9 @@ import { localitiesPage, localityPage } from '../../web/templates/pages/localiti
 import { methodologyPage } from '../../web/templates/pages/methodology.ts';
 import { notFoundPage } from '../../web/templates/pages/not-found.ts';
 import { servicePage, servicesPage } from '../../web/templates/pages/services.ts';
-import { watchPage } from '../../web/templates/pages/watch.ts';
 import type { SiteFigures, SiteModel } from './model.ts';
 import { safeJoin, writeFile } from './sink.ts';
+import { writeWatchPages } from './watch-pages.ts';
 
 /** The charts of the site, each with the page it belongs to. */
 export function siteCharts(model: SiteFigures, lang: Lang): EmbedChart[] {
@@ -144,7 +144,6 @@ export function writePages(siteDir: string, model: SiteModel): number {
     writer.page(servicesPage(model.services, lang));
     writer.page(localitiesPage(model.localities, lang));
     for (const locality of model.locality) writer.page(localityPage(locality, lang));
-    writer.page(watchPage(model.watch, lang));
     writer.page(methodologyPage(model.meta, lang));
     for (const chart of siteCharts(model, lang).filter((c) => !isServiceChart(c))) writer.embed(chart, model.meta, lang);
     writer.html(localePath(lang, GENERIC_EMBED_PATH), genericEmbedPage(model.meta, lang));
@@ -152,5 +151,5 @@ export function writePages(siteDir: string, model: SiteModel): number {
   writeFile(join(siteDir, 'embed', 'charts.json'), JSON.stringify(chartManifest(model)));
   // Served from any depth, so its links are root-relative rather than page-relative.
   writeFile(join(siteDir, '404.html'), layout(notFoundPage(model.meta, 'vi')).replaceAll('href="./', 'href="/').replaceAll('src="./', 'src="/'));
-  return writer.count + 1;
+  return writer.count + writeWatchPages(siteDir, model) + 1;
 }

@@ -185,29 +185,38 @@ describe.skipIf(!HAS_CHROMIUM)(`the site in Chromium (skipped when ${CHROMIUM} i
   });
 
   describe('watch list', () => {
-    const visibleLocalities = (page: Page) => page.$$eval('#watch-flags tbody tr:not([hidden])', (rows) => rows.map((r) => r.getAttribute('data-locality')));
 
-    it('filters the rows by the chosen province, and back', async () => {
+    const visibleSignals = (page: Page, table = 'watch-flags') => page.$$eval(`#${table} tbody tr:not([hidden])`, (rows) => rows.map((r) => r.getAttribute('data-signal')));
+
+    it('filters the national flags by the chosen signal, and back', async () => {
       await withPage('/watch/', {}, async ({ page }) => {
         expect(await page.locator('form.filters').isVisible()).toBe(true);
-        const all = await visibleLocalities(page);
-        expect(new Set(all).size).toBeGreaterThan(1);
-        await page.getByLabel('Tỉnh, thành phố').selectOption('79');
-        const only = await visibleLocalities(page);
-        expect(only.length).toBe(all.filter((c) => c === '79').length);
-        expect(only.every((c) => c === '79')).toBe(true);
+        const all = await visibleSignals(page);
+        expect(all.length).toBeGreaterThan(0);
+        const signal = all[0]!;
+        await page.getByLabel('Loại cảnh báo').selectOption(signal);
+        const only = await visibleSignals(page);
+        expect(only.length).toBe(all.filter((s) => s === signal).length);
+        expect(only.every((s) => s === signal)).toBe(true);
         expect(await page.locator('[data-count-for="watch-flags"]').textContent()).toBe(`${only.length} cảnh báo`);
-        await page.getByLabel('Tỉnh, thành phố').selectOption('');
-        expect(await visibleLocalities(page)).toHaveLength(all.length);
+        // A signal the page has no flag of: no row, and the count says so.
+        await page.getByLabel('Loại cảnh báo').selectOption('target');
+        expect(await visibleSignals(page)).toHaveLength(0);
+        expect(await page.locator('[data-count-for="watch-flags"]').textContent()).toBe('0 cảnh báo');
+        await page.getByLabel('Loại cảnh báo').selectOption('');
+        expect(await visibleSignals(page)).toHaveLength(all.length);
       });
     });
 
-    it('preselects the province of a link from its page', async () => {
-      await withPage('/en/watch/?locality=01', {}, async ({ page }) => {
-        expect(await page.getByLabel('Province').inputValue()).toBe('01');
-        const shown = await visibleLocalities(page);
+    it('preselects the signal of a link from the provinces table', async () => {
+      await withPage('/en/watch/', {}, async ({ page }) => {
+        const link = page.locator('#watch-province-table a[href*="/01/?signal=low_usage"]');
+        await link.click();
+        await page.waitForURL(/\/en\/watch\/01\/\?signal=low_usage$/);
+        expect(await page.locator('#watch-flags-signal').inputValue()).toBe('low_usage');
+        const shown = await visibleSignals(page);
         expect(shown.length).toBeGreaterThan(0);
-        expect(shown.every((c) => c === '01')).toBe(true);
+        expect(shown.every((s) => s === 'low_usage')).toBe(true);
       });
     });
 

@@ -18,10 +18,18 @@ const LATE = '04';
 const lateRows = (from: string, to: string): Row[] => monthRange(from, to).map((period) => [period, 'KS-01', LATE, 40, 400]);
 const LATER = new Date(NOW.getTime() + 86_400_000);
 
-function rowsOf(page: string): string[] {
-  const body = page.slice(page.indexOf('<tbody>'), page.indexOf('</tbody>'));
+/** The rows of a flag table (watch-flags: the national page's, or a province page's own flags). */
+function rowsOf(page: string, table = 'watch-flags'): string[] {
+  const start = page.indexOf(`id="${table}"`);
+  if (start < 0) return [];
+  const body = page.slice(page.indexOf('<tbody>', start), page.indexOf('</tbody>', start));
   return body.split('<tr ').slice(1);
 }
+
+/** The national page's flags: the country's, each service's nationwide, publishers' and every late_data. */
+const isNational = (f: { locality_code: string | null; signal: string }) => f.locality_code === 'VN' || f.locality_code === null || f.signal === 'late_data';
+const PROVINCES = ['01', '04', '08', '79'];
+const watchUrl = (lang: 'vi' | 'en', code?: string) => `${lang === 'vi' ? '' : '/en'}/watch/${code ? `${code}/` : ''}`;
 
 function parseFeed(xml: string) {
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
@@ -64,31 +72,43 @@ describe('the watch list on the site', () => {
     expect(flags.some((f) => f.signal === 'late_data' && f.locality_code === LATE)).toBe(true);
   });
 
-  it.each(['vi', 'en'] as const)('lists every flag of computeSignals, most paper first, with its explanation (%s)', (lang) => {
-    const page = readPage(site, lang === 'vi' ? '/watch/' : '/en/watch/');
+  it.each(['vi', 'en'] as const)('lists every flag of computeSignals on /watch/ or its province’s page, most paper first, with its explanation (%s)', (lang) => {
+    const page = readPage(site, watchUrl(lang));
     expect(page).toContain(lang === 'vi' ? '<h1>Danh sách theo dõi</h1>' : '<h1>Watch list</h1>');
-    const rows = rowsOf(page);
-    expect(rows).toHaveLength(flags.length);
-    const papers = rows.map((r) => Number(r.match(/data-sort="(\d+)"/)![1]));
-    expect(papers).toEqual([...flags].map((f) => f.paper_12m).sort((a, b) => b - a));
+    const national = rowsOf(page);
+    expect(national).toHaveLength(flags.filter(isNational).length);
+    const papers = national.map((r) => Number(r.match(/data-sort="(\d+)"/)![1]));
+    expect(papers).toEqual(flags.filter(isNational).map((f) => f.paper_12m).sort((a, b) => b - a));
     const late = flags.find((f) => f.signal === 'late_data' && f.locality_code === LATE)!;
     expect(page).toContain(escapeHtml(lang === 'vi' ? late.explanation_vi : late.explanation_en));
     expect(page).toContain(lang === 'vi' ? '>Chậm báo cáo</th>' : '>Late data</th>');
-    // A service × province row links to both pages and to its chart.
-    const row = rows.find((r) => r.includes('data-locality="79"') && r.includes('/services/FX-05/'))!;
-    expect(row).toContain(lang === 'vi' ? 'href="../localities/79/"' : 'href="../../en/localities/79/"');
+    // Every province flag is on its province's page (late data on both).
+    let listed = national.length - flags.filter((f) => isNational(f) && f.locality_code !== null && PROVINCES.includes(f.locality_code)).length;
+    for (const code of PROVINCES) {
+      const rows = rowsOf(readPage(site, watchUrl(lang, code)));
+      expect(rows).toHaveLength(flags.filter((f) => f.locality_code === code).length);
+      listed += rows.length;
+    }
+    expect(listed).toBe(flags.length);
+    // A service × province row links to the service's page and to its chart; the page to the province's.
+    const p79 = readPage(site, watchUrl(lang, '79'));
+    const row = rowsOf(p79).find((r) => r.includes('data-locality="79"') && r.includes('/services/FX-05/'))!;
+    expect(row).toContain(lang === 'vi' ? 'href="../../services/FX-05/"' : 'href="../../../en/services/FX-05/"');
+    expect(p79).toContain(lang === 'vi' ? 'href="../../localities/79/"' : 'href="../../../en/localities/79/"');
     expect(row).toContain(`embed/adoption/?service=FX-05&amp;locality=79&amp;tab=chart&amp;lang=${lang}&amp;theme=auto`);
     expect(row).toContain(lang === 'vi' ? '>biểu đồ</a>' : '>chart</a>');
-    // Filters, the feed link for readers and for feed readers.
-    expect(page).toContain('data-filter-select="watch-flags" data-filter-key="locality"');
-    expect(page).toMatch(/<option value="04">Tỉnh Cao Bằng<\/option>/);
+    // Filters, the provinces' table linking each page, the feed link for readers and for feed readers.
+    expect(page).toContain('data-filter-select="watch-flags" data-filter-key="signal"');
+    expect(page).toContain(`href="${lang === 'vi' ? '../' : '../../en/'}watch/04/">Tỉnh Cao Bằng</a>`);
     expect(page).toMatch(/<link rel="alternate" type="application\/atom\+xml" href="[./]+watch\/feed.xml"/);
   });
 
-  it('escapes the hostile service on the watch page', () => {
-    for (const url of ['/watch/', '/en/watch/']) {
+  it('escapes the hostile service on the watch pages', () => {
+    const urls = ['vi', 'en'].flatMap((lang) => [undefined, ...PROVINCES].map((code) => watchUrl(lang as 'vi' | 'en', code)));
+    const named = urls.filter((url) => readPage(site, url).includes(HOSTILE_NAME_ESCAPED));
+    expect(named.length).toBeGreaterThanOrEqual(2);
+    for (const url of urls) {
       const page = readPage(site, url);
-      expect(page).toContain(HOSTILE_NAME_ESCAPED);
       expect(page).not.toContain(HOSTILE_NAME);
       expect(page).not.toContain(HOSTILE_AGENCY);
     }
@@ -144,8 +164,10 @@ describe('the watch list on the site', () => {
     const first = parseFeed(firstFeed).entries;
     expect(entries.map((e) => e.id)).toEqual(expect.arrayContaining(first.map((e) => e.id)));
     expect(doc.querySelector('feed > updated')!.textContent).toBe(LATER.toISOString());
-    // The page no longer lists it.
-    expect(rowsOf(readPage(site, '/watch/'))).toHaveLength(after.length);
+    // The pages no longer list it.
+    expect(rowsOf(readPage(site, '/watch/'))).toHaveLength(after.filter(isNational).length);
+    expect(rowsOf(readPage(site, `/watch/${LATE}/`))).toHaveLength(after.filter((f) => f.locality_code === LATE).length);
+    expect(readPage(site, `/watch/${LATE}/`)).not.toContain('data-signal="late_data"');
 
     // A third build with nothing new adds nothing.
     build(db.sqlite, site, { now: new Date(LATER.getTime() + 3_600_000) });
