@@ -122,9 +122,12 @@ record(`raw observations in that build: ${again.raw.linked} unchanged parts link
 const imageSeconds = (build.ms - again.ms) / 1000;
 record(`drawing all ${build.imagesRendered} chart images (PNG + SVG)`, imageSeconds, 's', '< 30 s', imageSeconds < 30);
 const weight = pageWeights(env.SITE_DIR);
-record('home page HTML+CSS+own JS, gzipped', weight.homeKb, 'KB', '< 60 KB', weight.homeKb < 60);
-record('embed page HTML+CSS+own JS, gzipped', weight.embedKb, 'KB', '< 40 KB', weight.embedKb < 40);
-record('Chart.js, gzipped (separate, chart pages only)', weight.chartJsKb, 'KB');
+// As sent (brotli siblings), first visit, the page with every stylesheet and script it links.
+record('home page, first visit as sent (br): HTML, CSS, JS, Chart.js', weight.homeKb, 'KB', '< 100 KB', weight.homeKb < 100);
+record('province page /localities/79/, first visit as sent (br)', weight.provinceKb, 'KB', '< 150 KB', weight.provinceKb < 150);
+record('embed /embed/national/, first visit as sent (br)', weight.embedKb, 'KB', '< 90 KB', weight.embedKb < 90);
+record('watch page /watch/, first visit as sent (br)', weight.watchKb, 'KB', '< 200 KB', weight.watchKb < 200);
+record('of which Chart.js (br, immutable: once per browser)', weight.chartJsKb, 'KB');
 
 // With the default rebuild delay: how long until a 1,000-row upload shows on the site. The first
 // upload right after a start may wait for the builder to read the rollups; the next ones do not.

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { NEW_PROVINCES, serviceCode } from './dataset.ts';
 import type { RunningServer } from './server.ts';
 
@@ -12,14 +11,32 @@ export function fullSiteBuild(env: Record<string, string>): { ms: number; peakRs
   return JSON.parse(run.stdout.trim().split('\n').pop()!);
 }
 
-const gzippedKb = (siteDir: string, paths: string[]) => paths.map((p) => gzipSync(readFileSync(join(siteDir, p))).length).reduce((a, b) => a + b, 0) / 1024;
+/** The bytes a browser that accepts br receives for a file: its .br sibling, or the file as it is. */
+function sentBytes(siteDir: string, path: string): number {
+  const file = join(siteDir, path);
+  return existsSync(`${file}.br`) ? statSync(`${file}.br`).size : statSync(file).size;
+}
 
-/** Page weights, gzipped: each page's HTML, CSS and our scripts (Chart.js is separate). */
-export function pageWeights(siteDir: string): { homeKb: number; embedKb: number; chartJsKb: number } {
+/** A page and every asset it links (stylesheets, scripts, icon), as sent: bodies only, no headers. */
+function pageKb(siteDir: string, page: string): number {
+  const html = join(page, 'index.html');
+  const links = [...readFileSync(join(siteDir, html), 'utf8').matchAll(/(?:src|href)="(?:\.\.\/|\.\/)*(assets\/[^"]+)"/g)].map((m) => m[1]!);
+  return [html, ...new Set(links)].reduce((n, p) => n + sentBytes(siteDir, p), 0) / 1024;
+}
+
+/**
+ * Page weights on a first visit as sent (brotli, from the build's .br siblings), each page with
+ * every stylesheet and script it links, Chart.js included; test/web/transfer.browser.test.ts
+ * measures the same in Chromium, headers and images included.
+ */
+export function pageWeights(siteDir: string): { homeKb: number; provinceKb: number; embedKb: number; watchKb: number; chartJsKb: number } {
+  const chartJs = readdirSync(join(siteDir, 'assets')).find((f) => /^chart\.umd\.min\.[0-9a-f]{8}\.js$/.test(f))!;
   return {
-    homeKb: gzippedKb(siteDir, ['index.html', 'assets/site.css', 'assets/site.js', 'assets/charts.js']),
-    embedKb: gzippedKb(siteDir, ['embed/national/index.html', 'assets/embed.css', 'assets/embed-page.js']),
-    chartJsKb: gzippedKb(siteDir, ['assets/chart.umd.min.js']),
+    homeKb: pageKb(siteDir, ''),
+    provinceKb: pageKb(siteDir, 'localities/79'),
+    embedKb: pageKb(siteDir, 'embed/national'),
+    watchKb: pageKb(siteDir, 'watch'),
+    chartJsKb: sentBytes(siteDir, `assets/${chartJs}`) / 1024,
   };
 }
 

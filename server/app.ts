@@ -6,6 +6,7 @@ import { type IngestRunner, ingestWorker } from '../db/ingest/worker.ts';
 import type { Db } from '../db/open.ts';
 import { type Config, configFromEnv } from './config.ts';
 import auth from './plugins/auth.ts';
+import compression from './plugins/compression.ts';
 import dbPlugin from './plugins/db.ts';
 import demoFlag from './plugins/demo-flag.ts';
 import errors from './plugins/errors.ts';
@@ -88,6 +89,8 @@ export async function buildApp({ db, config, onBatchStored = () => {}, pulls, in
   });
   await fastify.register(errors, { siteDir: config.siteDir, dataFolder: db.file === ':memory:' ? null : dirname(db.file) });
   await fastify.register(httpCache);
+  // Before the routes: it compresses the answers of routes registered after it.
+  await fastify.register(compression);
   await fastify.register(dbPlugin, { db });
   await fastify.register(demoFlag);
   await fastify.register(auth, { adminToken: config.adminToken });

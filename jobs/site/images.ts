@@ -13,7 +13,7 @@
  * hash is unchanged instead of drawing it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, Worker, isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
@@ -27,7 +27,8 @@ import { strings } from '../../web/strings.ts';
 import { chartPayload } from '../../web/templates/chart.ts';
 import { encodePng } from './png.ts';
 import { typescriptWorkerSource } from '../../db/typescript-worker.ts';
-import { inFolder, safeJoin, writeFile } from './sink.ts';
+import { SIBLINGS } from '../../lib/compressed-files.ts';
+import { linkWithSiblings, safeJoin, writeFile } from './sink.ts';
 
 /** Bump when the drawing changes, so a build redraws every image instead of linking the old ones. */
 const RENDER_VERSION = 3;
@@ -747,14 +748,15 @@ function reuse(previousDir: string, siteDir: string, paths: string[]): boolean {
       const from = sitePath(previousDir, p);
       const to = sitePath(siteDir, p);
       if (!existsSync(from)) return false;
-      inFolder(to, () => linkSync(from, to));
+      // The SVG's compressed siblings come along.
+      linkWithSiblings(from, to);
       done.push(to);
     }
     return true;
   } catch {
     return false;
   } finally {
-    if (done.length !== paths.length) for (const to of done) rmSync(to, { force: true });
+    if (done.length !== paths.length) for (const to of done) for (const ext of ['', ...Object.values(SIBLINGS)]) rmSync(to + ext, { force: true });
   }
 }
 

@@ -58,6 +58,12 @@ export function removeBuilds(paths: string[]): Promise<void> {
   );
 }
 
+/** The live build beside a build folder of `<SITE_DIR>.builds/`; null for a folder elsewhere, or no live build. */
+export function liveBuildBeside(build: string): string | null {
+  const builds = dirname(resolve(build));
+  return builds.endsWith('.builds') ? liveBuild(builds.slice(0, -'.builds'.length)) : null;
+}
+
 /** The folder the live site points at, if there is one. */
 export function liveBuild(siteDir: string): string | null {
   try {

@@ -1,11 +1,11 @@
-import { existsSync, linkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { type Locality, type LocalityRegistry, localityRegistry } from '../../db/localities/registry.ts';
 import { type AreaYear, areaYears, iterateObservations } from '../../db/raw-observations.ts';
 import type { DataPackage, DataResource, SiteMeta } from '../../web/model.ts';
 import { csvLine, csvNotes } from './csv.ts';
-import { FileSink, inFolder, safeJoin } from './sink.ts';
+import { FileSink, linkWithSiblings, safeJoin } from './sink.ts';
 import { type Field, ONLINE, PERIOD, TOTAL, field } from './fields.ts';
 
 /**
@@ -57,7 +57,8 @@ export function writeRawData(sqlite: Database.Database, dataDir: string, meta: S
     const file = old && typeof old.path === 'string' ? join(previous!.dir, old.path) : null;
     if (old?.last_batch_id !== undefined && old.last_batch_id >= part.changedIn && file && existsSync(file)) {
       const path = join(dataDir, old.path as string);
-      inFolder(path, () => linkSync(file, path));
+      // Its compressed siblings too: nothing is compressed again.
+      linkWithSiblings(file, path);
       resources.set(old.name, old);
     } else toWrite.set(part.areaId, [...(toWrite.get(part.areaId) ?? []), part]);
   }

@@ -1,6 +1,8 @@
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir as mkdirAsync } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { SIBLINGS, compressible } from '../../lib/compressed-files.ts';
 
 /** Writes a file synchronously in large chunks, so millions of lines never sit in memory. */
 export class FileSink {
@@ -29,6 +31,8 @@ export class FileSink {
   close(): number {
     this.flush();
     closeSync(this.fd);
+    // Read back from the page cache: a raw part is a few MB at most, and only at build time.
+    if (compressible(this.path, this.bytes)) writeCompressed(this.path, readFileSync(this.path));
     return this.bytes;
   }
 }
@@ -75,10 +79,50 @@ export function makeFoldersAhead(folders: string[]): void {
   }
 }
 
-/** Writes a whole small file, making its folder. */
-export function writeFile(path: string, data: string | Uint8Array): number {
+/** Writes a whole small file, making its folder, with its compressed siblings (unless told not to: the caller writes them). */
+export function writeFile(path: string, data: string | Uint8Array, options: { compressed?: boolean } = {}): number {
   inFolder(path, () => writeFileSync(path, data));
-  return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+  const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+  if (options.compressed !== false && compressible(path, bytes)) writeCompressed(path, data);
+  return bytes;
+}
+
+/**
+ * Every build rewrites its pages and data, so their siblings cost every quick build: brotli 4
+ * and gzip 3, measured on a demo build's 39 MB of pages and data, one core: brotli 4 at 113 MB/s
+ * to 15.4% of the bytes (5: 82 MB/s, 14.4%; 6: 68 MB/s, 14.3%; 7: 9 MB/s), gzip 3 at 193 MB/s to
+ * 18.7% (4: 156 MB/s, 17.9%; 6: 93 MB/s, 16.8%). The assets, the same from build to build, are
+ * compressed once per process at the best levels (assets.ts).
+ */
+const FAST = { brotli: 4, gzip: 3 };
+export const BEST = { brotli: 11, gzip: 9 };
+
+export function compress(data: string | Uint8Array, levels: { brotli: number; gzip: number } = FAST): { br: Buffer; gzip: Buffer } {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  return {
+    br: brotliCompressSync(bytes, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: levels.brotli, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
+    }),
+    gzip: gzipSync(bytes, { level: levels.gzip }),
+  };
+}
+
+/** Writes the `.br` and `.gz` siblings of a file just written (or the given ones). */
+export function writeCompressed(path: string, data: string | Uint8Array, compressed = compress(data)): void {
+  writeFileSync(path + SIBLINGS.br, compressed.br);
+  writeFileSync(path + SIBLINGS.gzip, compressed.gzip);
+}
+
+/** Hard-links a file of another build, with its compressed siblings where it has them: nothing is compressed again. */
+export function linkWithSiblings(from: string, to: string): void {
+  inFolder(to, () => linkSync(from, to));
+  for (const ext of Object.values(SIBLINGS)) {
+    try {
+      linkSync(from + ext, to + ext);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
 }
 
 /** Codes become folder and file names: only plain ones, never "." or "..". */

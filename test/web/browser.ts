@@ -29,7 +29,7 @@ export function recordProblems(page: Page, problems: string[]): void {
     void d.dismiss();
   });
   // The browser fetches the icon after "load"; the next navigation in this tab may abort it.
-  const iconAborted = (r: Request) => r.url().endsWith('/assets/icon.svg') && r.failure()?.errorText === 'net::ERR_ABORTED';
+  const iconAborted = (r: Request) => /\/assets\/icon(\.[0-9a-f]{8})?\.svg$/.test(r.url()) && r.failure()?.errorText === 'net::ERR_ABORTED';
   page.on('requestfailed', (r) => void (!iconAborted(r) && problem(`request failed: ${r.url()} ${r.failure()?.errorText}`)));
   page.on('response', (r) => void (r.status() >= 400 && !favicon(r.url()) && problem(`HTTP ${r.status()}: ${r.url()}`)));
 }
