@@ -107,6 +107,10 @@ export interface ServiceData {
 export interface LocalitiesData {
   meta: SiteMeta;
   provinces: Array<ProvinceSummary & { map: { row: number; col: number } | null }>;
+  /** Every commune of today under its province, for the index without JavaScript (set with the communes' figures). */
+  communes?: Array<{ code: string; name: string; communes: Array<{ code: string; name: string }> }>;
+  /** The old provinces, whose communes before the reform have a page each. */
+  old_provinces?: Array<{ code: string; name: string }>;
 }
 
 export interface LocalityData {
@@ -115,6 +119,47 @@ export interface LocalityData {
   series: Series;
   services: ServiceSummary[];
   watch: LocalityWatch;
+  communes: CommuneSummary[];
+}
+
+/** A commune's row in its province's table: its 12-month window and how many of those months it reported. */
+export interface CommuneSummary extends Window12 {
+  code: string;
+  name: string;
+  last_reported: string | null;
+  /** Months of the 12-month window with any row. */
+  months_reported: number;
+}
+
+/** A commune of today, its figures and where it came from. */
+export interface CommuneData {
+  /** Its own times: built_at is when a batch last changed it, so an untouched commune's page never changes. */
+  meta: SiteMeta;
+  commune: CommuneSummary & {
+    province: { code: string; name: string };
+    /** Set when a source was split: the series starts at the reform. */
+    history: { history_from: string; history_note: string } | null;
+    sources: Array<{ code: string; name: string; share: 'whole' | 'part' }>;
+  };
+  series: Series;
+  services: ServiceSummary[];
+  flags: WatchFlag[];
+}
+
+/** A commune until 2025-06-30 and the commune(s) of today it went into. */
+export interface OldCommune {
+  code: string;
+  name: string;
+  /** Split between several communes. */
+  split: boolean;
+  into: Array<{ code: string; name: string }>;
+}
+
+/** The search box's index (/localities/search.json): [code, name], [code, name, province code], [old code, old name, new codes]. */
+export interface SearchIndex {
+  provinces: Array<[string, string]>;
+  communes: Array<[string, string, string]>;
+  before: Array<[string, string, string[]]>;
 }
 
 /** Frictionless Data Package v2 (the parts we publish). */

@@ -8,7 +8,11 @@ import type { ChartImage } from '../../web/charts.ts';
 import type { SiteMeta } from '../../web/model.ts';
 import { writeAssets } from './assets.ts';
 import { drawChartImages, drawInBackground, planChartImages, writeImageManifest } from './images.ts';
-import { deriveFigures, readSiteInputs, withWatch } from './model.ts';
+import { type CommuneCache, emptyCommuneCache, readCommunes } from './communes.ts';
+import { communeChartImages, writeCommunePages } from './commune-pages.ts';
+import { writeSearchIndex } from './search-index.ts';
+import { deriveFigures, readSiteInputs, siteModel } from './model.ts';
+import { buildWindows } from './windows.ts';
 import { previousData, writeDataPackage, writeOpenData, writeOpenDataZip } from './open-data.ts';
 import { PageThread } from './page-thread.ts';
 import { writeRawData } from './raw-data.ts';
@@ -69,6 +73,8 @@ export interface BuildOptions {
 /** What a long-lived builder keeps between builds: the rollups in memory and the page thread. */
 export interface WarmState {
   cube: RollupCube | null;
+  /** The communes' sums per service, re-read only for the communes a batch changed. */
+  communes: CommuneCache;
   pages: PageThread;
   /**
    * Builds no longer served, for the builder to delete when it is idle: deleting tens of thousands
@@ -79,7 +85,7 @@ export interface WarmState {
 
 /** State for a builder that will build more than once, or wants the second core for one build. */
 export function warmState(): WarmState {
-  return { cube: null, pages: new PageThread({ thread: true }), retired: new Set() };
+  return { cube: null, communes: emptyCommuneCache(), pages: new PageThread({ thread: true }), retired: new Set() };
 }
 
 /** Reads the rollups into memory now, so that the first build after a start is as quick as the next. */
@@ -90,7 +96,7 @@ export function warmUp(sqlite: Database.Database, warm: WarmState, now = new Dat
 export function buildSite(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): BuildResult {
   const now = options.now ?? new Date();
   const started = performance.now();
-  const warm = options.warm ?? { cube: null, pages: new PageThread({ thread: false }), retired: new Set<string>() };
+  const warm = options.warm ?? { cube: null, communes: emptyCommuneCache(), pages: new PageThread({ thread: false }), retired: new Set<string>() };
   const retire = options.warm ? retireInto(options.warm) : removeNow;
   let images: ChartImage[] = [];
   const { staging, written } = publishNewBuild(siteDir, now, (staging) => {
@@ -105,15 +111,18 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
       warm.pages.start(staging, inputs, cube, { images: imageOptions, linkEmbedsFrom: options.quick ? live : null });
       // The raw rows too: a reader can recompute every figure of the build from them.
       const raw = writeRawData(sqlite, join(staging, 'data'), inputs.meta, previous);
-      return { inputs, cube, raw, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
+      const communes = readCommunes(sqlite, now, inputs.meta, buildWindows(inputs.meta, now), inputs.services, warm.communes);
+      return { inputs, cube, raw, communes, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
     });
     try {
-      const { inputs, cube, raw, version, watch } = read();
-      const model = withWatch(deriveFigures(inputs, cube), watch);
-      images = chartImages(model);
+      const { inputs, cube, raw, communes, version, watch } = read();
+      const model = siteModel(deriveFigures(inputs, cube), watch, communes);
+      images = [...chartImages(model), ...communeChartImages(model)];
       writeAssets(staging);
-      const { resources, archive } = writeOpenData(staging, model, { raw: raw.resources, zipFrom: options.quick ? previous : null });
-      const pages = writePages(staging, model);
+      const communePages = writeCommunePages(staging, model, live);
+      writeSearchIndex(staging, model);
+      const { resources, archive } = writeOpenData(staging, model, { raw: raw.resources, zipFrom: options.quick ? previous : null, communeCharts: communePages.csv });
+      const pages = writePages(staging, model) + communePages.pages;
       // Compares this build's flags with the live build's: raised and cleared since.
       writeWatchFeed(staging, model.watch, live);
       // A few dozen here, and the other ~2,000 on the page thread: both on their own thread, as

@@ -22,7 +22,9 @@ import type {
   WatchData,
   Window12,
 } from '../../web/model.ts';
-import { localityWatches } from './watch-model.ts';
+import type { CommuneInputs } from './communes.ts';
+import { communeFlags, localityWatches } from './watch-model.ts';
+import { buildWindows, serviceSummaryOf, windowOf } from './windows.ts';
 import { TILE_POSITIONS } from '../../web/tilemap.ts';
 import { latestCompleteMonth } from '../../db/watch/window.ts';
 
@@ -38,7 +40,7 @@ export interface SiteFigures {
   services: ServicesData;
   service: ServiceData[];
   localities: LocalitiesData;
-  locality: Array<Omit<LocalityData, 'watch'>>;
+  locality: Array<Omit<LocalityData, 'watch' | 'communes'>>;
   /** Monthly series behind the open-data files. */
   nationalMonthly: Point[];
   provinceMonthly: Array<{ province: ProvinceSummary; monthly: Point[] }>;
@@ -50,12 +52,26 @@ export interface SiteModel extends SiteFigures {
   locality: LocalityData[];
   /** The watch list (db/watch), computed once per build. */
   watch: WatchData;
+  /** Every commune of today and the old ones (jobs/site/communes.ts). */
+  communes: CommuneInputs;
 }
 
-/** The figures with the watch list, and each province's part of it. */
-export function withWatch(figures: SiteFigures, watch: WatchData): SiteModel {
+/** The figures with the watch list and the communes, and each province's part of them. */
+export function siteModel(figures: SiteFigures, watch: WatchData, communes: CommuneInputs): SiteModel {
   const ofLocality = localityWatches(watch);
-  return { ...figures, watch, locality: figures.locality.map((l) => ({ ...l, watch: ofLocality(l.province.code) })) };
+  const communesOf = (code: string) => communes.byProvince.get(code) ?? [];
+  for (const list of communes.byProvince.values()) for (const c of list) c.flags = communeFlags(watch, c.commune.code);
+  return {
+    ...figures,
+    watch,
+    communes,
+    localities: {
+      ...figures.localities,
+      communes: figures.locality.map((l) => ({ code: l.province.code, name: l.province.name, communes: communesOf(l.province.code).map((c) => ({ code: c.commune.code, name: c.commune.name })) })),
+      old_provinces: communes.old.map((o) => o.province),
+    },
+    locality: figures.locality.map((l) => ({ ...l, watch: ofLocality(l.province.code), communes: communesOf(l.province.code).map((c) => c.commune) })),
+  };
 }
 
 const toPoint = ({ period, online_count, total_count, rate, coverage, complete }: Bucket): Point => ({ period, online_count, total_count, rate, coverage, complete });
@@ -83,19 +99,6 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-function windowOf(current: Sums, previous: Sums): Window12 {
-  const rate = rateOf(current.online, current.total);
-  const previousRate = rateOf(previous.online, previous.total);
-  return {
-    rate_12m: rate,
-    previous_rate_12m: previousRate,
-    change_pp: rate === null || previousRate === null ? null : Math.round((rate - previousRate) * 1000) / 10,
-    online_12m: current.online,
-    total_12m: current.total,
-    paper_12m: current.total - current.online,
-  };
 }
 
 /** A province of today with the old provinces it took in (for the 2025 merger note). */
@@ -197,9 +200,7 @@ export function deriveFigures(inputs: SiteInputs, cube: RollupCube): SiteFigures
   const nationalMonths = nationalOf(byArea);
   const dataAsOf = meta.data_as_of;
   const complete = meta.latest_complete_month;
-  const to = complete ?? addMonths(currentMonth(inputs.now), -1);
-  const from = addMonths(to, -11);
-  const [prevFrom, prevTo] = [addMonths(from, -12), addMonths(from, -1)];
+  const { from, to, prevFrom, prevTo } = buildWindows(meta, inputs.now);
 
   const provinceSummary = (p: Locality, months: MonthSums[]): ProvinceSummary => ({
     code: p.code,
@@ -226,16 +227,7 @@ export function deriveFigures(inputs: SiteInputs, cube: RollupCube): SiteFigures
   for (const r of previous) add(nationalPrevious, r.serviceId, r);
   const zero = { online: 0, total: 0 };
 
-  const serviceSummary = (s: Service, now12: Sums, before12: Sums): ServiceSummary => ({
-    code: s.code,
-    name_vi: s.name_vi,
-    name_en: s.name_en,
-    agency: s.agency,
-    online_level: s.online_level,
-    online_since: s.online_since,
-    ...windowOf(now12, before12),
-  });
-  const serviceSummaries = services.map((s) => serviceSummary(s, nationalCurrent.get(s.id) ?? zero, nationalPrevious.get(s.id) ?? zero));
+  const serviceSummaries = services.map((s) => serviceSummaryOf(s, nationalCurrent.get(s.id) ?? zero, nationalPrevious.get(s.id) ?? zero));
   const byService = cube.monthlyByService();
   const provinceById = new Map(provinces.map((p) => [p.id, p]));
   const serviceById = new Map(services.map((s) => [s.id, s]));
@@ -251,7 +243,7 @@ export function deriveFigures(inputs: SiteInputs, cube: RollupCube): SiteFigures
     const w = windowOf(r, before);
     const months = provinceMonths.get(province.id)!;
     pushTo(serviceCells, service.id, { code: province.code, name: province.name, ...w, last_reported: months[months.length - 1]?.period ?? null });
-    pushTo(localityCells, province.id, serviceSummary(service, r, before));
+    pushTo(localityCells, province.id, serviceSummaryOf(service, r, before));
   }
 
   const serviceSeries = services.map((s) => {

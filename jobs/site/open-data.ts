@@ -1,7 +1,7 @@
 import { closeSync, existsSync, linkSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
-import type { DataArchive, DataPackage, DataResource, Point, SiteMeta } from '../../web/model.ts';
+import type { CommuneData, DataArchive, DataPackage, DataResource, Point, SiteMeta } from '../../web/model.ts';
 import { ZIP_NAME } from '../../web/templates/pages/data.ts';
 import { csvLine, csvNotes } from './csv.ts';
 import { type Field, ONLINE, PERIOD, SOURCE, TOTAL, field as f } from './fields.ts';
@@ -136,6 +136,23 @@ function serviceTables(figures: SiteFigures): Table[] {
   ];
 }
 
+/** Every commune of today with figures, by month: the communes' part of the province table. */
+function communeMonthly(model: SiteModel): Table {
+  return {
+    name: 'adoption-commune-monthly',
+    path: 'adoption-commune-monthly',
+    title: 'Adoption rate by commune, monthly, in current boundaries',
+    description: 'All services, each commune of today that has figures of its own, by month; before 2025-07 the old communes that went whole into it are added up (a commune with a split source starts at 2025-07).',
+    fields: [PERIOD, f('locality_code', 'string', 'commune code (of today)'), f('locality_name', 'string', 'commune name'), f('province_code', 'string', 'province code (of today)'), ONLINE, TOTAL, RATE, ...COVERAGE_FIELDS],
+    primaryKey: ['period', 'locality_code'],
+    rows: function* () {
+      for (const list of model.communes.byProvince.values()) {
+        for (const c of list) for (const p of c.series.monthly) yield [p.period, c.commune.code, c.commune.name, c.commune.province.code, p.online_count, p.total_count, p.rate, ...coverageCells(p)];
+      }
+    },
+  };
+}
+
 /** Per-chart files: the numbers behind each service chart, one small file each. */
 function serviceChartTables(figures: SiteFigures): Table[] {
   return figures.serviceMonthly.map((s) => ({
@@ -159,6 +176,21 @@ function localityChartTables(figures: SiteFigures): Table[] {
     rows: () => l.monthly.map((p) => [l.province.code, ...pointCells(p)]),
   }));
 }
+
+/** A commune's chart file, its own times in its notes (an unchanged commune keeps the same bytes); returns its path under /data/. */
+export function writeCommuneChart(dir: string, c: CommuneData): string {
+  const table: Table = {
+    name: `locality-${c.commune.code}`,
+    path: `localities/${c.commune.code}`,
+    title: `Adoption rate in ${c.commune.name}, ${c.commune.province.name} (${c.commune.code}), monthly, all services`,
+    description: '',
+    fields: COMMUNE_CHART_FIELDS,
+    rows: () => c.series.monthly.map((p) => [c.commune.code, ...pointCells(p)]),
+  };
+  return writeTable(dir, table, c.meta)[0]!.path as string;
+}
+
+const COMMUNE_CHART_FIELDS = [f('locality_code', 'string', 'commune code (of today)'), ...SERIES_FIELDS];
 
 /** The services' tables and chart files, written beside their pages on the build's second thread (page-thread.ts). */
 export function writeServiceData(siteDir: string, figures: SiteFigures): DataResource[] {
@@ -229,6 +261,8 @@ function writeZip(dir: string, zipPath: string, entries: Array<{ name: string; p
 }
 
 export interface OpenDataOptions {
+  /** The communes' chart files (written or linked with their pages). */
+  communeCharts: string[];
   /** The raw observations, already written in the build's read transaction (raw-data.ts). */
   raw: DataResource[];
   /** The live build's folder and package: a quick build links its zip instead of writing it. */
@@ -262,6 +296,8 @@ export function writeOpenData(siteDir: string, model: SiteModel, options: OpenDa
   const resources: DataResource[] = [...options.raw];
   for (const table of tables(model)) resources.push(...writeTable(dir, table, model.meta));
   resources.push(chartGroup('locality-charts', 'Per-province chart files', LOCALITY_CHART_FIELDS, localityChartTables(model).map((t) => writeTable(dir, t, model.meta)[0]!.path as string)));
+  resources.push(...writeTable(dir, communeMonthly(model), model.meta));
+  if (options.communeCharts.length > 0) resources.push(chartGroup('commune-charts', 'Per-commune chart files', COMMUNE_CHART_FIELDS, options.communeCharts));
   const archive = linked ?? { path: ZIP_NAME, last_batch_id: model.meta.last_batch_id, built_at: model.meta.built_at };
   return { resources, archive: { ...archive, linked: linked !== null } };
 }

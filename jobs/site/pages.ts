@@ -15,6 +15,7 @@ import { notFoundPage } from '../../web/templates/pages/not-found.ts';
 import { servicePage, servicesPage } from '../../web/templates/pages/services.ts';
 import type { SiteFigures, SiteModel } from './model.ts';
 import { safeJoin, writeFile } from './sink.ts';
+import { communeCharts } from './commune-pages.ts';
 import { writeWatchPages } from './watch-pages.ts';
 
 /** The charts of the site, each with the page it belongs to. */
@@ -52,11 +53,11 @@ export function chartImages(model: SiteFigures): ChartImage[] {
   );
 }
 
-function chartManifest(model: SiteFigures): ChartManifest {
+function chartManifest(model: SiteModel): ChartManifest {
   return {
     built_at: model.meta.built_at,
     charts: LANGS.flatMap((lang) =>
-      siteCharts(model, lang).map((c) => ({
+      [...siteCharts(model, lang), ...communeCharts(model, lang)].map((c) => ({
         id: chartId(c.ref),
         lang,
         title: c.title,

@@ -4,6 +4,7 @@
  */
 
 import { foldText as fold } from '../../lib/fold.ts';
+import { initSearch } from './search.ts';
 
 type Direction = 'ascending' | 'descending';
 
@@ -158,6 +159,7 @@ function makeSelectFilters(table: HTMLTableElement, selects: HTMLSelectElement[]
 }
 
 function init(): void {
+  initSearch();
   document.querySelectorAll<HTMLTableElement>('table.sortable').forEach(makeSortable);
   document.querySelectorAll<HTMLInputElement>('input[data-filter]').forEach(makeFilter);
   const byTable = new Map<string, HTMLSelectElement[]>();

@@ -1,6 +1,5 @@
 import { type ChartRef, IMAGE_HEIGHT, IMAGE_WIDTH, chartImagePaths } from '../charts.ts';
 import { type Lang, formatDateTime, formatMonth, localePath } from '../i18n.ts';
-import { assetPath } from '../assets.ts';
 import type { SiteMeta } from '../model.ts';
 import { strings } from '../strings.ts';
 import { type Html, html, jsonScript } from './html.ts';
@@ -23,8 +22,7 @@ export interface Page {
 
 /**
  * A link from one page to another as a relative URL, so the site works from any folder
- * of any static host, not just a domain's root. An asset ("/assets/site.css") is linked under
- * its content-hashed name (assetPath).
+ * of any static host, not just a domain's root.
  */
 export function href(fromPath: string, to: string): string {
   return linksFrom(fromPath)(to);
@@ -34,8 +32,7 @@ export function href(fromPath: string, to: string): string {
 export function linksFrom(fromPath: string): (to: string) => string {
   const depth = fromPath.split('/').filter(Boolean).length;
   const up = depth === 0 ? './' : '../'.repeat(depth);
-  // Assets under their content-hashed names (web/assets.ts), which browsers keep for a year.
-  return (to) => up + (to.startsWith('/') ? assetPath(to).slice(1) : to);
+  return (to) => up + (to.startsWith('/') ? to.slice(1) : to);
 }
 
 /** og:/twitter: tags: the page's chart as a 1200×630 image. Absolute URLs when PUBLIC_URL is known. */
@@ -69,6 +66,18 @@ const NAV = [
   ['methodology', '/methodology/'],
   ['data', '/data/'],
 ] as const;
+
+/** The search box of every page (web/js/search.ts); without JavaScript it opens the localities index. */
+function searchForm(lang: Lang, link: (to: string) => string): Html {
+  const t = strings(lang).localities;
+  return html`<form class="site-search" role="search" action="${link(localePath(lang, '/localities/'))}" method="get" data-search-index="${link('/localities/search.json')}" data-none="${t.searchNone}" data-results="${t.searchResults}" data-formerly="${t.searchOld('{name}')}">
+  <label for="site-search-q">${t.search}</label>
+  <input id="site-search-q" type="search" name="q" autocomplete="off" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="site-search-list" aria-describedby="site-search-hint">
+  <span id="site-search-hint" class="hint">${t.searchHint}</span>
+  <ul id="site-search-list" role="listbox" aria-label="${t.search}" hidden></ul>
+  <p class="visually-hidden" role="status"></p>
+</form>`;
+}
 
 export function layout(page: Page): string {
   const t = strings(page.lang);
@@ -109,6 +118,7 @@ ${page.meta.site_url ? html`<link rel="alternate" type="application/json+oembed"
         <li class="lang"><a href="${link(localePath(other, page.path))}" hreflang="${other}" lang="${other}">${t.otherLanguage}</a></li>
       </ul>
     </nav>
+    ${searchForm(page.lang, link)}
   </div>
 </header>
 ${page.meta.demo ? html`<div class="demo" role="note"><strong>${t.demoLabel}</strong> ${t.demoText}</div>` : ''}

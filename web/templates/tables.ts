@@ -1,5 +1,5 @@
 import { type Lang, formatCount, formatMonth, formatPp, formatRate, localePath } from '../i18n.ts';
-import type { ProvinceSummary, ServiceSummary } from '../model.ts';
+import type { CommuneSummary, ProvinceSummary, ServiceSummary } from '../model.ts';
 import { strings } from '../strings.ts';
 import { Html, escapeHtml, html, render } from './html.ts';
 import { linksFrom } from './layout.ts';
@@ -61,7 +61,7 @@ function rateCell(rate: number | null, lang: Lang): Html {
   return new Html(`<span class="rate"><span class="bar w${step}" aria-hidden="true"></span>${escapeHtml(formatRate(rate, lang, 1))}</span>`);
 }
 
-function windowColumns<T extends ProvinceSummary | ServiceSummary>(lang: Lang): Column<T>[] {
+function windowColumns<T extends ProvinceSummary | ServiceSummary | CommuneSummary>(lang: Lang): Column<T>[] {
   const t = strings(lang);
   return [
     { label: t.rate12m, cell: (r) => rateCell(r.rate_12m, lang), sort: (r) => r.rate_12m, numeric: true },
@@ -105,6 +105,22 @@ export function serviceTable(id: string, caption: string, rows: ServiceSummary[]
       { label: t.code, cell: (r) => r.code },
       { label: t.level, cell: (r) => t.levels[r.online_level] },
       ...windowColumns<ServiceSummary>(ctx.lang),
+    ],
+    rows,
+  );
+}
+
+/** A province's communes: their 12-month window and how many of its months they reported. */
+export function communeTable(id: string, caption: string, rows: CommuneSummary[], ctx: TableContext): Html {
+  const t = strings(ctx.lang);
+  const link = linksFrom(ctx.here);
+  return sortableTable<CommuneSummary>(
+    id,
+    caption,
+    [
+      { label: t.localities.commune, cell: (r) => new Html(`<a href="${escapeHtml(link(localePath(ctx.lang, `/localities/${r.code}/`)))}">${escapeHtml(r.name)}</a>`) },
+      ...windowColumns<CommuneSummary>(ctx.lang),
+      { label: t.localities.monthsReported, cell: (r) => formatCount(r.months_reported, ctx.lang), sort: (r) => r.months_reported, numeric: true },
     ],
     rows,
   );

@@ -203,7 +203,7 @@ describe('static site build', () => {
 
     it('every CSV starts with notes saying when it was built and its last batch, and no demo label without demo rows', () => {
       const files = csvFiles(fx.site);
-      expect(files.length).toBe(6 + 5 + 34 + 3 * 7);
+      expect(files.length).toBe(7 + 5 + 34 + 3 * 7);
       for (const file of files) {
         const text = dataFile(fx.site, file);
         expect(text.startsWith('# '), file).toBe(true);
@@ -217,7 +217,7 @@ describe('static site build', () => {
 
     it('JSON twins hold the same rows as their CSVs', () => {
       const twins = csvFiles(fx.site).filter((f) => existsSync(join(fx.site, 'data', f.replace(/\.csv$/, '.json'))));
-      expect(twins.length).toBe(6 + 5 + 34);
+      expect(twins.length).toBe(7 + 5 + 34);
       for (const file of twins) {
         const json = JSON.parse(dataFile(fx.site, file.replace(/\.csv$/, '.json'))) as { fields: string[]; rows: Array<Array<string | number | boolean | null>>; built_at: string; last_batch_id: number };
         const csv = parseCsv(dataFile(fx.site, file));
@@ -240,7 +240,7 @@ describe('static site build', () => {
       const listed = pkg.resources.flatMap((r) => r.path);
       const topLevel = readdirSync(join(fx.site, 'data')).filter((f) => /\.(csv|json)$/.test(f) && f !== 'datapackage.json');
       expect(topLevel.sort()).toEqual(
-        ['adoption-national-monthly', 'adoption-province-monthly', 'adoption-service-monthly', 'services', 'flags', 'online-service-share']
+        ['adoption-national-monthly', 'adoption-province-monthly', 'adoption-commune-monthly', 'adoption-service-monthly', 'services', 'flags', 'online-service-share']
           .flatMap((n) => [`${n}.csv`, `${n}.json`])
           .sort(),
       );

@@ -123,7 +123,7 @@ describe('the watch list on the site', () => {
     const page = readPage(site, lang === 'vi' ? `/localities/${LATE}/` : `/en/localities/${LATE}/`);
     const mine = flags.filter((f) => f.locality_code === LATE);
     expect(page).toContain(lang === 'vi' ? `<li>Chậm báo cáo: 1</li>` : `<li>Late data: 1</li>`);
-    expect(page).toContain(`watch/?locality=${LATE}"`);
+    expect(page).toContain(`watch/${LATE}/"`);
     expect(page).toContain(lang === 'vi' ? `Xem ${mine.length} cảnh báo` : `See its ${mine.length} flags`);
     expect(page).toContain(lang === 'vi' ? 'Dịch vụ trực tuyến có phát sinh hồ sơ trực tuyến' : 'Online services that received any online dossier');
   });

@@ -2,7 +2,9 @@ import { type Lang, formatMonth, formatRate, localePath } from '../../i18n.ts';
 import type { LocalitiesData, LocalityData } from '../../model.ts';
 import { strings } from '../../strings.ts';
 import { trendChart } from '../chart.ts';
+import { allCommunesList, communesSection, oldCommunesPath } from './communes.ts';
 import { chartLinks } from './embed.ts';
+import { watchPath } from './watch.ts';
 import { html } from '../html.ts';
 import { type Page, href } from '../layout.ts';
 import { provinceTable, serviceTable } from '../tables.ts';
@@ -35,7 +37,9 @@ export function localitiesPage(data: LocalitiesData, lang: Lang): Page {
     )}</ol>
   <div class="legend"><p>${t.localities.legend}</p><ul>${legend}<li><span class="swatch bin-1" aria-hidden="true"></span>${t.noDataShort}</li></ul></div>
 </section>
-${provinceTable('all-provinces', t.localities.title, data.provinces, { lang, here })}`;
+${provinceTable('all-provinces', t.localities.title, data.provinces, { lang, here })}
+${data.communes ? allCommunesList(data.communes, lang, here) : ''}
+${data.old_provinces ? html`<section id="before-2025-07"><h2>${t.localities.oldLink}</h2><ul class="columns">${data.old_provinces.map((p) => html`<li><a href="${href(here, localePath(lang, oldCommunesPath(p.code)))}">${p.name}</a></li>`)}</ul></section>` : ''}`;
   return { lang, path: '/localities/', meta: data.meta, title: t.localities.title, description: t.localities.intro, body };
 }
 
@@ -47,11 +51,12 @@ export function localityPage(data: LocalityData, lang: Lang): Page {
   const merged = p.merged_from.map((m) => `${m.code} ${m.name}`).join(', ');
   const byPaper = [...data.services].sort((a, b) => b.paper_12m - a.paper_12m);
   const body = html`
-<p class="crumbs"><a href="${href(here, localePath(lang, '/localities/'))}">${t.localities.title}</a></p>
+<nav class="crumbs" aria-label="breadcrumb"><ol><li><a href="${href(here, localePath(lang, '/localities/'))}">${t.localities.country}</a></li><li aria-current="page">${p.name}</li></ol></nav>
 <h1>${p.name}</h1>
 ${merged ? html`<p class="note">${t.localities.mergedNote(merged)}</p>` : ''}
 ${watchSummary(data, lang, here)}
 ${trendChart({ id: 'locality-trend', title: t.localities.trend(p.name), series: data.series, csv: href(here, `/data/localities/${p.code}.csv`), ...chartLinks({ kind: 'locality', code: p.code }, data.meta, lang, here) }, data.meta, lang)}
+${communesSection(data.communes, p, lang, here)}
 <section>
   <h2>${t.localities.byRate}</h2>
   <p class="hint">${t.sortHint}</p>
@@ -74,7 +79,7 @@ function watchSummary(data: LocalityData, lang: Lang, here: string) {
     total === 0
       ? html`<p>${w.localityNone}</p>`
       : html`<ul>${counts.map((c) => html`<li>${w.signals[c.signal]}: ${c.count}</li>`)}</ul>
-  <p><a href="${href(here, localePath(lang, `/watch/?locality=${encodeURIComponent(data.province.code)}`))}">${w.localityLink(total)}</a></p>`
+  <p><a href="${href(here, localePath(lang, watchPath(data.province.code)))}">${w.localityLink(total)}</a></p>`
   }
   <p>${share && share.online_services > 0 ? w.share(share.with_online_dossiers, share.online_services, formatRate(share.share, lang, 0), formatMonth(recent.from, lang), formatMonth(recent.to, lang)) : w.shareNone}</p>
 </section>`;
