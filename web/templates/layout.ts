@@ -1,5 +1,6 @@
 import { type ChartRef, IMAGE_HEIGHT, IMAGE_WIDTH, chartImagePaths } from '../charts.ts';
 import { type Lang, formatDateTime, formatMonth, localePath } from '../i18n.ts';
+import { assetPath } from '../assets.ts';
 import type { SiteMeta } from '../model.ts';
 import { strings } from '../strings.ts';
 import { type Html, html, jsonScript } from './html.ts';
@@ -22,7 +23,8 @@ export interface Page {
 
 /**
  * A link from one page to another as a relative URL, so the site works from any folder
- * of any static host, not just a domain's root.
+ * of any static host, not just a domain's root. An asset ("/assets/site.css") is linked under
+ * its content-hashed name (assetPath).
  */
 export function href(fromPath: string, to: string): string {
   return linksFrom(fromPath)(to);
@@ -32,7 +34,8 @@ export function href(fromPath: string, to: string): string {
 export function linksFrom(fromPath: string): (to: string) => string {
   const depth = fromPath.split('/').filter(Boolean).length;
   const up = depth === 0 ? './' : '../'.repeat(depth);
-  return (to) => up + (to.startsWith('/') ? to.slice(1) : to);
+  // Assets under their content-hashed names (web/assets.ts), which browsers keep for a year.
+  return (to) => up + (to.startsWith('/') ? assetPath(to).slice(1) : to);
 }
 
 /** og:/twitter: tags: the page's chart as a 1200×630 image. Absolute URLs when PUBLIC_URL is known. */
