@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChartImage } from '../../web/charts.ts';
 import { LANGS, type Lang, formatMonth, localePath } from '../../web/i18n.ts';
@@ -11,7 +11,7 @@ import { type EmbedChart, embedPage, embedPath } from '../../web/templates/pages
 import { layout } from '../../web/templates/layout.ts';
 import { writeCommuneChart } from './open-data.ts';
 import type { SiteModel } from './model.ts';
-import { inFolder, safeJoin, writeFile } from './sink.ts';
+import { linkWithSiblings, safeJoin, writeFile } from './sink.ts';
 
 /** Where a build says what each commune's files were made from, for the next build to compare. */
 const MANIFEST = 'localities/communes.json';
@@ -64,7 +64,7 @@ export function writeCommunePages(siteDir: string, model: SiteModel, live: strin
       result.pages += files.filter((f) => f.endsWith('.html')).length;
       if (data.series.monthly.length > 0) result.csv.push(`localities/${code}.csv`);
       if (live && before[code] === key && files.every((f) => existsSync(join(live, f)))) {
-        for (const f of files) inFolder(join(siteDir, f), () => linkSync(join(live, f), join(siteDir, f)));
+        for (const f of files) linkWithSiblings(join(live, f), join(siteDir, f));
         result.linked++;
         continue;
       }

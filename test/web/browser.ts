@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type Locator, type Page, type Request, chromium } from 'playwright-core';
+import { type Browser, type CDPSession, type Locator, type Page, type Request, chromium } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -79,3 +79,43 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   const report = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`).join('\n  ')}`);
   expect(violations.length, report.join('\n')).toBe(0);
 }
+
+export interface Resource {
+  url: string;
+  status: number;
+  encoding: string | undefined;
+  bytes: number;
+  /** From the disk cache, as CDP says (memory-cache hits show as 0 bytes). */
+  cached: boolean;
+}
+
+/** Every resource a navigation loads until the network is idle, with its bytes on the wire. */
+export async function load(page: Page, cdp: CDPSession, url: string): Promise<Resource[]> {
+  const seen = new Map<string, Resource>();
+  const onResponse = (e: { requestId: string; response: { url: string; status: number; headers: Record<string, string>; fromDiskCache?: boolean } }) => {
+    const encoding = Object.entries(e.response.headers).find(([k]) => k.toLowerCase() === 'content-encoding')?.[1];
+    seen.set(e.requestId, { url: e.response.url, status: e.response.status, encoding, bytes: 0, cached: e.response.fromDiskCache === true });
+  };
+  const onCached = (e: { requestId: string }) => {
+    const r = seen.get(e.requestId);
+    if (r) r.cached = true;
+    else seen.set(e.requestId, { url: '(memory cache)', status: 200, encoding: undefined, bytes: 0, cached: true });
+  };
+  const onFinished = (e: { requestId: string; encodedDataLength: number }) => {
+    const r = seen.get(e.requestId);
+    if (r) r.bytes = e.encodedDataLength;
+  };
+  cdp.on('Network.responseReceived', onResponse);
+  cdp.on('Network.requestServedFromCache', onCached);
+  cdp.on('Network.loadingFinished', onFinished);
+  try {
+    await page.goto(url, { waitUntil: 'networkidle' });
+  } finally {
+    cdp.off('Network.responseReceived', onResponse);
+    cdp.off('Network.requestServedFromCache', onCached);
+    cdp.off('Network.loadingFinished', onFinished);
+  }
+  return [...seen.values()];
+}
+
+export const kb = (resources: Resource[]) => resources.reduce((n, r) => n + r.bytes, 0) / 1024;

@@ -7,47 +7,8 @@
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServedSite, servedSite } from '../jobs/site/fixture.ts';
-import { CHROMIUM, HAS_CHROMIUM, launchBrowser } from './browser.ts';
+import { CHROMIUM, HAS_CHROMIUM, type Resource, kb, launchBrowser, load } from './browser.ts';
 
-interface Resource {
-  url: string;
-  status: number;
-  encoding: string | undefined;
-  bytes: number;
-  /** From the disk cache, as CDP says (memory-cache hits show as 0 bytes). */
-  cached: boolean;
-}
-
-/** Every resource a navigation loads until the network is idle, with its bytes on the wire. */
-async function load(page: Page, cdp: CDPSession, url: string): Promise<Resource[]> {
-  const seen = new Map<string, Resource>();
-  const onResponse = (e: { requestId: string; response: { url: string; status: number; headers: Record<string, string>; fromDiskCache?: boolean } }) => {
-    const encoding = Object.entries(e.response.headers).find(([k]) => k.toLowerCase() === 'content-encoding')?.[1];
-    seen.set(e.requestId, { url: e.response.url, status: e.response.status, encoding, bytes: 0, cached: e.response.fromDiskCache === true });
-  };
-  const onCached = (e: { requestId: string }) => {
-    const r = seen.get(e.requestId);
-    if (r) r.cached = true;
-    else seen.set(e.requestId, { url: '(memory cache)', status: 200, encoding: undefined, bytes: 0, cached: true });
-  };
-  const onFinished = (e: { requestId: string; encodedDataLength: number }) => {
-    const r = seen.get(e.requestId);
-    if (r) r.bytes = e.encodedDataLength;
-  };
-  cdp.on('Network.responseReceived', onResponse);
-  cdp.on('Network.requestServedFromCache', onCached);
-  cdp.on('Network.loadingFinished', onFinished);
-  try {
-    await page.goto(url, { waitUntil: 'networkidle' });
-  } finally {
-    cdp.off('Network.responseReceived', onResponse);
-    cdp.off('Network.requestServedFromCache', onCached);
-    cdp.off('Network.loadingFinished', onFinished);
-  }
-  return [...seen.values()];
-}
-
-const kb = (resources: Resource[]) => resources.reduce((n, r) => n + r.bytes, 0) / 1024;
 const isAsset = (r: Resource) => new URL(r.url, 'http://x/').pathname.startsWith('/assets/');
 
 /** Budgets of issue 13, first visit, every resource counted. */

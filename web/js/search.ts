@@ -93,11 +93,8 @@ export function initSearch(): void {
         li.id = `search-option-${i}`;
         li.setAttribute('role', 'option');
         li.setAttribute('aria-selected', 'false');
-        const a = document.createElement('a');
-        a.href = e.href;
-        a.tabIndex = -1;
-        a.textContent = e.name;
-        li.append(a);
+        // An option is not a link (no interactive control inside another): Enter or a click opens it.
+        li.append(e.name);
         if (e.detail) {
           const small = document.createElement('small');
           small.textContent = ` ${e.detail}`;
