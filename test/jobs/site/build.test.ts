@@ -245,7 +245,7 @@ describe('static site build', () => {
           .sort(),
       );
       for (const file of topLevel) expect(listed, file).toContain(file);
-      for (const file of walk(join(fx.site, 'data', 'observations'))) expect(listed, file).toContain(`observations/${file}`);
+      for (const file of walk(join(fx.site, 'data', 'observations')).filter((f) => !/\.(br|gz)$/.test(f))) expect(listed, file).toContain(`observations/${file}`);
       for (const r of pkg.resources.filter((x) => x.format === 'csv')) {
         const first = Array.isArray(r.path) ? r.path[0]! : r.path;
         expect(r.schema?.fields.map((f) => f.name), r.name).toEqual(parseCsv(dataFile(fx.site, first)).header);
@@ -456,7 +456,11 @@ describe('warm build (rollups in memory, services written on a second thread)', 
   const files = (site: string) =>
     new Map(
       walk(site)
-        .filter((f) => (!f.startsWith('images/') || f === 'images/manifest.json') && f !== 'watch/feed.xml' && f !== FEED_STATE)
+        .filter((f) => {
+          // A file's .br and .gz go with it.
+          const plain = f.replace(/\.(br|gz)$/, '');
+          return (!plain.startsWith('images/') || plain === 'images/manifest.json') && plain !== 'watch/feed.xml' && plain !== FEED_STATE;
+        })
         .map((f) => [f, readFileSync(join(site, f), 'utf8')]),
     );
 
