@@ -27,7 +27,7 @@ import { type Filler, type SmallDisk, cannotMount, fillDisk, mountSmallDisk } fr
 
 /**
  * Issue 11 §4, "a full disk loses nothing": the real server, its database and its site on a
- * real 32 MiB tmpfs that the test fills. Mounting needs root (CI runs as root); elsewhere the
+ * real 256 MiB tmpfs (a first build with every commune page is ~150 MiB) that the test fills. Mounting needs root (CI runs as root); elsewhere the
  * test is skipped, and says so on the console and in test-results/full-disk.txt, which .ci/run prints.
  */
 const notMountable = cannotMount();
@@ -49,7 +49,7 @@ const BIG = makeBatch({ services: ['FD.B1', 'FD.B2', 'FD.B3'], localities: PROVI
 // Three revised rows: a few pages, which fit in what is left for the site build to fail on.
 const SMALL = makeBatch({ services: ['FD.A'], localities: PROVINCES.slice(0, 3), months: ['2025-07'] }, () => [30, 40]);
 
-/** Enough for SMALL's pages in the WAL; a quick build of this site writes ~3 MiB. */
+/** Enough for SMALL's pages in the WAL; a quick build of this site writes ~3 MiB (the communes are linked). */
 const ROOM_FOR_A_BATCH = 512 * 1024;
 /** A third of BIG's pages, so its commit starts writing the WAL and fails in it. */
 const ROOM_MID_COMMIT = 128 * 1024;
@@ -118,7 +118,7 @@ describe.skipIf(notMountable !== null)('a full disk loses nothing (real server, 
   beforeAll(async () => {
     recordOutcome('ran');
     batchFolder = tempDir('thuocdo-full-disk-batch-');
-    disk = mountSmallDisk(32);
+    disk = mountSmallDisk(256);
     dbPath = join(disk.path, 'db', 'thuocdo.db');
     siteDir = join(disk.path, 'site');
     const token = inDb(dbPath, (db) => {

@@ -110,6 +110,8 @@ export async function load(page: Page, cdp: CDPSession, url: string): Promise<Re
   cdp.on('Network.loadingFinished', onFinished);
   try {
     await page.goto(url, { waitUntil: 'networkidle' });
+    // Chromium asks for the page's icon after "load", sometimes after the network first went idle.
+    if (![...seen.values()].some((r) => /\/assets\/icon[.]/.test(r.url))) await page.waitForResponse((r) => /\/assets\/icon[.]/.test(r.url()), { timeout: 3000 }).catch(() => undefined);
   } finally {
     cdp.off('Network.responseReceived', onResponse);
     cdp.off('Network.requestServedFromCache', onCached);
