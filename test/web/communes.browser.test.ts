@@ -3,13 +3,12 @@
  * keyboard with and without diacritics, the commune table without JavaScript, axe, and the
  * bytes a first visit transfers.
  */
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertServices } from '../../db/services.ts';
 import { type TestApp, tempDir, testApp } from '../helper.ts';
-import { type Row, build, ingest } from '../jobs/site/fixture.ts';
+import { type Row, build, freePort, ingest } from '../jobs/site/fixture.ts';
 import { CHROMIUM, HAS_CHROMIUM, expectNoAxeViolations, kb, launchBrowser, load, recordProblems } from './browser.ts';
 
 /** Communes of Hồ Chí Minh City (79): 25760 has whole old communes behind it, 25747 a split source. */
@@ -22,14 +21,6 @@ const ROWS: Row[] = [
     [m, 'A', '25750', 60, 100],
   ]),
 ];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.skipIf(!HAS_CHROMIUM)(`communes in Chromium (skipped when ${CHROMIUM} is missing)`, () => {
   let t: TestApp;

@@ -125,3 +125,18 @@ export function communeTable(id: string, caption: string, rows: CommuneSummary[]
     rows,
   );
 }
+
+/** A place's services twice: by rate (all, lowest first) and by paper (the 20 with most). */
+export function serviceSections(services: ServiceSummary[], ctx: TableContext): Html {
+  const t = strings(ctx.lang);
+  const byPaper = [...services].sort((a, b) => b.paper_12m - a.paper_12m).slice(0, 20);
+  return html`<section>
+  <h2>${t.localities.byRate}</h2>
+  <p class="hint">${t.sortHint}</p>
+  ${serviceTable('services-by-rate', t.localities.byRate, services, ctx)}
+</section>
+<section>
+  <h2>${t.localities.byPaper}</h2>
+  ${serviceTable('services-by-paper', t.localities.byPaper, byPaper, ctx)}
+</section>`;
+}

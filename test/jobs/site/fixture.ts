@@ -98,7 +98,7 @@ export function build(sqlite: Database.Database, siteDir: string, options: Build
 }
 
 /** A port nobody listens on right now, so that PUBLIC_URL can be known before the app listens. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

@@ -4,7 +4,7 @@ import { strings } from '../../strings.ts';
 import { trendChart } from '../chart.ts';
 import { Html, escapeHtml, html } from '../html.ts';
 import { type Page, href, linksFrom } from '../layout.ts';
-import { communeTable, serviceTable } from '../tables.ts';
+import { communeTable, serviceSections } from '../tables.ts';
 import { chartLinks } from './embed.ts';
 
 export const communePath = (code: string) => `/localities/${code}/`;
@@ -26,7 +26,6 @@ export function communePage(data: CommuneData, lang: Lang): Page {
   const c = data.commune;
   const path = communePath(c.code);
   const here = localePath(lang, path);
-  const byPaper = [...data.services].sort((a, b) => b.paper_12m - a.paper_12m);
   const hasData = data.series.monthly.length > 0;
   const body = html`
 ${crumbs(lang, here, c.province, c.name)}
@@ -37,15 +36,7 @@ ${c.sources.length > 0 ? html`<details class="sources"><summary>${t.localities.s
 ${
   hasData
     ? html`${trendChart({ id: 'commune-trend', title: t.localities.trend(c.name), series: data.series, csv: href(here, `/data/localities/${c.code}.csv`), ...chartLinks({ kind: 'locality', code: c.code }, data.meta, lang, here) }, data.meta, lang)}
-<section>
-  <h2>${t.localities.byRate}</h2>
-  <p class="hint">${t.sortHint}</p>
-  ${serviceTable('services-by-rate', t.localities.byRate, data.services, { lang, here })}
-</section>
-<section>
-  <h2>${t.localities.byPaper}</h2>
-  ${serviceTable('services-by-paper', t.localities.byPaper, byPaper.slice(0, 20), { lang, here })}
-</section>`
+${serviceSections(data.services, { lang, here })}`
     : html`<p>${t.localities.communeNoData(c.province.name)} <a href="${href(here, localePath(lang, `/localities/${c.province.code}/`))}">${c.province.name}</a></p>`
 }
 <section class="watch-summary">

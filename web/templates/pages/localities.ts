@@ -7,7 +7,7 @@ import { chartLinks } from './embed.ts';
 import { watchPath } from './watch.ts';
 import { html } from '../html.ts';
 import { type Page, href } from '../layout.ts';
-import { provinceTable, serviceTable } from '../tables.ts';
+import { provinceTable, serviceSections } from '../tables.ts';
 
 /** Colour bins of the map; each bin's text colour keeps AA contrast on its fill. */
 export const MAP_BINS = [0.2, 0.4, 0.6, 0.8];
@@ -49,7 +49,6 @@ export function localityPage(data: LocalityData, lang: Lang): Page {
   const path = `/localities/${p.code}/`;
   const here = localePath(lang, path);
   const merged = p.merged_from.map((m) => `${m.code} ${m.name}`).join(', ');
-  const byPaper = [...data.services].sort((a, b) => b.paper_12m - a.paper_12m);
   const body = html`
 <nav class="crumbs" aria-label="breadcrumb"><ol><li><a href="${href(here, localePath(lang, '/localities/'))}">${t.localities.country}</a></li><li aria-current="page">${p.name}</li></ol></nav>
 <h1>${p.name}</h1>
@@ -57,15 +56,7 @@ ${merged ? html`<p class="note">${t.localities.mergedNote(merged)}</p>` : ''}
 ${watchSummary(data, lang, here)}
 ${trendChart({ id: 'locality-trend', title: t.localities.trend(p.name), series: data.series, csv: href(here, `/data/localities/${p.code}.csv`), ...chartLinks({ kind: 'locality', code: p.code }, data.meta, lang, here) }, data.meta, lang)}
 ${communesSection(data.communes, p, lang, here)}
-<section>
-  <h2>${t.localities.byRate}</h2>
-  <p class="hint">${t.sortHint}</p>
-  ${serviceTable('services-by-rate', t.localities.byRate, data.services, { lang, here })}
-</section>
-<section>
-  <h2>${t.localities.byPaper}</h2>
-  ${serviceTable('services-by-paper', t.localities.byPaper, byPaper.slice(0, 20), { lang, here })}
-</section>`;
+${serviceSections(data.services, { lang, here })}`;
   return { lang, path, meta: data.meta, title: p.name, description: t.localities.trend(p.name), charts: true, card: { kind: 'locality', code: p.code }, body };
 }
 
