@@ -464,6 +464,7 @@ describe('warm build (rollups in memory, services written on a second thread)', 
         .map((f) => [f, readFileSync(join(site, f), 'utf8')]),
     );
 
+  // Five builds, each with every commune's pages (3,321 × 2): over 30 s on a busy machine.
   it('writes the same files as a cold build, batch after batch', () => {
     const warm = warmState();
     // The thread says so if it could not start and the pages were written here instead.
@@ -490,7 +491,7 @@ describe('warm build (rollups in memory, services written on a second thread)', 
       warn.mockRestore();
       warm.pages.close();
     }
-  });
+  }, 180_000);
 });
 
 describe('warmBuilder', () => {
