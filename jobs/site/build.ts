@@ -120,7 +120,7 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
       images = [...chartImages(model), ...communeChartImages(model)];
       writeAssets(staging);
       const communePages = writeCommunePages(staging, model, live);
-      writeSearchIndex(staging, model);
+      writeSearchIndex(staging, model, live);
       const { resources, archive } = writeOpenData(staging, model, { raw: raw.resources, zipFrom: options.quick ? previous : null, communeCharts: communePages.csv });
       const pages = writePages(staging, model) + communePages.pages;
       // Compares this build's flags with the live build's: raised and cleared since.

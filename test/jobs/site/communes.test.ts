@@ -97,6 +97,8 @@ describe('communes on the site', () => {
     // Untouched communes are the live build's files, linked; the one the batch changed is new.
     for (const code of ['00004', '25768']) expect(inode(after, `localities/${code}/index.html`)).toBe(inode(before, `localities/${code}/index.html`));
     expect(inode(after, 'localities/25750/index.html')).not.toBe(inode(before, 'localities/25750/index.html'));
+    // The search index, unchanged, is linked with its siblings (compressed once, at the best levels).
+    for (const f of ['localities/search.json', 'localities/search.json.br', 'localities/search.json.gz']) expect(inode(after, f)).toBe(inode(before, f));
     expect(text(site, '/localities/25750/')).toContain('70,00%');
 
     const cold = join(dir.path, 'cold');
