@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listBatches } from '../../db/batches.ts';
-import { importCatalogue } from '../../db/catalogue.ts';
+import { CATALOGUE_FIELDS, importCatalogue } from '../../db/catalogue.ts';
 import { createPublisher, revokePublisher } from '../../db/publishers.ts';
 import { SERVICE_CODE_PATTERN, upsertService } from '../../db/services.ts';
 import { sendError } from '../plugins/errors.ts';
+import { CSV, JSON_MEDIA, csvBody, documentedBody } from '../raw-bodies.ts';
 import { Code, DemoFlag, ErrorBody, Month, RowErrorSchema, adminErrors } from '../schemas.ts';
 import { ServiceSchema } from './services.ts';
 
@@ -18,6 +19,24 @@ const ServiceBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** The catalogue, read by db/catalogue.ts with the same rules as ServiceBody: documented here, validated there. */
+const catalogueBodies = documentedBody({
+  [CSV]: csvBody(
+    CATALOGUE_FIELDS,
+    ['code', 'name_vi', 'online_level'],
+    'One service per line: online_level is full or partial, online_since YYYY-MM or empty.',
+    `${CATALOGUE_FIELDS.join(',')}\n1.001234,Đăng ký khai sinh,Birth registration,Bộ Tư pháp,full,2019-01\n`,
+  ),
+  [JSON_MEDIA]: Type.Object(
+    {
+      services: Type.Array(Type.Object({ code: Type.String({ pattern: SERVICE_CODE_PATTERN }), ...ServiceBody.properties }, { additionalProperties: false }), {
+        description: 'In row errors, "row" is the 1-based position in this array',
+      }),
+    },
+    { additionalProperties: false },
+  ),
+});
 
 const PublisherBody = Type.Object(
   {
@@ -56,6 +75,7 @@ const adminRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes: number }> = async (
     catalogue.post(
       '/api/v1/services',
       {
+        config: catalogueBodies,
         schema: {
           summary: 'Import a service catalogue',
           description: 'CSV with columns code,name_vi,name_en,agency,online_level,online_since, or JSON {"services": [...]}. All or nothing.',

@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { BodyKind } from '../../db/ingest/ingest.ts';
+import { MAX_TOTAL_COUNT, OBSERVATION_FIELDS, WITHDRAWAL_FIELDS } from '../../db/ingest/types.ts';
 import type { IngestRunner } from '../../db/ingest/worker.ts';
+import { CSV, JSON_MEDIA, XLSX, csvBody, documentedBody, xlsxBody } from '../raw-bodies.ts';
 import { Demo, ErrorBody, RowErrorSchema } from '../schemas.ts';
 
 export interface IngestRouteOptions {
@@ -23,6 +25,57 @@ const Accepted = Type.Object({
 });
 const Withdrawn = Type.Object({ batch_id: Type.Integer(), withdrawn: Type.Integer(), demo: Type.Optional(Demo) });
 
+/** The media types the ingest thread reads; any other is a 415. */
+const READ: string[] = [CSV, JSON_MEDIA];
+
+const RowKey = {
+  period: Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM: a real month, from 2000-01 up to the current month', examples: ['2026-10'] }),
+  service_code: Type.String({ description: 'a registered service (GET /api/v1/services)', examples: ['1.001234'] }),
+  locality_code: Type.String({
+    description: 'VN, a province or a commune code, read in the month of the row: it must exist in that month (GET /api/v1/localities?at=YYYY-MM)',
+    examples: ['79'],
+  }),
+};
+const ObservationRow = Type.Object(
+  {
+    ...RowKey,
+    online_count: Type.Integer({ minimum: 0, maximum: MAX_TOTAL_COUNT, description: 'dossiers submitted online, at most total_count; a JSON integer' }),
+    total_count: Type.Integer({ minimum: 0, maximum: MAX_TOTAL_COUNT, description: 'all dossiers, every channel; a JSON integer' }),
+  },
+  { additionalProperties: false, description: 'One service, one locality, one calendar month. The same key sent again is a revision.' },
+);
+const WithdrawalRow = Type.Object(RowKey, { additionalProperties: false, description: 'The key of a stored row, within the token\'s scope' });
+const WithdrawalList = Type.Array(WithdrawalRow, { description: 'In row errors, "row" is the 1-based position in this array' });
+
+const observationBodies = documentedBody({
+  [CSV]: csvBody(
+    OBSERVATION_FIELDS,
+    OBSERVATION_FIELDS,
+    'Counts in digits only: 1,234, 1.5, -3 and 12e3 are row errors (422).',
+    `${OBSERVATION_FIELDS.join(',')}\n2026-10,1.001234,79,1520,2010\n`,
+  ),
+  [JSON_MEDIA]: Type.Object(
+    {
+      observations: Type.Array(ObservationRow, { description: 'In row errors, "row" is the 1-based position in this array' }),
+      withdrawals: Type.Optional(
+        Type.Array(WithdrawalRow, {
+          description: 'Stored rows withdrawn first, in the same batch and transaction (a province moving from province rows to commune rows); row errors name the column withdrawals.*',
+        }),
+      ),
+    },
+    { additionalProperties: false, description: 'observations may be empty when withdrawals is not' },
+  ),
+  [XLSX]: xlsxBody(
+    'A spreadsheet, read from its first sheet: header in row 1 with the CSV\'s columns, one observation per row; "row" in errors is the sheet\'s row number.' +
+      (READ.includes(XLSX) ? '' : ' Not read by this server yet: it answers 415 unsupported_media_type; send CSV or JSON.'),
+  ),
+});
+
+const withdrawalBodies = documentedBody({
+  [CSV]: csvBody(WITHDRAWAL_FIELDS, WITHDRAWAL_FIELDS, 'One stored row per line.', `${WITHDRAWAL_FIELDS.join(',')}\n2026-10,1.001234,79\n`),
+  [JSON_MEDIA]: Type.Object({ withdrawals: WithdrawalList }, { additionalProperties: false }),
+});
+
 const RowErrors = Type.Object({ error: Type.String(), message: Type.String(), errors: Type.Array(RowErrorSchema), demo: Type.Optional(Demo) });
 const Invalid = Type.Object({ ...RowErrors.properties, error_count: Type.Integer() });
 
@@ -30,7 +83,7 @@ const Invalid = Type.Object({ ...RowErrors.properties, error_count: Type.Integer
 const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fastify, { maxBodyBytes, onBatchStored, runner }) => {
   // Bodies stay raw here so that bad JSON gets the same diagnosis as in the CLI.
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(['text/csv', 'application/json'], { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_req, body, done) =>
+  fastify.addContentTypeParser(READ, { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_req, body, done) =>
     done(null, body),
   );
 
@@ -54,6 +107,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fasti
     {
       onRequest: fastify.requirePublisher,
       bodyLimit: maxBodyBytes,
+      config: observationBodies,
       schema: {
         summary: 'Send a batch of monthly counts',
         description:
@@ -77,6 +131,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fasti
     {
       onRequest: fastify.requirePublisher,
       bodyLimit: maxBodyBytes,
+      config: withdrawalBodies,
       schema: {
         summary: 'Withdraw stored rows',
         description:

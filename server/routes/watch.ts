@@ -6,8 +6,9 @@ import { reportingTimeZone } from '../../db/months.ts';
 import { getService } from '../../db/services.ts';
 import { DEFAULT_DUE_DAY, DEFAULT_THRESHOLD, SIGNALS, type Signal, type WatchResult, computeSignals, flagPage, sortFlags } from '../../db/watch/signals.ts';
 import { noCommuneData } from '../../db/watch/explain.ts';
-import { importTargets, listTargets, upsertTargets } from '../../db/watch/targets.ts';
+import { TARGET_FIELDS, importTargets, listTargets, upsertTargets } from '../../db/watch/targets.ts';
 import { sendError } from '../plugins/errors.ts';
+import { CSV, JSON_MEDIA, csvBody, documentedBody } from '../raw-bodies.ts';
 import { DemoFlag, ErrorBody, Nullable, RowErrorSchema } from '../schemas.ts';
 
 const MonthText = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' });
@@ -85,6 +86,17 @@ const TargetInputSchema = Type.Object(
   { additionalProperties: false },
 );
 const TargetsBody = Type.Object({ targets: Type.Array(TargetInputSchema, { minItems: 1, maxItems: 100_000 }) }, { additionalProperties: false });
+
+/** JSON is validated by Fastify against TargetsBody; CSV arrives as bytes for importTargets, so its shape is documented only. */
+const targetBodies = documentedBody({
+  [JSON_MEDIA]: TargetsBody,
+  [CSV]: csvBody(
+    TARGET_FIELDS,
+    TARGET_FIELDS.filter((f) => f !== 'service_code'),
+    'target_rate is a fraction above 0 and at most 1 (0.5 = 50% online); an empty service_code = all services; due_month is YYYY-MM.',
+    `${TARGET_FIELDS.join(',')}\n,79,2026-12,0.8\n`,
+  ),
+});
 
 const InvalidRows = Type.Object({ error: Type.String(), message: Type.String(), error_count: Type.Integer(), errors: Type.Array(RowErrorSchema), demo: DemoFlag });
 const adminErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
@@ -240,6 +252,7 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async 
     admin.post(
       '/api/v1/targets',
       {
+        config: targetBodies,
         schema: {
           summary: 'Create or replace targets',
           description:
