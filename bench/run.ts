@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_TO, NEW_PROVINCES, benchMonths, serviceCode } from './dataset.ts';
 import { communeCeilingRows, communeScale } from './communes.ts';
+import { communeSite } from './commune-site.ts';
 import { httpIngest, provinceCeilingRows, rawInsertCeiling } from './ingest.ts';
 import { fuzz } from './fuzz.ts';
 import { reliability } from './reliability.ts';
@@ -110,6 +111,12 @@ watchDb.sqlite.close();
 record(`watch list: every signal (${signals.flags.length} flags)`, signalSeconds, 's', '< 10 s', signalSeconds < 10);
 
 if (values.only === 'api') finish();
+
+// At commune scale the site part is its own (issue 13's goals); the province-scale site figures come from a province run.
+if (communes) {
+  await communeSite(env, token, record, services);
+  finish();
+}
 
 const build = fullSiteBuild(env);
 record(`full site build from scratch (${build.pages} pages, ${build.imagesRendered} images drawn)`, build.ms / 1000, 's');
