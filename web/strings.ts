@@ -142,6 +142,7 @@ const vi = {
     localityTitle: 'Cảnh báo của tỉnh, thành phố này',
     localityNone: 'Không có cảnh báo nào cho tỉnh, thành phố này.',
     localityLink: (n: number) => `Xem ${n} cảnh báo trong danh sách theo dõi`,
+    localityCommunes: (n: number) => `Các xã, phường, đặc khu của tỉnh, thành phố: ${n} cảnh báo`,
     share: (withOnline: number, online: number, share: string, from: string, to: string) =>
       `Dịch vụ trực tuyến có phát sinh hồ sơ trực tuyến (${from}–${to}): ${withOnline}/${online} dịch vụ (${share}).`,
     shareNone: 'Chưa có dịch vụ trực tuyến nào có số liệu trong 3 tháng gần nhất.',
@@ -340,6 +341,7 @@ const en: Strings = {
     localityTitle: 'Flags for this province',
     localityNone: 'No flags for this province.',
     localityLink: (n: number) => `See its ${n} flags on the watch list`,
+    localityCommunes: (n: number) => `Its communes: ${n} flags`,
     share: (withOnline: number, online: number, share: string, from: string, to: string) =>
       `Online services that received any online dossier (${from}–${to}): ${withOnline} of ${online} (${share}).`,
     shareNone: 'No online service with data in the last 3 months.',

@@ -166,11 +166,14 @@ export function localityWatches(watch: WatchData): (code: string) => LocalityWat
     if (list) list.push(f);
     else byLocality.set(f.locality_code, [f]);
   }
+  const provinces = new Map(((watch as Partial<SiteWatch>).provinces ?? []).map((p) => [p.code, p.communes]));
   return (code) => {
     const mine = byLocality.get(code) ?? [];
+    const communes = provinces.get(code) ?? { total: 0, by_signal: {} };
     return {
       counts: SIGNALS.map((signal) => ({ signal, count: mine.filter((f) => f.signal === signal).length })).filter((c) => c.count > 0),
       total: mine.length,
+      communes: { counts: SIGNALS.map((signal) => ({ signal, count: communes.by_signal[signal] ?? 0 })).filter((c) => c.count > 0), total: communes.total },
       online_service_share: watch.online_service_share.find((s) => s.locality_code === code) ?? null,
       recent: watch.recent,
     };

@@ -63,15 +63,13 @@ ${serviceSections(data.services, { lang, here })}`;
 /** The province's flags by signal, with a link to them on the watch list, and its online-service share. */
 function watchSummary(data: LocalityData, lang: Lang, here: string) {
   const w = strings(lang).watch;
-  const { counts, total, online_service_share: share, recent } = data.watch;
+  const { counts, total, communes, online_service_share: share, recent } = data.watch;
+  const list = (of: typeof counts) => html`<ul>${of.map((c) => html`<li>${w.signals[c.signal]}: ${c.count}</li>`)}</ul>`;
   return html`<section class="watch-summary">
   <h2>${w.localityTitle}</h2>
-  ${
-    total === 0
-      ? html`<p>${w.localityNone}</p>`
-      : html`<ul>${counts.map((c) => html`<li>${w.signals[c.signal]}: ${c.count}</li>`)}</ul>
-  <p><a href="${href(here, localePath(lang, watchPath(data.province.code)))}">${w.localityLink(total)}</a></p>`
-  }
+  ${total === 0 && communes.total === 0 ? html`<p>${w.localityNone}</p>` : total > 0 ? list(counts) : ''}
+  ${communes.total > 0 ? html`<p>${w.localityCommunes(communes.total)}</p>${list(communes.counts)}` : ''}
+  ${total + communes.total > 0 ? html`<p><a href="${href(here, localePath(lang, watchPath(data.province.code)))}">${w.localityLink(total + communes.total)}</a></p>` : ''}
   <p>${share && share.online_services > 0 ? w.share(share.with_online_dossiers, share.online_services, formatRate(share.share, lang, 0), formatMonth(recent.from, lang), formatMonth(recent.to, lang)) : w.shareNone}</p>
 </section>`;
 }
