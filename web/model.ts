@@ -183,19 +183,70 @@ export interface DataPackage {
 
 export interface DataResource {
   name: string;
+  /** The Vietnamese title, for the citation on the Vietnamese data page. */
+  title_vi?: string;
   /** Several paths: files with one schema that together form one table. */
   path: string | string[];
   title: string;
   description: string;
-  format: 'csv' | 'json';
+  format: 'csv' | 'json' | 'xlsx';
   mediatype: string;
-  encoding: 'utf-8';
+  /** Text files only. */
+  encoding?: 'utf-8';
   bytes?: number;
   hash?: string;
   /** A part of the raw observations: the last batch that changed its rows. */
   last_batch_id?: number;
-  dialect?: { commentChar: string; header: boolean };
-  schema?: { fields: Array<{ name: string; type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'yearmonth'; description: string }>; primaryKey?: string[] };
+  /** The CSVs' first line is their header, and nothing comes before it. */
+  dialect?: { header: true };
+  schema?: { fields: TableField[]; primaryKey?: string[] };
+}
+
+/** A column of a published table. */
+export interface TableField {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'yearmonth';
+  description: string;
+  /** What a number counts or measures, e.g. "dossiers" or "ratio (0–1)". */
+  unit?: string;
+}
+
+/**
+ * NAME.metadata.json beside NAME.csv: what the CSV itself cannot say without breaking its first
+ * line as the header (as OWID publishes NAME.csv with NAME.metadata.json).
+ */
+export interface TableMetadata {
+  name: string;
+  title: string;
+  title_vi: string;
+  description: string;
+  /** The files of this table: the CSV, and its JSON and spreadsheet twins where it has them. */
+  files: { csv: string; json?: string; xlsx?: string };
+  source: string;
+  licence: { name: string; path: string; title: string };
+  citation: { vi: string; en: string };
+  built_at: string;
+  data_as_of: string | null;
+  last_batch_id: number;
+  demo: boolean;
+  /** "Dữ liệu minh họa — Demo data: …" while the figures are simulated; null otherwise. */
+  demo_label: string | null;
+  fields: TableField[];
+  primaryKey?: string[];
+}
+
+/** /data/archive/YYYY-MM/: the open data frozen when a month was first complete nationally. */
+export interface DataSnapshot {
+  /** The month that became complete. */
+  month: string;
+  /** Under /data/, with a trailing slash. */
+  path: string;
+  created: string;
+  last_batch_id: number;
+  /** The national figures of that month as frozen. */
+  online_count: number;
+  total_count: number;
+  rate: number | null;
 }
 
 export interface DataArchive {
@@ -256,8 +307,11 @@ export interface WatchData {
 
 /** A province's part of the watch list, shown on its page. */
 export interface LocalityWatch {
+  /** The province's own flags (service × province, all services, late data). */
   counts: Array<{ signal: WatchSignal; count: number }>;
   total: number;
+  /** Its communes' flags and their service × commune pairs', every one counted. */
+  communes: { counts: Array<{ signal: WatchSignal; count: number }>; total: number };
   online_service_share: WatchServiceShare | null;
   /** The 3 months the share reads. */
   recent: { from: string; to: string };

@@ -11,7 +11,7 @@ const db = openDb(process.env.DB_PATH || './data/thuocdo.db');
 // For the second core: the services' pages are written on another thread.
 const warm = warmState();
 try {
-  const { redraw, ...result } = buildSite(db.sqlite, process.env.SITE_DIR || './data/site', { quick, siteUrl: process.env.PUBLIC_URL || null, warm });
+  const { redraw, ...result } = await buildSite(db.sqlite, process.env.SITE_DIR || './data/site', { quick, siteUrl: process.env.PUBLIC_URL || null, warm });
   const redrawn = redraw ? await redrawStaleImages(redraw) : 0;
   console.log(JSON.stringify({ ...result, imagesRedrawn: redrawn, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
 } catch (err) {

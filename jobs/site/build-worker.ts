@@ -44,7 +44,7 @@ async function work(): Promise<void> {
       const message = waiting.shift();
       if (message) {
         try {
-          const { redraw, ...result } = buildSite(db.sqlite, siteDir, { quick: message.kind === 'quick', siteUrl: process.env.PUBLIC_URL || null, warm });
+          const { redraw, ...result } = await buildSite(db.sqlite, siteDir, { quick: message.kind === 'quick', siteUrl: process.env.PUBLIC_URL || null, warm });
           pending = redraw;
           process.send!({ id: message.id, ok: true, result });
           // A long burst must not fill the disk with builds waiting for a quiet moment: past a few,

@@ -13,9 +13,11 @@ import { communeChartImages, writeCommunePages } from './commune-pages.ts';
 import { writeSearchIndex } from './search-index.ts';
 import { deriveFigures, readSiteInputs, siteModel } from './model.ts';
 import { buildWindows } from './windows.ts';
-import { previousData, writeDataPackage, writeOpenData, writeOpenDataZip } from './open-data.ts';
+import { previousData, spreadsheetTables, writeDataPackage, writeOpenData, writeOpenDataZip } from './open-data.ts';
+import { type SpreadsheetPlan, staleSpreadsheetFiles, writeSpreadsheets, writeStaleSpreadsheets } from './spreadsheets.ts';
 import { PageThread } from './page-thread.ts';
 import { writeRawData } from './raw-data.ts';
+import { writeDataReleases } from './data-releases.ts';
 import { type Embed, SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, serviceEmbeds, writeDataPages, writeEmbeds, writePages } from './pages.ts';
 import { linkBuild, liveBuild, publish, removeBuilds, stagingDir } from './publish.ts';
 import { writeWatchFeed } from './watch-feed.ts';
@@ -28,19 +30,21 @@ export interface BuildResult {
   images: number;
   imagesRendered: number;
   ms: number;
-  /** Images a quick build published stale, for redrawStaleImages; null when none. */
+  /** Images and spreadsheets a quick build published stale, for redrawStaleImages; null when none. */
   redraw: PendingRedraw | null;
   /** The raw observations: parts written and linked unchanged, and the time spent writing them. */
   raw: { written: number; linked: number; ms: number };
 }
 
-/** What a published quick build still shows from before its batch: changed chart images, the services' embeds. */
+/** What a published quick build still shows from before its batch: changed chart images, the services' embeds, changed spreadsheets. */
 export interface PendingRedraw {
   siteDir: string;
   published: string;
   images: ChartImage[];
   /** The services' embeds to write (linked from the build before), with the build's meta. */
   embeds: Embed[];
+  /** The spreadsheets whose tables changed, linked from the build before. */
+  spreadsheets: Pick<SpreadsheetPlan, 'stale' | 'manifest'>;
   meta: SiteMeta;
   now: Date;
   /** What becomes of the builds its publishing retires. */
@@ -93,13 +97,13 @@ export function warmUp(sqlite: Database.Database, warm: WarmState, now = new Dat
   warm.cube = sqlite.transaction(() => RollupCube.load(sqlite, currentMonth(now)))();
 }
 
-export function buildSite(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): BuildResult {
+export async function buildSite(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): Promise<BuildResult> {
   const now = options.now ?? new Date();
   const started = performance.now();
   const warm = options.warm ?? { cube: null, communes: emptyCommuneCache(), pages: new PageThread({ thread: false }), retired: new Set<string>() };
   const retire = options.warm ? retireInto(options.warm) : removeNow;
   let images: ChartImage[] = [];
-  const { staging, written } = publishNewBuild(siteDir, now, (staging) => {
+  const { staging, written } = await publishNewBuild(siteDir, now, async (staging) => {
     const live = liveBuild(siteDir);
     const previous = previousData(live);
     const imageOptions = { reuseFrom: live, linkStale: options.quick };
@@ -131,12 +135,16 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
       const services = warm.pages.finish(model);
       writeImageManifest(staging, { ...ours.hashes, ...services.images.hashes });
       const first = { rendered: ours.rendered + services.images.rendered, stale: ours.stale + services.images.stale };
-      // Last, as they describe every file: the datapackage.json, the data page and the zip.
+      // The one step that waits (exceljs writes asynchronously): every figure was read above.
+      const sheets = await writeSpreadsheets(join(staging, 'data'), spreadsheetTables(model), [...resources, ...services.resources], model.meta, previous?.dir ?? null, options.quick === true);
+      // Last, as they describe every file: the datapackage.json, the zip, the snapshots and the data page.
       const { linked, ...described } = archive;
-      const pkg = writeDataPackage(staging, model, resources, services.resources, described);
-      const dataPages = writeDataPages(staging, model, pkg);
+      const pkg = writeDataPackage(staging, model, [...resources, ...sheets.resources], services.resources, described);
       if (!linked) writeOpenDataZip(staging, pkg, model.meta);
-      return { model, version, first, raw, embedsLinked: services.embedsLinked, pages: pages + dataPages + services.pages };
+      // Snapshots link the zip: after it.
+      const snapshots = writeDataReleases(staging, live, model.nationalMonthly, pkg, model.meta, !linked);
+      const dataPages = writeDataPages(staging, model, pkg, snapshots);
+      return { model, version, first, raw, sheets, embedsLinked: services.embedsLinked, pages: pages + dataPages + services.pages };
     } catch (err) {
       // Never leave the thread writing into a folder that is about to be removed.
       warm.pages.abandon();
@@ -153,12 +161,13 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
     ms: Math.round(performance.now() - started),
     raw: { written: written.raw.written, linked: written.raw.linked, ms: written.raw.ms },
     redraw:
-      written.first.stale > 0 || written.embedsLinked
+      written.first.stale > 0 || written.embedsLinked || written.sheets.stale.length > 0
         ? {
             siteDir,
             published: staging,
             images,
             embeds: written.embedsLinked ? serviceEmbeds(written.model) : [],
+            spreadsheets: { stale: written.sheets.stale, manifest: written.sheets.manifest },
             meta: written.model.meta,
             now,
             retire,
@@ -169,7 +178,7 @@ export function buildSite(sqlite: Database.Database, siteDir: string, options: B
 
 /**
  * The second step of a quick build: the same build again, every file linked, with the images
- * whose numbers changed drawn anew and the services' embeds written; until it is published they
+ * whose numbers changed drawn anew, the services' embeds and the changed spreadsheets written; until it is published they
  * show the numbers before the batch (the pages, data and API already show the new ones). The
  * images are drawn on worker threads and the embeds written in slices, leaving this thread free:
  * when `interrupted()` says a newer build is waiting (whose numbers would make all this stale
@@ -192,9 +201,10 @@ export async function redrawStaleImages(job: PendingRedraw, interrupted: () => b
       if (interrupted()) return drop();
       writeEmbeds(staging, job.embeds.slice(i, i + EMBED_SLICE), job.meta);
     }
+    if (!(await writeStaleSpreadsheets(join(staging, 'data'), job.spreadsheets, job.meta, interrupted))) return drop();
     if (interrupted() || liveBuild(job.siteDir) !== realpathSync(job.published)) return drop();
     writeImageManifest(staging, plan.hashes);
-    linkBuild(job.published, staging, ['images', ...(job.embeds.length > 0 ? SERVICE_EMBED_FOLDERS : [])]);
+    linkBuild(job.published, staging, ['images', ...(job.embeds.length > 0 ? SERVICE_EMBED_FOLDERS : []), ...staleSpreadsheetFiles(job.spreadsheets)]);
     job.retire(publish(job.siteDir, staging));
     return plan.toDraw.length;
   } catch (err) {
@@ -212,10 +222,10 @@ const EMBED_SLICE = 200;
  * Writes a build into a new folder and swaps it in. If anything fails before the swap, the
  * folder is removed and the previous site keeps serving; the live build is never removed.
  */
-export function publishNewBuild<T>(siteDir: string, now: Date, write: (staging: string) => T, retire: Retire = removeNow): { staging: string; written: T } {
+export async function publishNewBuild<T>(siteDir: string, now: Date, write: (staging: string) => T | Promise<T>, retire: Retire = removeNow): Promise<{ staging: string; written: T }> {
   const staging = stagingDir(siteDir, now);
   try {
-    const written = write(staging);
+    const written = await write(staging);
     retire(publish(siteDir, staging));
     return { staging, written };
   } catch (err) {

@@ -21,7 +21,7 @@ function filesOf(data: CommuneData): string[] {
   const code = data.commune.code;
   const page = (path: string) => LANGS.map((lang) => `${localePath(lang, path).slice(1)}index.html`);
   const files = page(communePath(code));
-  if (data.series.monthly.length > 0) files.push(...page(embedPath({ kind: 'locality', code })), `data/localities/${code}.csv`, `data/localities/${code}.json`);
+  if (data.series.monthly.length > 0) files.push(...page(embedPath({ kind: 'locality', code })), `data/localities/${code}.csv`, `data/localities/${code}.json`, `data/localities/${code}.metadata.json`);
   return files;
 }
 

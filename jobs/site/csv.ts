@@ -1,5 +1,3 @@
-import { SOURCE } from './fields.ts';
-
 /** Text that needs an apostrophe or quotes (see csvCell). */
 const NEEDS_CARE = /^[=+\-@\s]|[",\r\n]|\s$/;
 
@@ -18,16 +16,6 @@ export function csvCell(value: string | number | boolean | null | undefined): st
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/**
- * The "#" note lines at the top of a published CSV: what, from where, when, with the demo label
- * when the data are simulated. Readers skip them as comments.
- */
-export function csvNotes(title: string, lines: string[], demo: boolean): string {
-  const all = [`# ${title}`, `# Source: ${SOURCE}. Licence: CC BY 4.0.`, ...lines.map((l) => `# ${l}`)];
-  if (demo) all.push('# Dữ liệu minh họa — Demo data: simulated figures, not official statistics.');
-  return all.map((l) => l.replaceAll('\n', ' ') + '\r\n').join('');
-}
-
-export function csvLine(values: Array<string | number | boolean | null | undefined>): string {
+export function csvLine(values: ReadonlyArray<string | number | boolean | null | undefined>): string {
   return values.map(csvCell).join(',') + '\r\n';
 }

@@ -1,7 +1,7 @@
 import type { Flag, OnlineServiceShare, WatchResult } from '../../db/watch/signals.ts';
 import type { SiteWatch } from '../../web/templates/pages/watch-data.ts';
-import { type Field, field as f } from './fields.ts';
-import type { Cell, Table } from './open-data.ts';
+import { type Field, UNITS, field as f } from './fields.ts';
+import type { Cell, Table } from './table-files.ts';
 
 /** What the tables need of a watch result: the site's enriched copy serves as well (and adds its commune flags). */
 type Watch = Pick<WatchResult, 'flags' | 'online_service_share' | 'window' | 'recent' | 'threshold' | 'due_day'> & { communes?: SiteWatch['communes'] };
@@ -12,7 +12,7 @@ export const FLAG_FIELDS: Field[] = [
   f('service_code', 'string', 'service code; empty = all services together (or a publisher)'),
   f('locality_code', 'string', 'current province or commune code, VN for the country; empty for a publisher'),
   f('severity', 'number', 'for ranking within a signal: 0 mild, 1 worst'),
-  f('paper_12m', 'integer', 'dossiers not submitted online over the 12-month window, in the scope of the flag'),
+  f('paper_12m', 'integer', 'dossiers not submitted online over the 12-month window, in the scope of the flag', UNITS.dossiers),
   f('metrics', 'string', 'the numbers behind the flag, as a JSON object'),
   f('explanation_vi', 'string', 'the flag in plain Vietnamese, with its numbers'),
   f('explanation_en', 'string', 'the flag in plain English, with its numbers'),
@@ -34,6 +34,8 @@ export function flagsTable(result: Watch): Table {
     name: 'flags',
     path: 'flags',
     title: 'Watch list: problems found, explained and ranked',
+    title_vi: 'Danh sách cần chú ý: các vấn đề được phát hiện, giải thích và xếp hạng',
+    spreadsheet: true,
     description:
       `Signals computed over the 12 complete months ${result.window.from} to ${result.window.to} in current boundaries ` +
       `(low-usage threshold ${result.threshold}; data for a month due on day ${result.due_day} of the next). Sorted by dossiers still on paper.` +
@@ -61,7 +63,7 @@ export const SHARE_FIELDS: Field[] = [
   f('online_services', 'integer', 'services online since the start of the last 3 months, reported in the 12-month window'),
   f('with_online_dossiers', 'integer', 'of those, services with at least one online dossier in the last 3 months'),
   f('with_any_dossiers', 'integer', 'of those, services with at least one dossier (any channel) in the last 3 months'),
-  f('share', 'number', 'with_online_dossiers / online_services, 4 decimals'),
+  f('share', 'number', 'with_online_dossiers / online_services, 4 decimals', UNITS.ratio),
 ];
 
 const shareCells = (s: OnlineServiceShare): Cell[] => [s.locality_code, s.locality_name, s.online_services, s.with_online_dossiers, s.with_any_dossiers, s.share];
@@ -72,6 +74,8 @@ export function onlineServiceShareTable(result: Watch): Table {
     name: 'online-service-share',
     path: 'online-service-share',
     title: 'Share of online services that received any online dossier in the last 3 months',
+    title_vi: 'Tỷ lệ dịch vụ trực tuyến có phát sinh hồ sơ trực tuyến trong 3 tháng gần nhất',
+    spreadsheet: true,
     description: `Indicator 3.2 of the 766 index, ${result.recent.from} to ${result.recent.to}, nationally and for each current province.`,
     fields: SHARE_FIELDS,
     rows: () => result.online_service_share.map(shareCells),

@@ -2,83 +2,25 @@ import { closeSync, existsSync, linkSync, openSync, readFileSync, readSync, writ
 import { join } from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
 import type { CommuneData, DataArchive, DataPackage, DataResource, Point, SiteMeta } from '../../web/model.ts';
+import { sidecarPath } from '../../web/data-names.ts';
 import { ZIP_NAME } from '../../web/templates/pages/data.ts';
-import { csvLine, csvNotes } from './csv.ts';
-import { type Field, ONLINE, PERIOD, SOURCE, TOTAL, field as f } from './fields.ts';
+import { type Field, LICENCE, ONLINE, PERIOD, SOURCE, TOTAL, UNITS, field as f } from './fields.ts';
 import { flagsTable, onlineServiceShareTable } from './flags.ts';
 import type { SiteFigures, SiteModel } from './model.ts';
-import { FileSink, inFolder, safeJoin, writeFile } from './sink.ts';
+import { inFolder, writeFile } from './sink.ts';
+import { type Cell, type Table, writeTable } from './table-files.ts';
 
-export type { Field };
-export type Cell = string | number | boolean | null;
+export type { Cell, Table };
 
-/** One table, written as CSV and as its JSON twin from the same rows. */
-export interface Table {
-  name: string;
-  /** Path under /data/, without the extension. */
-  path: string;
-  title: string;
-  description: string;
-  fields: Field[];
-  primaryKey?: string[];
-  rows: () => Iterable<Cell[]>;
-}
-
-const LICENCE = { name: 'CC-BY-4.0', path: 'https://creativecommons.org/licenses/by/4.0/', title: 'Creative Commons Attribution 4.0' };
-
-const RATE = f('rate', 'number', 'online_count / total_count, 4 decimals; empty when total_count is 0');
+const RATE = f('rate', 'number', 'online_count / total_count, 4 decimals; empty when total_count is 0', UNITS.ratio);
 const COVERAGE_FIELDS = [
-  f('reporting_units', 'integer', 'units (provinces, or the unit itself) with rows in the month'),
-  f('expected_units', 'integer', 'units with rows in the month or in any of the 12 before'),
+  f('reporting_units', 'integer', 'units (provinces, or the unit itself) with rows in the month', UNITS.units),
+  f('expected_units', 'integer', 'units with rows in the month or in any of the 12 before', UNITS.units),
   f('complete', 'boolean', 'every expected unit reported and the month has ended; false = a partial figure'),
 ];
 const SERIES_FIELDS = [PERIOD, ONLINE, TOTAL, RATE, ...COVERAGE_FIELDS];
 const coverageCells = (p: Point): Cell[] => [p.coverage.reporting, p.coverage.expected, p.complete];
 const pointCells = (p: Point): Cell[] => [p.period, p.online_count, p.total_count, p.rate, ...coverageCells(p)];
-
-const notes = (title: string, meta: SiteMeta) => csvNotes(title, [`Built: ${meta.built_at}; data to ${meta.data_as_of ?? '-'}; last batch ${meta.last_batch_id}.`], meta.demo);
-
-function writeTable(dir: string, table: Table, meta: SiteMeta): DataResource[] {
-  const csv = new FileSink(safeJoin(dir, ...`${table.path}.csv`.split('/')));
-  const json = new FileSink(safeJoin(dir, ...`${table.path}.json`.split('/')));
-  csv.write(notes(table.title, meta));
-  csv.write(csvLine(table.fields.map((x) => x.name)));
-  json.write(
-    `{"title":${JSON.stringify(table.title)},"source":${JSON.stringify(SOURCE)},"licence":"CC-BY-4.0","built_at":"${meta.built_at}","data_as_of":${JSON.stringify(meta.data_as_of)},"last_batch_id":${meta.last_batch_id},"demo":${meta.demo},"fields":${JSON.stringify(table.fields.map((x) => x.name))},"rows":[`,
-  );
-  let first = true;
-  for (const row of table.rows()) {
-    csv.write(csvLine(row));
-    json.write((first ? '' : ',') + JSON.stringify(row));
-    first = false;
-  }
-  json.write(']}\n');
-  const schema = { fields: table.fields, ...(table.primaryKey ? { primaryKey: table.primaryKey } : {}) };
-  return [
-    {
-      name: table.name,
-      path: `${table.path}.csv`,
-      title: table.title,
-      description: table.description,
-      format: 'csv',
-      mediatype: 'text/csv',
-      encoding: 'utf-8',
-      bytes: csv.close(),
-      dialect: { commentChar: '#', header: true },
-      schema,
-    },
-    {
-      name: `${table.name}-json`,
-      path: `${table.path}.json`,
-      title: `${table.title} (JSON)`,
-      description: `${table.description} The same rows as the CSV: "fields" names the columns, "rows" holds one array per row.`,
-      format: 'json',
-      mediatype: 'application/json',
-      encoding: 'utf-8',
-      bytes: json.close(),
-    },
-  ];
-}
 
 function tables(model: SiteModel): Table[] {
   return [
@@ -86,6 +28,8 @@ function tables(model: SiteModel): Table[] {
       name: 'adoption-national-monthly',
       path: 'adoption-national-monthly',
       title: 'National adoption rate, monthly',
+      title_vi: 'Tỷ lệ hồ sơ trực tuyến cả nước, theo tháng',
+      spreadsheet: true,
       description: 'All services, the whole country, by month.',
       fields: SERIES_FIELDS,
       primaryKey: ['period'],
@@ -95,6 +39,8 @@ function tables(model: SiteModel): Table[] {
       name: 'adoption-province-monthly',
       path: 'adoption-province-monthly',
       title: 'Adoption rate by province, monthly, in current boundaries',
+      title_vi: 'Tỷ lệ hồ sơ trực tuyến theo tỉnh, thành phố, theo tháng, theo địa giới hiện nay',
+      spreadsheet: true,
       description: 'All services, each of the 34 current provinces by month; before 2025-07 the old provinces merged into each are added up.',
       fields: [PERIOD, f('locality_code', 'string', 'current province code'), f('locality_name', 'string', 'current province name'), ONLINE, TOTAL, RATE, ...COVERAGE_FIELDS],
       primaryKey: ['period', 'locality_code'],
@@ -117,6 +63,8 @@ function serviceTables(figures: SiteFigures): Table[] {
       name: 'adoption-service-monthly',
       path: 'adoption-service-monthly',
       title: 'Adoption rate by service, monthly, nationwide',
+      title_vi: 'Tỷ lệ hồ sơ trực tuyến theo dịch vụ, theo tháng, cả nước',
+      spreadsheet: true,
       description: 'Each service, the whole country, by month.',
       fields: [PERIOD, f('service_code', 'string', 'service code'), f('service_name', 'string', 'service name (Vietnamese)'), ONLINE, TOTAL, RATE, ...COVERAGE_FIELDS],
       primaryKey: ['period', 'service_code'],
@@ -128,8 +76,10 @@ function serviceTables(figures: SiteFigures): Table[] {
       name: 'services',
       path: 'services',
       title: 'Services, with their last 12 months',
+      title_vi: 'Danh mục dịch vụ và số liệu 12 tháng gần nhất',
+      spreadsheet: true,
       description: `The service registry, with totals and the online rate over the 12 complete months to ${figures.meta.latest_complete_month ?? '-'} and the change from the 12 before, in percentage points.`,
-      fields: [f('code', 'string', 'service code'), f('name_vi', 'string', 'name in Vietnamese'), f('name_en', 'string', 'name in English'), f('agency', 'string', 'responsible agency'), f('online_level', 'string', 'full or partial'), f('online_since', 'yearmonth', 'first month offered online'), f('rate_12m', 'number', 'online rate, last 12 months'), f('change_pp', 'number', 'change from the previous 12 months, percentage points'), f('total_12m', 'integer', 'all dossiers, last 12 months'), f('paper_12m', 'integer', 'dossiers not submitted online, last 12 months')],
+      fields: [f('code', 'string', 'service code'), f('name_vi', 'string', 'name in Vietnamese'), f('name_en', 'string', 'name in English'), f('agency', 'string', 'responsible agency'), f('online_level', 'string', 'full or partial'), f('online_since', 'yearmonth', 'first month offered online'), f('rate_12m', 'number', 'online rate, last 12 months', UNITS.ratio), f('change_pp', 'number', 'change from the previous 12 months, percentage points', UNITS.points), f('total_12m', 'integer', 'all dossiers, last 12 months', UNITS.dossiers), f('paper_12m', 'integer', 'dossiers not submitted online, last 12 months', UNITS.dossiers)],
       primaryKey: ['code'],
       rows: () => figures.services.services.map((s) => [s.code, s.name_vi, s.name_en, s.agency, s.online_level, s.online_since, s.rate_12m, s.change_pp, s.total_12m, s.paper_12m]),
     },
@@ -142,6 +92,8 @@ function communeMonthly(model: SiteModel): Table {
     name: 'adoption-commune-monthly',
     path: 'adoption-commune-monthly',
     title: 'Adoption rate by commune, monthly, in current boundaries',
+    title_vi: 'Tỷ lệ hồ sơ trực tuyến theo xã, phường, đặc khu, theo tháng, theo địa giới hiện nay',
+    spreadsheet: true,
     description: 'All services, each commune of today that has figures of its own, by month; before 2025-07 the old communes that went whole into it are added up (a commune with a split source starts at 2025-07).',
     fields: [PERIOD, f('locality_code', 'string', 'commune code (of today)'), f('locality_name', 'string', 'commune name'), f('province_code', 'string', 'province code (of today)'), ONLINE, TOTAL, RATE, ...COVERAGE_FIELDS],
     primaryKey: ['period', 'locality_code'],
@@ -153,12 +105,18 @@ function communeMonthly(model: SiteModel): Table {
   };
 }
 
+/** The tables that also come as spreadsheets (spreadsheets.ts): all but the raw observations and the per-chart files. */
+export function spreadsheetTables(model: SiteModel): Table[] {
+  return [...tables(model), ...serviceTables(model), communeMonthly(model)].filter((t) => t.spreadsheet);
+}
+
 /** Per-chart files: the numbers behind each service chart, one small file each. */
 function serviceChartTables(figures: SiteFigures): Table[] {
   return figures.serviceMonthly.map((s) => ({
     name: `service-${s.service.code}`,
     path: `services/${s.service.code}`,
-    title: `National adoption rate of ${s.service.name_vi} (${s.service.code}), monthly`,
+    title: `National adoption rate of ${s.service.name_en ?? s.service.name_vi} (${s.service.code}), monthly`,
+    title_vi: `Tỷ lệ hồ sơ trực tuyến của dịch vụ ${s.service.name_vi} (${s.service.code}), cả nước, theo tháng`,
     description: '',
     fields: SERVICE_CHART_FIELDS,
     rows: () => s.monthly.map((p) => [s.service.code, ...pointCells(p)]),
@@ -171,6 +129,7 @@ function localityChartTables(figures: SiteFigures): Table[] {
     name: `locality-${l.province.code}`,
     path: `localities/${l.province.code}`,
     title: `Adoption rate in ${l.province.name} (${l.province.code}), monthly, all services`,
+    title_vi: `Tỷ lệ hồ sơ trực tuyến tại ${l.province.name} (${l.province.code}), mọi dịch vụ, theo tháng`,
     description: '',
     fields: LOCALITY_CHART_FIELDS,
     rows: () => l.monthly.map((p) => [l.province.code, ...pointCells(p)]),
@@ -183,6 +142,7 @@ export function writeCommuneChart(dir: string, c: CommuneData): string {
     name: `locality-${c.commune.code}`,
     path: `localities/${c.commune.code}`,
     title: `Adoption rate in ${c.commune.name}, ${c.commune.province.name} (${c.commune.code}), monthly, all services`,
+    title_vi: `Tỷ lệ hồ sơ trực tuyến tại ${c.commune.name}, ${c.commune.province.name} (${c.commune.code}), mọi dịch vụ, theo tháng`,
     description: '',
     fields: COMMUNE_CHART_FIELDS,
     rows: () => c.series.monthly.map((p) => [c.commune.code, ...pointCells(p)]),
@@ -209,7 +169,7 @@ function chartGroup(name: string, title: string, fields: Field[], paths: string[
     format: 'csv',
     mediatype: 'text/csv',
     encoding: 'utf-8',
-    dialect: { commentChar: '#', header: true },
+    dialect: { header: true },
     schema: { fields },
   };
 }
@@ -221,7 +181,7 @@ Share of public-service dossiers submitted online, by service, locality and mont
 Built ${meta.built_at}; data to ${meta.data_as_of ?? '-'}; as of batch ${meta.last_batch_id}: every file here holds the stored batches up to it.${meta.demo ? '\n\nDữ liệu minh họa — Demo data: these figures are simulated, not official statistics.' : ''}
 
 Files: see datapackage.json (Frictionless Data Package v2) for every file and field.
-CSV: UTF-8, comma-separated, header row; lines starting with # are notes.
+CSV: UTF-8, comma-separated, RFC 4180; the first line is the header. Each NAME.csv has NAME.metadata.json beside it: title, description, source, licence, citation (vi, en), built_at, data_as_of, last_batch_id, the demo label, and every field with its type and unit.
 Raw observations: observations/YEAR/AREA.csv, one file per year and current province (VN: rows for the whole country).
 rate = online_count / total_count, summed before dividing (never an average of rates).
 
@@ -334,7 +294,7 @@ export function writeOpenDataZip(siteDir: string, pkg: DataPackage, meta: SiteMe
   const dir = join(siteDir, 'data');
   const csvPaths = pkg.resources.filter((r) => r.format === 'csv').flatMap((r) => r.path);
   writeZip(dir, join(dir, ZIP_NAME), [
-    ...csvPaths.map((p) => ({ name: p, path: p })),
+    ...csvPaths.flatMap((p) => [p, sidecarPath(p)]).map((p) => ({ name: p, path: p })),
     { name: 'datapackage.json', text: packageText(pkg) },
     { name: 'README.txt', text: README(meta) },
   ]);

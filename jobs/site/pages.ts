@@ -4,7 +4,7 @@ import { strings } from '../../web/strings.ts';
 import { serviceName } from '../../web/templates/tables.ts';
 import { type ChartImage, chartId, chartImagePaths } from '../../web/charts.ts';
 import { summarise } from '../../web/templates/chart.ts';
-import type { ChartManifest, DataPackage } from '../../web/model.ts';
+import type { ChartManifest, DataPackage, DataSnapshot } from '../../web/model.ts';
 import { type Page, layout } from '../../web/templates/layout.ts';
 import { dataPage } from '../../web/templates/pages/data.ts';
 import { type EmbedChart, GENERIC_EMBED_PATH, embedPage, embedPath, genericEmbedPage } from '../../web/templates/pages/embed.ts';
@@ -130,10 +130,10 @@ export function writeEmbeds(siteDir: string, embeds: Embed[], meta: SiteFigures[
 }
 
 /** The data page in both languages: last, as it describes every file. */
-export function writeDataPages(siteDir: string, model: SiteModel, pkg: DataPackage): number {
+export function writeDataPages(siteDir: string, model: SiteModel, pkg: DataPackage, snapshots: DataSnapshot[]): number {
   const writer = pageWriter(siteDir);
   const areaNames = new Map(model.provinceMonthly.map(({ province }) => [province.code, province.name]));
-  for (const lang of LANGS) writer.page(dataPage(pkg, model.meta, lang, areaNames.set('VN', strings(lang).watch.nationwide)));
+  for (const lang of LANGS) writer.page(dataPage(pkg, snapshots, model.meta, lang, areaNames.set('VN', strings(lang).watch.nationwide)));
   return writer.count;
 }
 

@@ -4,9 +4,8 @@ import type Database from 'better-sqlite3';
 import { type Locality, type LocalityRegistry, localityRegistry } from '../../db/localities/registry.ts';
 import { type AreaYear, areaYears, iterateObservations } from '../../db/raw-observations.ts';
 import type { DataPackage, DataResource, SiteMeta } from '../../web/model.ts';
-import { csvLine, csvNotes } from './csv.ts';
-import { FileSink, linkWithSiblings, safeJoin } from './sink.ts';
 import { type Field, ONLINE, PERIOD, TOTAL, field } from './fields.ts';
+import { CsvSink, type Table, csvResource, linkCsv, tableMetadata, writeSidecar } from './table-files.ts';
 
 /**
  * The raw observations, one CSV per area in today's boundaries (a current province, or VN for
@@ -30,7 +29,7 @@ const partPath = (year: string, code: string) => `${RAW_PREFIX}/${year}/${code}.
 
 interface Part extends AreaYear {
   code: string;
-  title: string;
+  name: string;
 }
 
 export interface RawDataResult {
@@ -47,7 +46,7 @@ export function writeRawData(sqlite: Database.Database, dataDir: string, meta: S
   const registry = localityRegistry(sqlite);
   const parts: Part[] = areaYears(sqlite).map((p) => {
     const area = registry.get(p.areaId);
-    return { ...p, code: area.code, title: `Observations as reported: ${area.name} (${area.code}), ${p.year}` };
+    return { ...p, code: area.code, name: area.name };
   });
   const kept = new Map((previous && previous.pkg.demo === meta.demo ? previous.pkg.resources : []).map((r) => [r.name, r]));
   const resources = new Map<string, DataResource>();
@@ -56,9 +55,8 @@ export function writeRawData(sqlite: Database.Database, dataDir: string, meta: S
     const old = kept.get(partName(part.year, part.code));
     const file = old && typeof old.path === 'string' ? join(previous!.dir, old.path) : null;
     if (old?.last_batch_id !== undefined && old.last_batch_id >= part.changedIn && file && existsSync(file)) {
-      const path = join(dataDir, old.path as string);
-      // Its compressed siblings too: nothing is compressed again.
-      linkWithSiblings(file, path);
+      // Its compressed siblings and its metadata too: nothing is written again.
+      linkCsv(file, join(dataDir, old.path as string));
       resources.set(old.name, old);
     } else toWrite.set(part.areaId, [...(toWrite.get(part.areaId) ?? []), part]);
   }
@@ -77,33 +75,26 @@ export function writeRawData(sqlite: Database.Database, dataDir: string, meta: S
 /** One pass over an area's rows in the years to write, each row into its year's file. */
 function writeArea(sqlite: Database.Database, registry: LocalityRegistry, dataDir: string, meta: SiteMeta, area: Locality, parts: Part[]): DataResource[] {
   const members = area.level === 'country' ? [area.id] : registry.memberIds(area);
-  const sinks = new Map(
-    parts.map((p) => {
-      const csv = new FileSink(safeJoin(dataDir, RAW_PREFIX, p.year, `${p.code}.csv`));
-      csv.write(partNotes(p, meta) + csvLine(RAW_FIELDS.map((x) => x.name)));
-      return [p.year, csv];
-    }),
-  );
+  const sinks = new Map(parts.map((p) => [p.year, new CsvSink(dataDir, partPath(p.year, p.code), RAW_FIELDS)]));
   const years = [...sinks.keys()].sort();
-  for (const row of iterateObservations(sqlite, members, `${years[0]}-01`, `${years[years.length - 1]}-12`)) sinks.get(row[0].slice(0, 4))?.write(csvLine(row));
-  return parts.map((p) => resource(p, sinks.get(p.year)!.close()));
+  for (const row of iterateObservations(sqlite, members, `${years[0]}-01`, `${years[years.length - 1]}-12`)) sinks.get(row[0].slice(0, 4))?.write(row);
+  return parts.map((p) => {
+    const table = partTable(p);
+    // changed_in is never below the batch of any row it sums (migration 0006 filled the old ones).
+    writeSidecar(dataDir, tableMetadata(table, { ...meta, last_batch_id: p.changedIn }, { csv: table.path }));
+    return { ...csvResource(table, table.path, sinks.get(p.year)!.close()), last_batch_id: p.changedIn };
+  });
 }
 
-// changed_in is never below the batch of any row it sums (migration 0006 filled the old ones).
-const partNotes = (part: Part, meta: SiteMeta) => csvNotes(part.title, [`As of batch ${part.changedIn}: the last batch that changed these rows.`], meta.demo);
-
-function resource(part: Part, bytes: number): DataResource {
+/** A part as a table: the CSV, its metadata and its datapackage entry say the same. */
+function partTable(part: Part): Omit<Table, 'rows'> {
   return {
     name: partName(part.year, part.code),
     path: partPath(part.year, part.code),
-    title: part.title,
+    title: `Observations as reported: ${part.name} (${part.code}), ${part.year}`,
+    title_vi: `Số liệu gốc như đơn vị đã gửi: ${part.name} (${part.code}), năm ${part.year}`,
     description: `Every current observation of ${part.code} in ${part.year}, as its publisher reported it: one row per service, locality and month. Locality codes are read in the month of the row (codes were reused on 2025-07-01).`,
-    format: 'csv',
-    mediatype: 'text/csv',
-    encoding: 'utf-8',
-    bytes,
-    last_batch_id: part.changedIn,
-    dialect: { commentChar: '#', header: true },
-    schema: { fields: RAW_FIELDS, primaryKey: ['period', 'service_code', 'locality_code'] },
+    fields: RAW_FIELDS,
+    primaryKey: ['period', 'service_code', 'locality_code'],
   };
 }

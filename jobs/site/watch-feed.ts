@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WatchData, WatchFlag } from '../../web/model.ts';
 import { strings } from '../../web/strings.ts';
-import { CONTROL_CHARS } from '../../web/templates/html.ts';
 import { flagLocalityName, flagServiceName, watchPath } from '../../web/templates/pages/watch.ts';
 import { type CommuneWatchFlag, type SiteWatch, provinceCommuneFlags } from '../../web/templates/pages/watch-data.ts';
+import { TAG_DATE, atomDocument, tagAuthority } from './atom.ts';
 import { writeFile } from './sink.ts';
 
 /**
@@ -18,7 +18,6 @@ import { writeFile } from './sink.ts';
  */
 export const FEED_ENTRIES = 200;
 export const FEED_STATE = 'watch/flags-state.json';
-const TAG_DATE = '2026';
 
 export interface FlagState {
   explanation_vi: string;
@@ -95,26 +94,6 @@ function readState(liveBuild: string | null): WatchState | null {
   }
 }
 
-const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-/**
- * Escaped, and without the characters XML 1.0 does not allow at all, nor C1 and bidirectional
- * controls, which it allows but which would reorder a feed reader's text (as in escapeHtml).
- */
-export function escapeXml(text: string): string {
-  return text
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(CONTROL_CHARS, '')
-    .replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
-}
-
-function tagAuthority(siteUrl: string | null): string {
-  try {
-    return siteUrl ? new URL(siteUrl).hostname : 'thuocdo.invalid';
-  } catch {
-    return 'thuocdo.invalid';
-  }
-}
-
 /** The flags the feed follows: every flag of the country, services and provinces, and the communes' on the watch pages. */
 function followed(watch: WatchData): Array<WatchFlag | CommuneWatchFlag> {
   const site = watch as Partial<SiteWatch>;
@@ -167,36 +146,18 @@ export function nextWatchState(watch: WatchData, previous: WatchState | null): W
 export function atomFeed(watch: WatchData, state: WatchState): string {
   const base = watch.meta.site_url?.replace(/\/$/, '') ?? null;
   // Relative references resolve against the feed's own address (/watch/feed.xml).
-  const self = base ? `${base}/watch/feed.xml` : 'feed.xml';
   const page = base ? `${base}/watch/` : './';
   // A page under /watch/ relative to the feed (/watch/feed.xml): "79/" or "./".
   const linkOf = (path: string | undefined) => (!path || !path.startsWith('/watch/') ? page : base ? base + path : path.slice('/watch/'.length) || './');
-  const authority = tagAuthority(watch.meta.site_url);
-  const updated = state.entries[0]?.updated ?? watch.meta.built_at;
-  const e = escapeXml;
-  const entries = state.entries.map(
-    (x) => `  <entry>
-    <id>${e(x.id)}</id>
-    <title>${e(x.title)}</title>
-    <updated>${e(x.updated)}</updated>
-    <link rel="alternate" type="text/html" href="${e(linkOf(x.page))}"/>
-    <category term="${e(x.event)}"/>
-    <content type="text">${e(x.content)}</content>
-  </entry>
-`,
-  );
-  return `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="vi">
-  <id>${e(`tag:${authority},${TAG_DATE}:watch`)}</id>
-  <title>${e(`Thước đo — ${strings('vi').watch.title} / ${strings('en').watch.title}`)}</title>
-  <subtitle>${e('Cảnh báo mới phát hiện và đã hết / Flags raised and cleared')}</subtitle>
-  <updated>${e(updated)}</updated>
-  <link rel="self" type="application/atom+xml" href="${e(self)}"/>
-  <link rel="alternate" type="text/html" href="${e(page)}"/>
-  <author><name>Thước đo</name></author>
-  <rights>CC BY 4.0</rights>
-${entries.join('')}</feed>
-`;
+  return atomDocument({
+    id: `tag:${tagAuthority(watch.meta.site_url)},${TAG_DATE}:watch`,
+    title: `Thước đo — ${strings('vi').watch.title} / ${strings('en').watch.title}`,
+    subtitle: 'Cảnh báo mới phát hiện và đã hết / Flags raised and cleared',
+    updated: state.entries[0]?.updated ?? watch.meta.built_at,
+    self: base ? `${base}/watch/feed.xml` : 'feed.xml',
+    alternate: page,
+    entries: state.entries.map((x) => ({ id: x.id, title: x.title, updated: x.updated, link: linkOf(x.page), category: x.event, content: x.content })),
+  });
 }
 
 /** Writes the feed and the state of this build; reads the live build's state. */

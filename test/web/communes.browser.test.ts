@@ -35,7 +35,7 @@ describe.skipIf(!HAS_CHROMIUM)(`communes in Chromium (skipped when ${CHROMIUM} i
     t = await testApp({ siteDir, publicUrl: base });
     upsertServices(t.db.sqlite, [{ code: 'A', name_vi: 'Đăng ký khai sinh', name_en: 'Birth registration', agency: 'Bộ Tư pháp', online_level: 'full', online_since: '2019-01' }]);
     ingest(t.db.sqlite, ROWS);
-    build(t.db.sqlite, siteDir, { siteUrl: base });
+    await build(t.db.sqlite, siteDir, { siteUrl: base });
     await t.app.listen({ port, host: '127.0.0.1' });
     browser = await launchBrowser();
   }, 180_000);

@@ -478,7 +478,7 @@ describe.skipIf(!HAS_CHROMIUM)(`embeds in Chromium (skipped when ${CHROMIUM} is 
       });
       expect(res.statusCode, res.body).toBe(201);
       expect(res.json()).toMatchObject({ revised: 6 });
-      site.rebuild();
+      await site.rebuild();
       const after = engine(site.t.db.sqlite, 'VN', 'month', SERVICE).map((b) => b.rate);
       expect(after.slice(-2)).toEqual([1, 1]);
       expect(before.slice(-2).every((r) => r! < 0.9)).toBe(true);

@@ -7,11 +7,12 @@ import type { Bucket } from '../../../db/adoption.ts';
 import { rateOf } from '../../../db/adoption.ts';
 import { csvLine } from '../../../jobs/site/csv.ts';
 import { publishNewBuild, redrawStaleImages, warmState } from '../../../jobs/site/build.ts';
+import { XLSX_TYPE } from '../../../jobs/site/table-files.ts';
 import { FEED_STATE } from '../../../jobs/site/watch-feed.ts';
 import { buildsDir, publish } from '../../../jobs/site/publish.ts';
 import { BUILD_NICENESS, type BuildKind, debouncedRebuilder, warmBuilder } from '../../../jobs/site/rebuilder.ts';
 import { type Lang, formatCount, formatRate, localePath } from '../../../web/i18n.ts';
-import type { DataPackage } from '../../../web/model.ts';
+import type { DataPackage, TableMetadata } from '../../../web/model.ts';
 import { ZIP_NAME } from '../../../web/templates/pages/data.ts';
 import { tempDir, testApp } from '../../helper.ts';
 import {
@@ -57,7 +58,9 @@ function sums(rows: Row[], keep: (r: Row) => boolean): { online: number; total: 
 const headlineValues = (page: string) => [...page.matchAll(/<span class="value">(.*?)<\/span>/g)].map((m) => m[1]);
 const dataFile = (site: string, path: string) => readFileSync(join(site, 'data', path), 'utf8');
 const htmlFiles = (site: string) => walk(site).filter((f) => f.endsWith('.html'));
-const csvFiles = (site: string) => walk(join(site, 'data')).filter((f) => f.endsWith('.csv'));
+/** The build's CSVs, not its snapshots' (data-releases.test.ts). */
+const csvFiles = (site: string) => walk(join(site, 'data')).filter((f) => f.endsWith('.csv') && !f.startsWith('archive/'));
+const sidecar = (site: string, csvPath: string) => JSON.parse(dataFile(site, csvPath.replace(/\.csv$/, '.metadata.json'))) as TableMetadata;
 const rawParts = (pkg: DataPackage) => pkg.resources.filter((r) => r.name.startsWith('observations-'));
 const readPackage = (site: string) => JSON.parse(dataFile(site, 'datapackage.json')) as DataPackage;
 
@@ -66,9 +69,9 @@ describe('static site build', () => {
   let rows: Row[];
   let builtAt: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     fx = fixtureSite((db) => void (rows = loadDataset(db.sqlite)));
-    builtAt = build(fx.db.sqlite, fx.site).builtAt;
+    builtAt = (await build(fx.db.sqlite, fx.site)).builtAt;
   });
   afterAll(() => fx.close());
 
@@ -177,8 +180,8 @@ describe('static site build', () => {
       expect(parts.find((r) => r.name === 'observations-2024-01')).toMatchObject({ path: 'observations/2024/01.csv', last_batch_id: 1 });
       const got: string[][] = [];
       for (const part of parts) {
-        const { notes, header, rows: partRows } = parseCsv(dataFile(fx.site, part.path as string));
-        expect(notes, part.name).toContain(`# As of batch ${part.last_batch_id}: the last batch that changed these rows.`);
+        const { header, rows: partRows } = parseCsv(dataFile(fx.site, part.path as string));
+        expect(sidecar(fx.site, part.path as string), part.name).toMatchObject({ name: part.name, last_batch_id: part.last_batch_id, files: { csv: part.path } });
         expect(header).toEqual(['period', 'service_code', 'locality_code', 'locality_name', 'online_count', 'total_count', 'batch_id']);
         const [, year] = /^observations-(\d{4})-/.exec(part.name)!;
         for (const r of partRows) expect(r[0]!.slice(0, 4), part.name).toBe(year);
@@ -201,16 +204,20 @@ describe('static site build', () => {
       expect(got.at(-1)).toEqual(['2026-10', expect.any(String), expect.any(String), expect.any(String), '3', '3', 'true']);
     });
 
-    it('every CSV starts with notes saying when it was built and its last batch, and no demo label without demo rows', () => {
+    it('every CSV starts with its header; its metadata beside it says when it was built, its last batch and how to cite it, and no demo label without demo rows', () => {
       const files = csvFiles(fx.site);
       expect(files.length).toBe(7 + 5 + 34 + 3 * 7);
+      const pkg = JSON.parse(dataFile(fx.site, 'datapackage.json')) as DataPackage;
+      const fieldsOf = new Map(pkg.resources.flatMap((r) => [r.path].flat().map((p) => [p, r.schema?.fields.map((f) => f.name)] as const)));
       for (const file of files) {
         const text = dataFile(fx.site, file);
-        expect(text.startsWith('# '), file).toBe(true);
-        const { notes } = parseCsv(text);
-        if (file.startsWith('observations/')) expect(notes, file).toContain('# As of batch 1: the last batch that changed these rows.');
-        else expect(notes, file).toContain(`# Built: ${BUILT_AT}; data to 2026-10; last batch 1.`);
-        expect(notes.join('\n'), file).not.toContain(DEMO_LABEL);
+        expect(text.split('\r\n')[0]!.split(','), file).toEqual(fieldsOf.get(file));
+        const meta = sidecar(fx.site, file);
+        expect(meta, file).toMatchObject({ files: { csv: file }, built_at: BUILT_AT, data_as_of: '2026-10', last_batch_id: 1, demo: false, demo_label: null, licence: { name: 'CC-BY-4.0' } });
+        expect(meta.fields.map((f) => f.name), file).toEqual(fieldsOf.get(file));
+        expect(meta.citation.vi, file).toMatch(new RegExp(`^Thước đo \\(2026\\)\\. .+\\. Truy cập 15/11/2026\\. /data/${file.replace(/[.]/g, '\\.')}$`));
+        expect(meta.citation.en, file).toMatch(/\. Accessed 15 November 2026\. \/data\//);
+        expect(JSON.stringify(meta), file).not.toContain(DEMO_LABEL);
       }
       for (const p of pages()) expect(readFileSync(join(fx.site, p.file), 'utf8'), p.url).not.toContain('<div class="demo"');
     });
@@ -225,7 +232,7 @@ describe('static site build', () => {
         expect(json.rows.length, file).toBe(csv.rows.length);
         expect(json.built_at).toBe(BUILT_AT);
         expect(json.last_batch_id).toBe(1);
-        const body = dataFile(fx.site, file).split('\r\n').slice(csv.notes.length + 1).join('\r\n');
+        const body = dataFile(fx.site, file).split('\r\n').slice(1).join('\r\n');
         expect(json.rows.map(csvLine).join(''), file).toBe(body);
       }
       const services = JSON.parse(dataFile(fx.site, 'services.json')) as { rows: unknown[][] };
@@ -238,12 +245,16 @@ describe('static site build', () => {
       expect(pkg.created).toBe(builtAt);
       expect(pkg).toMatchObject({ last_batch_id: 1, demo: false, archive: { path: ZIP_NAME, last_batch_id: 1, built_at: builtAt } });
       const listed = pkg.resources.flatMap((r) => r.path);
-      const topLevel = readdirSync(join(fx.site, 'data')).filter((f) => /\.(csv|json)$/.test(f) && f !== 'datapackage.json');
+      const topLevel = readdirSync(join(fx.site, 'data')).filter((f) => /\.(csv|json|xlsx)$/.test(f) && !['datapackage.json', 'spreadsheets.json', 'releases.json'].includes(f) && !f.endsWith('.metadata.json'));
       expect(topLevel.sort()).toEqual(
         ['adoption-national-monthly', 'adoption-province-monthly', 'adoption-commune-monthly', 'adoption-service-monthly', 'services', 'flags', 'online-service-share']
-          .flatMap((n) => [`${n}.csv`, `${n}.json`])
+          .flatMap((n) => [`${n}.csv`, `${n}.json`, `${n}.xlsx`])
           .sort(),
       );
+      for (const r of pkg.resources.filter((x) => x.format === 'xlsx')) {
+        expect(r.mediatype).toBe(XLSX_TYPE);
+        expect(statSync(join(fx.site, 'data', r.path as string)).size, r.name).toBeGreaterThan(0);
+      }
       for (const file of topLevel) expect(listed, file).toContain(file);
       for (const file of walk(join(fx.site, 'data', 'observations')).filter((f) => !/\.(br|gz)$/.test(f))) expect(listed, file).toContain(`observations/${file}`);
       for (const r of pkg.resources.filter((x) => x.format === 'csv')) {
@@ -273,12 +284,12 @@ describe('static site build', () => {
 
 describe('demo data', () => {
   let fx: ReturnType<typeof fixtureSite>;
-  beforeAll(() => {
+  beforeAll(async () => {
     fx = fixtureSite((db) => {
       loadDataset(db.sqlite);
       ingest(db.sqlite, [['2026-10', 'KS-01', '01', 1, 2]], DEMO);
     });
-    build(fx.db.sqlite, fx.site);
+    await build(fx.db.sqlite, fx.site);
   });
   afterAll(() => fx.close());
 
@@ -287,7 +298,10 @@ describe('demo data', () => {
   });
 
   it('labels every CSV, JSON file and the README', () => {
-    for (const file of csvFiles(fx.site)) expect(parseCsv(dataFile(fx.site, file)).notes.join('\n'), file).toContain(`# ${DEMO_LABEL}`);
+    for (const file of csvFiles(fx.site)) {
+      expect(dataFile(fx.site, file), file).not.toContain(DEMO_LABEL);
+      expect(sidecar(fx.site, file), file).toMatchObject({ demo: true, demo_label: expect.stringContaining(DEMO_LABEL) });
+    }
     expect(JSON.parse(dataFile(fx.site, 'services.json'))).toMatchObject({ demo: true });
     expect(new TextDecoder().decode(unzipSync(readFileSync(join(fx.site, 'data', ZIP_NAME)))['README.txt'])).toContain(DEMO_LABEL);
   });
@@ -302,40 +316,41 @@ describe('publishing', () => {
   beforeAll(() => void (fx = fixtureSite()));
   afterAll(() => fx.close());
 
-  it('SITE_DIR is a symlink to a finished build', () => {
-    build(fx.db.sqlite, fx.site);
+  it('SITE_DIR is a symlink to a finished build', async () => {
+    await build(fx.db.sqlite, fx.site);
     expect(lstatSync(fx.site).isSymbolicLink()).toBe(true);
     expect(builds()).toEqual([live()]);
     expect(existsSync(join(fx.site, 'index.html'))).toBe(true);
   });
 
-  it('a failed build leaves the previous site serving and no staging folder', () => {
+  it('a failed build leaves the previous site serving and no staging folder', async () => {
     const before = readFileSync(join(fx.site, 'index.html'));
     const liveBefore = live();
     // A code that is unsafe as a folder name, stored behind the API's back.
     fx.db.sqlite.prepare("INSERT INTO services (code, name_vi, online_level, updated_at) VALUES ('..', 'Thoát thư mục', 'full', ?)").run(BUILT_AT);
     try {
       // Same timestamp as the live build, on purpose: the new build must still never touch it.
-      expect(() => build(fx.db.sqlite, fx.site)).toThrow(/unsafe name for a published file/);
-      expect(() => build(fx.db.sqlite, fx.site, { quick: true })).toThrow(/unsafe name for a published file/);
+      await expect(build(fx.db.sqlite, fx.site)).rejects.toThrow(/unsafe name for a published file/);
+      await expect(build(fx.db.sqlite, fx.site, { quick: true })).rejects.toThrow(/unsafe name for a published file/);
     } finally {
       fx.db.sqlite.prepare("DELETE FROM services WHERE code = '..'").run();
     }
     expect(live()).toBe(liveBefore);
     expect(builds()).toEqual([liveBefore]);
     expect(readFileSync(join(fx.site, 'index.html')).equals(before)).toBe(true);
-  });
+    // Two builds that fail at their end: a minute on a busy machine.
+  }, 120_000);
 
-  it('an error after the swap never removes the build that is now live', () => {
+  it('an error after the swap never removes the build that is now live', async () => {
     const liveBefore = live();
-    expect(() =>
+    await expect(
       publishNewBuild(fx.site, later(30), (staging) => {
         writeFileSync(join(staging, 'index.html'), '<title>new</title>');
         // As if a later step failed once the new build was already serving.
         publish(fx.site, staging);
         throw new Error('after the swap');
       }),
-    ).toThrow('after the swap');
+    ).rejects.toThrow('after the swap');
     expect(live()).not.toBe(liveBefore);
     expect(readFileSync(join(fx.site, 'index.html'), 'utf8')).toBe('<title>new</title>');
   });
@@ -343,13 +358,14 @@ describe('publishing', () => {
   it('keeps only the live build and the one before it (older ones go in the background)', async () => {
     const seen: string[] = [live()];
     for (let i = 1; i <= 4; i++) {
-      build(fx.db.sqlite, fx.site, { now: later(i) });
+      await build(fx.db.sqlite, fx.site, { now: later(i) });
       seen.push(live());
     }
     expect(new Set(seen).size).toBe(5);
     await vi.waitFor(() => expect(builds()).toEqual([seen[3]!, seen[4]!].sort()), { timeout: 10_000 });
     expect(readPage(fx.site, '/')).toContain('<html lang="vi">');
-  });
+    // Four full builds, each with every commune's pages: 34 s on a busy machine.
+  }, 120_000);
 });
 
 describe('quick build', () => {
@@ -358,7 +374,7 @@ describe('quick build', () => {
   afterAll(() => fx.close());
 
   it('links the zip and the raw parts the batch left alone, and rewrites pages, series and the parts it changed', async () => {
-    build(fx.db.sqlite, fx.site);
+    await build(fx.db.sqlite, fx.site);
     const ino = (path: string) => statSync(join(fx.site, 'data', path)).ino;
     const [untouched, touched, zip, national] = [ino('observations/2026/79.csv'), ino('observations/2026/01.csv'), ino(ZIP_NAME), ino('adoption-national-monthly.csv')];
     const oldHeadline = headlineValues(readPage(fx.site, '/'))[0];
@@ -369,7 +385,7 @@ describe('quick build', () => {
     const nationalImage = statSync(join(fx.site, 'images', 'vi', 'national.png')).ino;
     const embed = () => readPage(fx.site, '/embed/services/KS-01/');
     const embedBefore = embed();
-    const result = build(fx.db.sqlite, fx.site, { quick: true });
+    const result = await build(fx.db.sqlite, fx.site, { quick: true });
     // The services' embeds, like the images, show the numbers before the batch until the redraw.
     expect(embed()).toBe(embedBefore);
     expect(realpathSync(fx.site)).not.toBe(before);
@@ -387,7 +403,7 @@ describe('quick build', () => {
     const [ks01] = engine(fx.db.sqlite, 'VN', 'month', 'KS-01', '2026-10', '2026-10');
     expect(embedBefore).not.toContain(formatCount(ks01!.online_count, 'vi'));
     expect(embed()).toContain(formatCount(ks01!.online_count, 'vi'));
-    expect(await redrawStaleImages(build(fx.db.sqlite, fx.site, { quick: true }).redraw!)).toBe(0);
+    expect(await redrawStaleImages((await build(fx.db.sqlite, fx.site, { quick: true })).redraw!)).toBe(0);
     expect(ino('observations/2026/79.csv')).toBe(untouched);
     expect(ino('observations/2026/01.csv')).not.toBe(touched);
     expect(ino(ZIP_NAME)).toBe(zip);
@@ -411,9 +427,9 @@ describe('quick build', () => {
     expect(dataPage).toContain('tính đến lô 1, tạo lúc');
   });
 
-  it('after a batch, the raw parts add up to every published series, month by month, in the same build', () => {
+  it('after a batch, the raw parts add up to every published series, month by month, in the same build', async () => {
     ingest(fx.db.sqlite, [['2026-09', 'KH-02', '79', 3, 40], ['2021-03', 'KS-01', '02', 7, 70]]);
-    build(fx.db.sqlite, fx.site, { quick: true });
+    await build(fx.db.sqlite, fx.site, { quick: true });
     const sums = new Map<string, { online: number; total: number }>();
     const add = (key: string, online: number, total: number) => {
       const s = sums.get(key) ?? { online: 0, total: 0 };
@@ -459,29 +475,30 @@ describe('warm build (rollups in memory, services written on a second thread)', 
         .filter((f) => {
           // A file's .br and .gz go with it.
           const plain = f.replace(/\.(br|gz)$/, '');
-          return (!plain.startsWith('images/') || plain === 'images/manifest.json') && plain !== 'watch/feed.xml' && plain !== FEED_STATE;
+          // The feeds and the snapshots carry the history of the builds before.
+          return (!plain.startsWith('images/') || plain === 'images/manifest.json') && plain !== 'watch/feed.xml' && plain !== FEED_STATE && !/^data\/(archive\/|releases\.json$|feed\.xml$)/.test(plain);
         })
         .map((f) => [f, readFileSync(join(site, f), 'utf8')]),
     );
 
   // Five builds, each with every commune's pages (3,321 × 2): over 30 s on a busy machine.
-  it('writes the same files as a cold build, batch after batch', () => {
+  it('writes the same files as a cold build, batch after batch', async () => {
     const warm = warmState();
     // The thread says so if it could not start and the pages were written here instead.
     const warn = vi.spyOn(console, 'warn');
     try {
-      build(fx.db.sqlite, fx.site, { warm });
+      await build(fx.db.sqlite, fx.site, { warm });
       for (const [k, rows] of [
         [0, [['2026-10', 'KS-01', '01', 900, 900]]],
         [1, [['2026-10', 'KS-01', '79', 1, 1000], ['2026-09', 'KH-02', '01', 5, 6]]],
       ] as Array<[number, Row[]]>) {
         ingest(fx.db.sqlite, rows);
-        const result = build(fx.db.sqlite, fx.site, { warm });
-        build(fx.db.sqlite, join(cold.path, String(k)));
+        const result = await build(fx.db.sqlite, fx.site, { warm });
+        await build(fx.db.sqlite, join(cold.path, String(k)));
         const [warmFiles, coldFiles] = [files(fx.site), files(join(cold.path, String(k)))];
         expect([...warmFiles.keys()].sort()).toEqual([...coldFiles.keys()].sort());
-        // The zip's entries carry the time they were written.
-        for (const [path, text] of coldFiles) if (!path.endsWith('.zip')) expect(warmFiles.get(path), path).toBe(text);
+        // The zip's and the spreadsheets' entries carry the time they were written.
+        for (const [path, text] of coldFiles) if (!/\.(zip|xlsx)$/.test(path)) expect(warmFiles.get(path), path).toBe(text);
         expect(result.pages).toBe(htmlFiles(fx.site).length);
       }
       const page = readPage(fx.site, '/services/KS-01/');
@@ -598,7 +615,7 @@ describe('health and serving', () => {
       loadDataset(t.db.sqlite);
       const health = async () => (await t.app.inject({ method: 'GET', url: '/api/v1/health' })).json() as { site_built_at: string | null };
       expect((await health()).site_built_at).toBeNull();
-      const { builtAt } = build(t.db.sqlite, site);
+      const { builtAt } = await build(t.db.sqlite, site);
       expect(builtAt).toBe(BUILT_AT);
       expect((await health()).site_built_at).toBe(builtAt);
       for (const [url, lang] of [['/', 'vi'], ['/en/', 'en'], ['/services/KS-01/', 'vi']] as const) {

@@ -35,11 +35,11 @@ describe('communes on the site', () => {
   const site = join(dir.path, 'site');
   let warm: WarmState;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     upsertServices(db.sqlite, [{ code: 'A', name_vi: 'Đăng ký khai sinh', name_en: 'Birth registration', agency: null, online_level: 'full', online_since: '2019-01' }]);
     ingest(db.sqlite, rows);
     warm = warmState();
-    buildSite(db.sqlite, site, { now: NOW, warm });
+    await buildSite(db.sqlite, site, { now: NOW, warm });
   }, 120_000);
   afterAll(async () => {
     await warm.pages.close();
@@ -88,10 +88,10 @@ describe('communes on the site', () => {
     expect(readPage(site, '/localities/').match(/href="[^"]*localities\/\d{5}\/"/g)).toHaveLength(3321);
   });
 
-  it('rewrites only the communes a batch changed, and a warm quick build writes what a cold full build writes', () => {
+  it('rewrites only the communes a batch changed, and a warm quick build writes what a cold full build writes', async () => {
     const before = liveBuild(site)!;
     ingest(db.sqlite, [['2025-10', 'A', '25750', 70, 100]]);
-    buildSite(db.sqlite, site, { now: NOW, warm, quick: true });
+    await buildSite(db.sqlite, site, { now: NOW, warm, quick: true });
     const after = liveBuild(site)!;
     const inode = (build: string, path: string) => statSync(join(build, path)).ino;
     // Untouched communes are the live build's files, linked; the one the batch changed is new.
@@ -102,7 +102,7 @@ describe('communes on the site', () => {
     expect(text(site, '/localities/25750/')).toContain('70,00%');
 
     const cold = join(dir.path, 'cold');
-    buildSite(db.sqlite, cold, { now: NOW });
+    await buildSite(db.sqlite, cold, { now: NOW });
     const communeFiles = walk(liveBuild(cold)!).filter((f) => /^(en\/)?(localities|embed\/localities)\/\d{5}\/|^data\/localities\/\d{5}\./.test(f));
     expect(communeFiles.length).toBeGreaterThan(6642);
     const differ = communeFiles.filter((f) => !readFileSync(join(liveBuild(cold)!, f)).equals(readFileSync(join(after, f))));

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { parse as parseCsvText } from 'csv-parse/sync';
 import { type Bucket, type Granularity, adoptionSeries } from '../../../db/adoption.ts';
 import { type Writer, UNRESTRICTED, ingestBody } from '../../../db/ingest/ingest.ts';
 import { localityRegistry } from '../../../db/localities/registry.ts';
@@ -35,7 +36,8 @@ interface FixtureService extends ServiceInput {
 }
 
 const OLD = ['01', '02', '08', '74', '79'];
-const CURRENT = ['01', '08', '79'];
+export const CURRENT_PROVINCES = ['01', '08', '79'];
+const CURRENT = CURRENT_PROVINCES;
 
 export const SERVICES: FixtureService[] = [
   { code: 'KS-01', name_vi: 'Đăng ký khai sinh', name_en: 'Birth registration', agency: 'Bộ Tư pháp', online_level: 'full', online_since: '2019-01', from: 0.05, to: 0.7, old: OLD, current: CURRENT },
@@ -93,7 +95,7 @@ export function fixtureSite(setup: (db: ReturnType<typeof testDb>) => void = (db
   return { db, site, close: () => (db.remove(), dir.remove()) };
 }
 
-export function build(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): BuildResult {
+export function build(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): Promise<BuildResult> {
   return buildSite(sqlite, siteDir, { now: NOW, ...options });
 }
 
@@ -112,7 +114,7 @@ export interface ServedSite {
   base: string;
   siteDir: string;
   /** Builds the site again from the database, as after a batch. */
-  rebuild: () => BuildResult;
+  rebuild: () => Promise<BuildResult>;
   close: () => Promise<void>;
 }
 
@@ -125,7 +127,7 @@ export async function servedSite(): Promise<ServedSite> {
   const t = await testApp({ siteDir, publicUrl: base });
   loadDataset(t.db.sqlite);
   const rebuild = () => build(t.db.sqlite, siteDir, { siteUrl: base });
-  rebuild();
+  await rebuild();
   await t.app.listen({ port, host: '127.0.0.1' });
   return {
     t,
@@ -196,31 +198,8 @@ export function yearlyTable(page: string): string[][] {
 
 // ---- CSV -----------------------------------------------------------------------------
 
-/** RFC 4180 rows of a CSV text, after its leading "#" note lines. */
-export function parseCsv(text: string): { notes: string[]; header: string[]; rows: string[][] } {
-  const lines = text.split('\r\n');
-  const notes: string[] = [];
-  while (lines[0]?.startsWith('#')) notes.push(lines.shift()!);
-  const body = lines.join('\r\n');
-  const records: string[][] = [];
-  let record: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (quoted) {
-      if (c === '"' && body[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') record.push(cell), (cell = '');
-    else if (c === '\r' && body[i + 1] === '\n') {
-      record.push(cell);
-      records.push(record);
-      (record = []), (cell = ''), i++;
-    } else cell += c;
-  }
-  if (cell !== '' || record.length > 0) record.push(cell), records.push(record);
-  const [header = [], ...rows] = records;
-  return { notes, header, rows };
+/** A published CSV read with csv-parse's defaults, as a reader's script would: its first line must be the header. */
+export function parseCsv(text: string): { header: string[]; rows: string[][] } {
+  const [header = [], ...rows] = parseCsvText(text) as string[][];
+  return { header, rows };
 }

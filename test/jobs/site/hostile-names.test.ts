@@ -42,12 +42,12 @@ describe('hostile service and agency names', () => {
   let files: string[];
   const read = (file: string) => readFileSync(join(fx.site, file), 'utf8');
 
-  beforeAll(() => {
+  beforeAll(async () => {
     fx = fixtureSite((db) => {
       upsertServices(db.sqlite, SERVICES.map((s) => ({ ...s, online_level: 'full', online_since: '2019-01' })));
       ingest(db.sqlite, rows());
     });
-    build(fx.db.sqlite, fx.site, { siteUrl: 'https://thuocdo.example' });
+    await build(fx.db.sqlite, fx.site, { siteUrl: 'https://thuocdo.example' });
     files = walk(fx.site);
   });
   afterAll(() => fx.close());

@@ -68,7 +68,7 @@ export async function servedCommuneSite(): Promise<ServedSite> {
   const t = await testApp({ siteDir, publicUrl: base });
   loadCommuneDataset(t.db.sqlite);
   const rebuild = () => build(t.db.sqlite, siteDir, { siteUrl: base });
-  rebuild();
+  await rebuild();
   await t.app.listen({ port, host: '127.0.0.1' });
   return { t, base, siteDir, rebuild, close: async () => (await t.close(), dir.remove()) };
 }

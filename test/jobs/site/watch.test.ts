@@ -58,11 +58,11 @@ describe('the watch list on the site', () => {
   let flags: ReturnType<typeof computeSignals>['flags'];
   let firstFeed: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     loadDataset(db.sqlite);
     ingest(db.sqlite, lateRows('2025-07', '2026-08'));
     flags = computeSignals(db.sqlite, { now: NOW }).flags;
-    build(db.sqlite, site);
+    await build(db.sqlite, site);
     firstFeed = readFileSync(join(site, 'watch', 'feed.xml'), 'utf8');
   });
   afterAll(() => (db.remove(), dir.remove()));
@@ -149,11 +149,11 @@ describe('the watch list on the site', () => {
     expect(Object.keys(state.flags).sort()).toEqual(flags.map(flagKey).sort());
   });
 
-  it('after the late data arrives, the feed says the flag cleared and keeps the earlier entries', () => {
+  it('after the late data arrives, the feed says the flag cleared and keeps the earlier entries', async () => {
     ingest(db.sqlite, lateRows('2026-09', '2026-10'));
     const after = computeSignals(db.sqlite, { now: LATER }).flags;
     expect(after.some((f) => f.signal === 'late_data' && f.locality_code === LATE)).toBe(false);
-    build(db.sqlite, site, { now: LATER });
+    await build(db.sqlite, site, { now: LATER });
     const xml = readFileSync(join(site, 'watch', 'feed.xml'), 'utf8');
     expectWellFormedText(xml);
     const { doc, entries } = parseFeed(xml);
@@ -170,7 +170,7 @@ describe('the watch list on the site', () => {
     expect(readPage(site, `/watch/${LATE}/`)).not.toContain('data-signal="late_data"');
 
     // A third build with nothing new adds nothing.
-    build(db.sqlite, site, { now: new Date(LATER.getTime() + 3_600_000) });
+    await build(db.sqlite, site, { now: new Date(LATER.getTime() + 3_600_000) });
     expect(parseFeed(readFileSync(join(site, 'watch', 'feed.xml'), 'utf8')).entries.map((e) => e.id)).toEqual(entries.map((e) => e.id));
   });
 });

@@ -57,7 +57,7 @@ describe('compression over HTTP', () => {
 
   beforeAll(async () => {
     root = tempDir('thuocdo-compress-');
-    const dir = build();
+    const dir = await build();
     for (const folder of ['services', 'assets', 'data/observations/2026', 'images']) mkdirSync(join(dir, folder), { recursive: true });
     // A page with both siblings, written as the builder writes them, but for a marker in the
     // gzip one: the test can tell a sibling sent from a copy compressed on the fly.
