@@ -34,6 +34,8 @@ export interface BuildResult {
   redraw: PendingRedraw | null;
   /** The raw observations: parts written and linked unchanged, and the time spent writing them. */
   raw: { written: number; linked: number; ms: number };
+  /** The spreadsheets: written, linked (unchanged, or stale until the redraw), and the time spent. */
+  spreadsheets: { written: number; linked: number; ms: number };
 }
 
 /** What a published quick build still shows from before its batch: changed chart images, the services' embeds, changed spreadsheets. */
@@ -160,6 +162,7 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
     imagesRendered: written.first.rendered,
     ms: Math.round(performance.now() - started),
     raw: { written: written.raw.written, linked: written.raw.linked, ms: written.raw.ms },
+    spreadsheets: { written: written.sheets.written, linked: written.sheets.linked, ms: written.sheets.ms },
     redraw:
       written.first.stale > 0 || written.embedsLinked || written.sheets.stale.length > 0
         ? {

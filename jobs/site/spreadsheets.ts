@@ -76,6 +76,10 @@ export interface SpreadsheetPlan {
   stale: Array<{ table: Table; hash: string }>;
   /** Spreadsheet path (under /data/) → the CSV hash it holds. */
   manifest: Record<string, string>;
+  /** What it cost the build: spreadsheets written and linked, and the time spent. */
+  written: number;
+  linked: number;
+  ms: number;
 }
 
 const resourceOf = (table: Table): DataResource => ({
@@ -98,7 +102,8 @@ const sheetPath = (dataDir: string, table: Table) => safeJoin(dataDir, ...`${tab
 export async function writeSpreadsheets(dataDir: string, tables: Table[], csvResources: DataResource[], meta: SiteMeta, previousDir: string | null, quick: boolean): Promise<SpreadsheetPlan> {
   const hashes = new Map(csvResources.map((r) => [r.name, r.hash ?? '']));
   const before = previousDir ? readSheetManifest(previousDir) : {};
-  const plan: SpreadsheetPlan = { resources: [], stale: [], manifest: {} };
+  const started = performance.now();
+  const plan: SpreadsheetPlan = { resources: [], stale: [], manifest: {}, written: 0, linked: 0, ms: 0 };
   for (const table of tables) {
     const path = `${table.path}.xlsx`;
     const hash = hashes.get(table.name) ?? '';
@@ -109,12 +114,15 @@ export async function writeSpreadsheets(dataDir: string, tables: Table[], csvRes
       linkWithSiblings(old, sheetPath(dataDir, table));
       plan.manifest[path] = before[path]!;
       if (before[path] !== hash) plan.stale.push({ table, hash });
+      plan.linked++;
       continue;
     }
     await writeOne(dataDir, table, meta);
     plan.manifest[path] = hash;
+    plan.written++;
   }
   writeSheetManifest(dataDir, plan.manifest);
+  plan.ms = Math.round(performance.now() - started);
   return plan;
 }
 
