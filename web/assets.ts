@@ -54,7 +54,7 @@ export function siteAssets(): Map<string, Asset> {
     ['site.css', readFileSync(`${WEB}css/site.css`)],
     ['embed.css', readFileSync(`${WEB}css/embed.css`)],
     ['icon.svg', readFileSync(`${WEB}static/icon.svg`)],
-    ...(['site', 'charts', 'embed-page'] as const).map((name): [string, Uint8Array] => [`${name}.js`, compile(name)]),
+    ...(['site', 'charts', 'embed-page', 'publish'] as const).map((name): [string, Uint8Array] => [`${name}.js`, compile(name)]),
     ['chart.umd.min.js', readFileSync(CHART_UMD)],
   ];
   made = new Map(bodies.map(([name, body]) => [name, { name, hashed: hashedName(name, body), body }]));

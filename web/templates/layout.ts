@@ -14,6 +14,8 @@ export interface Page {
   description: string;
   /** Pages that draw charts load Chart.js (and offer embeds); others do not. */
   charts?: boolean;
+  /** Scripts of this page alone (web/js/NAME.ts), beside site.js. */
+  scripts?: Array<'publish'>;
   /** An Atom feed of the page, as a root-relative path. */
   feed?: { path: string; title: string };
   /** The chart whose image represents the page on social cards; the national one by default. */
@@ -104,6 +106,7 @@ ${page.feed ? html`<link rel="alternate" type="application/atom+xml" href="${lin
 <link rel="icon" href="${link('/assets/icon.svg')}" type="image/svg+xml">
 <link rel="stylesheet" href="${link('/assets/site.css')}">
 <script src="${link('/assets/site.js')}" defer></script>
+${(page.scripts ?? []).map((name) => html`<script src="${link(`/assets/${name}.js`)}" defer></script>`)}
 ${page.charts ? html`<script src="${link('/assets/chart.umd.min.js')}" defer></script>
 <script src="${link('/assets/charts.js')}" defer></script>
 <script type="application/json" id="embed-strings">${jsonScript(t.embed)}</script>
