@@ -125,7 +125,8 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
       const model = siteModel(deriveFigures(inputs, cube), watch, communes);
       images = [...chartImages(model), ...communeChartImages(model)];
       writeAssets(staging);
-      const communePages = writeCommunePages(staging, model, live);
+      // A full build writes every commune anew (a template may have changed); a quick one links the unchanged.
+      const communePages = writeCommunePages(staging, model, options.quick ? live : null);
       writeSearchIndex(staging, model, live);
       const { resources, archive } = writeOpenData(staging, model, { raw: raw.resources, zipFrom: options.quick ? previous : null, communeCharts: communePages.csv });
       const pages = writePages(staging, model) + communePages.pages;

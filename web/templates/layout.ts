@@ -134,7 +134,7 @@ ${page.body}
 <footer class="site-footer">
   <div class="wrap">
     <p>${t.source(formatMonth(page.meta.data_as_of, page.lang), built)}</p>
-    <p><a href="${link(localePath(page.lang, '/data/'))}">${t.nav.data}</a> · <a href="${link(localePath(page.lang, '/methodology/'))}">${t.nav.methodology}</a> · <a href="${link('/docs')}">API</a> · CC BY 4.0</p>
+    <p><a href="${link(localePath(page.lang, '/data/'))}">${t.nav.data}</a> · <a href="${link(localePath(page.lang, '/methodology/'))}">${t.nav.methodology}</a> · <a href="${link('/docs')}">API</a> · <a href="${link(localePath(page.lang, '/publish/'))}">${t.nav.publish}</a> · CC BY 4.0</p>
   </div>
 </footer>
 </body>
