@@ -23,9 +23,16 @@ export interface BatchRecord {
 }
 
 /** The audit trail: who sent which batch, from where, and what became of it; newest first. */
-export function listBatches(sqlite: Database.Database, filter: { publisherId?: number; outcome?: string; limit: number; offset: number }): BatchRecord[] {
+export function listBatches(
+  sqlite: Database.Database,
+  filter: { publisherId?: number; /** Only these publishers' batches (a scoped admin's). */ publisherIds?: number[]; outcome?: string; limit: number; offset: number },
+): BatchRecord[] {
   const where: string[] = [];
   const params: unknown[] = [];
+  if (filter.publisherIds !== undefined) {
+    where.push(`b.publisher_id IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(filter.publisherIds));
+  }
   if (filter.publisherId !== undefined) {
     where.push('b.publisher_id = ?');
     params.push(filter.publisherId);

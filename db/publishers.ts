@@ -1,13 +1,19 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Scope } from './ingest/validate.ts';
 import { localityRegistry } from './localities/registry.ts';
+import type { Db } from './open.ts';
+import { publishers } from './schema.ts';
+import { type CodedScope, codedScope } from './scopes.ts';
 import { cleanName, serviceIdsByCode } from './services.ts';
+import { hasExpired, newToken, parseToken, secretMatches } from './tokens.ts';
 
 export interface PublisherInput {
   name: string;
   localities: string[];
   services?: string[];
+  /** ISO date-time in UTC, already checked (readExpiry); null or absent = never. */
+  expiresAt?: string | null;
 }
 
 export interface Publisher {
@@ -16,13 +22,17 @@ export interface Publisher {
   scope: Scope;
 }
 
-export type CreateResult = { ok: true; id: number; token: string } | { ok: false; message: string };
-
-const TOKEN_PATTERN = /^td_([A-Za-z0-9_-]{12})_([A-Za-z0-9_-]{43})$/;
-
-function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
+/** A publisher as admins list it (never its token). */
+export interface PublisherRecord {
+  id: number;
+  name: string;
+  scope: CodedScope;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
 }
+
+export type CreateResult = { ok: true; id: number; token: string } | { ok: false; message: string };
 
 /**
  * Creates a publisher and its token. The token is shown once: only the hash of its
@@ -45,13 +55,12 @@ export function createPublisher(sqlite: Database.Database, input: PublisherInput
     serviceIds.push(id);
   }
 
-  const tokenId = randomBytes(9).toString('base64url');
-  const secret = randomBytes(32).toString('base64url');
+  const token = newToken('td');
   const id = sqlite.transaction(() => {
     const publisherId = Number(
       sqlite
-        .prepare('INSERT INTO publishers (name, token_id, token_hash, created_at) VALUES (?, ?, ?, ?)')
-        .run(cleanName(input.name), tokenId, hashSecret(secret).toString('hex'), now.toISOString()).lastInsertRowid,
+        .prepare('INSERT INTO publishers (name, token_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+        .run(cleanName(input.name), token.tokenId, token.tokenHash, now.toISOString(), input.expiresAt ?? null).lastInsertRowid,
     );
     const addLocality = sqlite.prepare('INSERT OR IGNORE INTO publisher_localities (publisher_id, locality_id) VALUES (?, ?)');
     for (const l of localityIds) addLocality.run(publisherId, l);
@@ -59,7 +68,7 @@ export function createPublisher(sqlite: Database.Database, input: PublisherInput
     for (const s of serviceIds) addService.run(publisherId, s);
     return publisherId;
   })();
-  return { ok: true, id, token: `td_${tokenId}_${secret}` };
+  return { ok: true, id, token: token.token };
 }
 
 /** Revokes at once: the next request with the token is refused. False if there is no such publisher. */
@@ -68,15 +77,38 @@ export function revokePublisher(sqlite: Database.Database, id: number, now = new
   return result.changes === 1;
 }
 
-/** The publisher a bearer token belongs to, or null; the secret is compared in constant time. */
-export function authenticate(sqlite: Database.Database, token: string): Publisher | null {
-  const match = TOKEN_PATTERN.exec(token);
-  if (!match) return null;
+/**
+ * A new token for an active publisher: the old one stops at once (its id and hash are replaced).
+ * null when there is no such publisher or it is revoked. The expiry is kept.
+ */
+export function rotatePublisherToken(db: Db, id: number): string | null {
+  const token = newToken('td');
+  const changed = db.orm
+    .update(publishers)
+    .set({ tokenId: token.tokenId, tokenHash: token.tokenHash })
+    .where(and(eq(publishers.id, id), isNull(publishers.revokedAt)))
+    .run().changes;
+  return changed === 1 ? token.token : null;
+}
+
+export type PublisherAuth = { status: 'ok'; publisher: Publisher } | { status: 'expired'; expiresAt: string } | { status: 'unknown' };
+
+/** The publisher a bearer token belongs to; the secret is compared in constant time before expiry is told. */
+export function authenticatePublisher(sqlite: Database.Database, token: string, now = new Date()): PublisherAuth {
+  const parsed = parseToken('td', token);
+  if (!parsed) return { status: 'unknown' };
   const row = sqlite
-    .prepare('SELECT id, name, token_hash AS tokenHash FROM publishers WHERE token_id = ? AND revoked_at IS NULL')
-    .get(match[1]) as { id: number; name: string; tokenHash: string } | undefined;
-  if (!row || !timingSafeEqual(hashSecret(match[2]!), Buffer.from(row.tokenHash, 'hex'))) return null;
-  return { id: row.id, name: row.name, scope: publisherScope(sqlite, row.id) };
+    .prepare('SELECT id, name, token_hash AS tokenHash, expires_at AS expiresAt FROM publishers WHERE token_id = ? AND revoked_at IS NULL')
+    .get(parsed.tokenId) as { id: number; name: string; tokenHash: string; expiresAt: string | null } | undefined;
+  if (!row || !secretMatches(parsed.secret, row.tokenHash)) return { status: 'unknown' };
+  if (hasExpired(row.expiresAt, now)) return { status: 'expired', expiresAt: row.expiresAt! };
+  return { status: 'ok', publisher: { id: row.id, name: row.name, scope: publisherScope(sqlite, row.id) } };
+}
+
+/** The publisher a bearer token belongs to, or null (unknown, revoked or expired). */
+export function authenticate(sqlite: Database.Database, token: string, now = new Date()): Publisher | null {
+  const auth = authenticatePublisher(sqlite, token, now);
+  return auth.status === 'ok' ? auth.publisher : null;
 }
 
 export function publisherScope(sqlite: Database.Database, id: number): Scope {
@@ -88,6 +120,43 @@ export function publisherScope(sqlite: Database.Database, id: number): Scope {
   };
 }
 
-export function publisherExists(sqlite: Database.Database, id: number): boolean {
-  return sqlite.prepare('SELECT 1 FROM publishers WHERE id = ? AND revoked_at IS NULL').get(id) !== undefined;
+/** Active: not revoked and not expired (a pull under an expired publisher is refused too). */
+export function publisherExists(sqlite: Database.Database, id: number, now = new Date()): boolean {
+  const row = sqlite.prepare('SELECT expires_at AS expiresAt FROM publishers WHERE id = ? AND revoked_at IS NULL').get(id) as { expiresAt: string | null } | undefined;
+  return row !== undefined && !hasExpired(row.expiresAt, now);
 }
+
+/** Every publisher, revoked ones too, oldest first, with its scope in codes. */
+export function listPublishers(db: Db): PublisherRecord[] {
+  const registry = localityRegistry(db.sqlite);
+  const serviceCodes = new Map([...serviceIdsByCode(db.sqlite)].map(([code, id]) => [id, code]));
+  return db.orm
+    .select()
+    .from(publishers)
+    .orderBy(publishers.id)
+    .all()
+    .map((row) => ({
+      id: row.id,
+      name: row.name,
+      scope: codedScope(registry, serviceCodes, publisherScope(db.sqlite, row.id)),
+      createdAt: row.createdAt,
+      expiresAt: row.expiresAt,
+      revokedAt: row.revokedAt,
+    }));
+}
+
+/** One publisher with its scope in codes, or null. */
+export function getPublisher(db: Db, id: number): PublisherRecord | null {
+  const row = db.orm.select().from(publishers).where(eq(publishers.id, id)).get();
+  if (!row) return null;
+  const serviceCodes = new Map([...serviceIdsByCode(db.sqlite)].map(([code, id]) => [id, code]));
+  return {
+    id: row.id,
+    name: row.name,
+    scope: codedScope(localityRegistry(db.sqlite), serviceCodes, publisherScope(db.sqlite, row.id)),
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    revokedAt: row.revokedAt,
+  };
+}
+

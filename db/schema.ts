@@ -85,6 +85,8 @@ export const publishers = sqliteTable('publishers', {
   tokenHash: text('token_hash').notNull(),
   createdAt: text('created_at').notNull(),
   revokedAt: text('revoked_at'),
+  /** After this instant (ISO, UTC) the token is refused as expired; null = never. */
+  expiresAt: text('expires_at'),
 });
 
 export const publisherLocalities = sqliteTable(
@@ -112,6 +114,78 @@ export const publisherServices = sqliteTable(
       .references(() => services.id),
   },
   (t) => [primaryKey({ columns: [t.publisherId, t.serviceId] })],
+);
+
+/**
+ * Scoped admins (phân cấp): a province's IT unit, or a ministry for its services, managing the
+ * publishers, targets and pull sources within its scope. An admin whose localities include VN,
+ * with no services listed, is a national admin like ADMIN_TOKEN. Tokens as publishers'
+ * ("tda_<tokenId>_<secret>", only the secret's hash kept).
+ */
+export const admins = sqliteTable('admins', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  tokenId: text('token_id').notNull().unique(),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: text('created_at').notNull(),
+  /** Who created it: null = ADMIN_TOKEN (or the CLI), else a national admin's id. */
+  createdBy: integer('created_by').references((): AnySQLiteColumn => admins.id),
+  expiresAt: text('expires_at'),
+  revokedAt: text('revoked_at'),
+});
+
+export const adminLocalities = sqliteTable(
+  'admin_localities',
+  {
+    adminId: integer('admin_id')
+      .notNull()
+      .references(() => admins.id),
+    localityId: integer('locality_id')
+      .notNull()
+      .references(() => localities.id),
+  },
+  (t) => [primaryKey({ columns: [t.adminId, t.localityId] })],
+);
+
+/** No rows for an admin means every service. */
+export const adminServices = sqliteTable(
+  'admin_services',
+  {
+    adminId: integer('admin_id')
+      .notNull()
+      .references(() => admins.id),
+    serviceId: integer('service_id')
+      .notNull()
+      .references(() => services.id),
+  },
+  (t) => [primaryKey({ columns: [t.adminId, t.serviceId] })],
+);
+
+/**
+ * Every admin action that changed something: who (ADMIN_TOKEN or an admin), what, on what, when
+ * and from where. The subject's scope (locality codes, service codes or null = all) decides which
+ * scoped admins may read the entry. Never a token or a secret.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey(),
+    at: text('at').notNull(),
+    /** null = the national ADMIN_TOKEN. */
+    actorAdminId: integer('actor_admin_id').references(() => admins.id),
+    actorName: text('actor_name').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id').notNull(),
+    /** JSON: what was set (names, scopes, counts), never a secret. */
+    detail: text('detail').notNull(),
+    /** JSON arrays of codes: the subject's localities, and its services (null = every service). */
+    scopeLocalities: text('scope_localities').notNull(),
+    scopeServices: text('scope_services'),
+    remoteAddr: text('remote_addr'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('audit_log_at').on(t.at), index('audit_log_actor').on(t.actorAdminId)],
 );
 
 /** Every submission, stored or rejected: the audit trail of who sent what. */

@@ -17,14 +17,18 @@ import framing from './plugins/framing.ts';
 import site from './plugins/site.ts';
 import oembedRoutes from './routes/oembed.ts';
 import adminRoutes from './routes/admin.ts';
+import adminAccountRoutes from './routes/admins.ts';
+import auditRoutes from './routes/audit.ts';
 import adoptionRoutes from './routes/adoption.ts';
 import healthRoutes, { type SiteBuild } from './routes/health.ts';
 import ingestRoutes from './routes/ingest.ts';
 import localityRoutes from './routes/localities.ts';
 import observationRoutes from './routes/observations.ts';
+import publisherRoutes from './routes/publishers.ts';
 import serviceRoutes from './routes/services.ts';
 import sourceRoutes, { type PullRunner } from './routes/sources.ts';
 import watchRoutes from './routes/watch.ts';
+import targetRoutes from './routes/targets.ts';
 
 /** Limits with defaults from configFromEnv, so tests and tools need not spell them out. */
 type ServerLimits = 'writeRateLimitIp' | 'connectionTimeoutMs' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'trustProxy';
@@ -107,7 +111,11 @@ export async function buildApp({ db, config, onBatchStored = () => {}, pulls, in
   if (!ingest) fastify.addHook('onClose', () => runner.close());
   await fastify.register(ingestRoutes, { maxBodyBytes: config.maxBodyBytes, onBatchStored, runner });
   await fastify.register(adminRoutes, { maxBodyBytes: config.maxBodyBytes });
-  await fastify.register(watchRoutes, { maxBodyBytes: config.maxBodyBytes });
+  await fastify.register(publisherRoutes);
+  await fastify.register(adminAccountRoutes);
+  await fastify.register(auditRoutes);
+  await fastify.register(watchRoutes);
+  await fastify.register(targetRoutes, { maxBodyBytes: config.maxBodyBytes });
   await fastify.register(sourceRoutes, { pulls });
   await fastify.register(oembedRoutes, { siteDir: config.siteDir, publicUrl: config.publicUrl });
   await fastify.register(framing);

@@ -74,5 +74,5 @@ function seedDemoTargets(sqlite: Database.Database, serviceCode: string, lastMon
     ],
     now,
   );
-  if (outcome.status !== 200) throw new Error(`demo targets were refused: ${JSON.stringify(outcome.body).slice(0, 500)}`);
+  if (outcome.status !== 200) throw new Error(`demo targets were refused: ${JSON.stringify(outcome).slice(0, 500)}`);
 }

@@ -1,10 +1,13 @@
 import type Database from 'better-sqlite3';
+import { eq } from 'drizzle-orm';
 import { parseCsv } from '../ingest/parse-csv.ts';
 import { parseJson } from '../ingest/parse-json.ts';
 import { closest, quote, valueText } from '../ingest/text.ts';
 import { MAX_LISTED_ERRORS, type RawRow, type RowError } from '../ingest/types.ts';
 import { localityRegistry } from '../localities/registry.ts';
 import { FIRST_MONTH, MONTH_PATTERN, type Month, currentMonth } from '../months.ts';
+import type { Db } from '../open.ts';
+import { targets } from '../schema.ts';
 import { serviceIdsByCode } from '../services.ts';
 
 /** A rate to reach by a month: for one service or all (null), nationally (VN), in a current province or in a current commune. */
@@ -26,8 +29,10 @@ export const TARGET_FIELDS = ['service_code', 'locality_code', 'due_month', 'tar
 const REQUIRED = ['locality_code', 'due_month', 'target_rate'];
 
 export type TargetsOutcome =
-  | { status: 200; body: { targets: number; created: number; updated: number } }
+  | { status: 200; body: { targets: number; created: number; updated: number }; stored: TargetInput[] }
   | { status: 400; body: { error: string; message: string } }
+  /** Rows outside the caller's scope (an admin's), each with its row; nothing was stored. */
+  | { status: 403; outside: Array<{ row: number; service_code: string | null; locality_code: string }> }
   | { status: 422; body: { error: 'invalid_rows'; message: string; error_count: number; errors: RowError[] } };
 
 interface Resolved {
@@ -133,29 +138,61 @@ function invalid(errors: RowError[]): TargetsOutcome {
   };
 }
 
-function apply(sqlite: Database.Database, raw: RawRow[], now: Date): TargetsOutcome {
+/** Whether a target (service id or null = every service, locality id) is within the caller's scope. */
+export type TargetScope = (serviceId: number | null, localityId: number) => boolean;
+
+function apply(sqlite: Database.Database, raw: RawRow[], now: Date, inScope?: TargetScope): TargetsOutcome {
   const { rows, errors } = resolveRows(sqlite, raw, now);
   if (errors.length > 0) return invalid(errors);
-  return { status: 200, body: { targets: rows.length, ...store(sqlite, rows, now) } };
+  const outside = inScope ? rows.filter((r) => !inScope(r.serviceId, r.localityId)) : [];
+  if (outside.length > 0) {
+    const registry = localityRegistry(sqlite);
+    const codes = new Map([...serviceIdsByCode(sqlite)].map(([code, id]) => [id, code]));
+    return {
+      status: 403,
+      outside: outside.map((r) => ({ row: r.row, service_code: r.serviceId === null ? null : (codes.get(r.serviceId) ?? null), locality_code: registry.get(r.localityId).code })),
+    };
+  }
+  const body = { targets: rows.length, ...store(sqlite, rows, now) };
+  const registry = localityRegistry(sqlite);
+  const codes = new Map([...serviceIdsByCode(sqlite)].map(([code, id]) => [id, code]));
+  const stored = rows.map((r) => ({ service_code: r.serviceId === null ? null : codes.get(r.serviceId)!, locality_code: registry.get(r.localityId).code, due_month: r.dueMonth, target_rate: r.targetRate }));
+  return { status: 200, body, stored };
 }
 
 /**
  * Creates or replaces targets, all or nothing. A target is identified by (service_code or null,
  * locality_code, due_month); row numbers in errors are 1-based positions.
  */
-export function upsertTargets(sqlite: Database.Database, rows: TargetInput[], now = new Date()): TargetsOutcome {
+export function upsertTargets(sqlite: Database.Database, rows: TargetInput[], now = new Date(), inScope?: TargetScope): TargetsOutcome {
   return apply(
     sqlite,
     rows.map((values, i) => ({ row: i + 1, values: values as unknown as Record<string, unknown> })),
     now,
+    inScope,
   );
 }
 
 /** Imports `service_code,locality_code,due_month,target_rate` CSV or `{"targets": [...]}` JSON, all or nothing. */
-export function importTargets(sqlite: Database.Database, body: Buffer, format: 'csv' | 'json', now = new Date()): TargetsOutcome {
+export function importTargets(sqlite: Database.Database, body: Buffer, format: 'csv' | 'json', now = new Date(), inScope?: TargetScope): TargetsOutcome {
   const parsed = format === 'csv' ? parseCsv(body, TARGET_FIELDS, REQUIRED) : parseJson(body, 'targets');
   if (!parsed.ok) return { status: 400, body: parsed.failure };
-  return apply(sqlite, parsed.rows, now);
+  return apply(sqlite, parsed.rows, now, inScope);
+}
+
+/** One target with its ids (for the scope check before a delete), or null. */
+export function getTarget(db: Db, id: number): { id: number; serviceId: number | null; localityId: number; dueMonth: string; targetRate: number } | null {
+  return (
+    db.orm
+      .select({ id: targets.id, serviceId: targets.serviceId, localityId: targets.localityId, dueMonth: targets.dueMonth, targetRate: targets.targetRate })
+      .from(targets)
+      .where(eq(targets.id, id))
+      .get() ?? null
+  );
+}
+
+export function deleteTarget(db: Db, id: number): boolean {
+  return db.orm.delete(targets).where(eq(targets.id, id)).run().changes === 1;
 }
 
 export function listTargets(sqlite: Database.Database): Target[] {

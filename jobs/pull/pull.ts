@@ -53,7 +53,7 @@ export async function pullSource(sqlite: Database.Database, source: PullSource, 
   let record: Partial<PullRecord> = {};
   try {
     if (!publisherExists(sqlite, source.publisherId)) {
-      throw new PullError(`publisher #${source.publisherId} (${source.publisherName}) is revoked: give the source an active publisher`, false);
+      throw new PullError(`publisher #${source.publisherId} (${source.publisherName}) is revoked or has expired: give the source an active publisher`, false);
     }
     // One writer for every file of the pull: the publisher, its scope, where the files came from.
     const writer: Writer = {

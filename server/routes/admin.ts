@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listBatches } from '../../db/batches.ts';
 import { CATALOGUE_FIELDS, importCatalogue } from '../../db/catalogue.ts';
-import { createPublisher, revokePublisher } from '../../db/publishers.ts';
+import { listPublishers } from '../../db/publishers.ts';
 import { SERVICE_CODE_PATTERN, upsertService } from '../../db/services.ts';
-import { sendError } from '../plugins/errors.ts';
+import { audit, callerOf, refuseUnlessNational, withinCaller } from '../admin-scope.ts';
 import { CSV, JSON_MEDIA, csvBody, documentedBody } from '../raw-bodies.ts';
-import { Code, DemoFlag, ErrorBody, Month, RowErrorSchema, adminErrors } from '../schemas.ts';
+import { DemoFlag, ErrorBody, Month, RowErrorSchema, adminErrors } from '../schemas.ts';
 import { ServiceSchema } from './services.ts';
 
 const ServiceBody = Type.Object(
@@ -38,18 +38,15 @@ const catalogueBodies = documentedBody({
   ),
 });
 
-const PublisherBody = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    localities: Type.Array(Code, { minItems: 1, maxItems: 4000 }),
-    services: Type.Optional(Type.Array(Code, { maxItems: 10000 })),
-  },
-  { additionalProperties: false },
-);
+const CATALOGUE = { vi: 'sửa danh mục thủ tục (danh mục dùng chung cả nước)', en: 'change the service catalogue (it is national)' };
 
-/** Admin endpoints (bearer ADMIN_TOKEN): the service registry and publishers. */
+/**
+ * Admin endpoints: the service registry (national admins only) and the batches' audit trail
+ * (each admin reads its publishers' batches). Publishers: publishers.ts; admins: admins.ts.
+ */
 const adminRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes: number }> = async (fastify, { maxBodyBytes }) => {
   fastify.addHook('onRequest', fastify.requireAdmin);
+  const db = fastify.db;
 
   fastify.put(
     '/api/v1/services/:code',
@@ -64,7 +61,19 @@ const adminRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes: number }> = async (
       },
     },
     async (request, reply) => {
-      const { created, service } = upsertService(fastify.db.sqlite, { code: request.params.code, ...request.body });
+      const refused = refuseUnlessNational(db, request, reply, CATALOGUE);
+      if (refused) return refused;
+      const { created, service } = db.sqlite.transaction(() => {
+        const result = upsertService(db.sqlite, { code: request.params.code, ...request.body });
+        audit(db, request, {
+          action: 'service.set',
+          targetType: 'service',
+          targetId: request.params.code,
+          detail: { created: result.created, ...request.body },
+          scope: { localityCodes: ['VN'], serviceCodes: [request.params.code] },
+        });
+        return result;
+      })();
       return reply.code(created ? 201 : 200).send(service);
     },
   );
@@ -90,31 +99,20 @@ const adminRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes: number }> = async (
         },
       },
       async (request, reply) => {
+        const refused = refuseUnlessNational(db, request, reply, CATALOGUE);
+        if (refused) return refused;
         const format = String(request.headers['content-type']).includes('json') ? 'json' : 'csv';
-        const outcome = importCatalogue(fastify.db.sqlite, Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0), format);
+        const outcome = db.sqlite.transaction(() => {
+          const result = importCatalogue(db.sqlite, Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0), format);
+          if (result.status === 200) {
+            audit(db, request, { action: 'services.import', targetType: 'service', targetId: '*', detail: { format, ...result.body }, scope: { localityCodes: ['VN'], serviceCodes: null } });
+          }
+          return result;
+        })();
         return reply.code(outcome.status).send(outcome.body);
       },
     );
   });
-
-  fastify.post(
-    '/api/v1/publishers',
-    {
-      schema: {
-        summary: 'Create a publisher; its token is shown once',
-        tags: ['admin'],
-        security: [{ bearer: [] }],
-        body: PublisherBody,
-        response: { 201: Type.Object({ id: Type.Integer(), token: Type.String(), demo: DemoFlag }), ...adminErrors },
-      },
-    },
-    async (request, reply) => {
-      const result = createPublisher(fastify.db.sqlite, request.body);
-      if (!result.ok) return sendError(reply, 400, 'bad_request', result.message);
-      request.log.info({ publisher: result.id }, 'publisher created');
-      return reply.code(201).send({ id: result.id, token: result.token });
-    },
-  );
 
   fastify.get(
     '/api/v1/batches',
@@ -160,27 +158,14 @@ const adminRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes: number }> = async (
     },
     async (request) => {
       const { publisher, outcome, limit = 100, offset = 0 } = request.query;
-      const batches = listBatches(fastify.db.sqlite, { publisherId: publisher, outcome, limit, offset });
+      // A scoped admin reads the batches of the publishers within its scope.
+      const caller = callerOf(request);
+      const publisherIds = caller.national ? undefined : listPublishers(db).filter((p) => withinCaller(db, request, p.scope)).map((p) => p.id);
+      const batches = listBatches(db.sqlite, { publisherId: publisher, publisherIds, outcome, limit, offset });
       return { count: batches.length, batches };
     },
   );
 
-  fastify.delete(
-    '/api/v1/publishers/:id',
-    {
-      schema: {
-        summary: 'Revoke a publisher: its token stops working at once',
-        tags: ['admin'],
-        security: [{ bearer: [] }],
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
-        response: { 204: Type.Null(), 404: ErrorBody, ...adminErrors },
-      },
-    },
-    async (request, reply) => {
-      if (!revokePublisher(fastify.db.sqlite, request.params.id)) return sendError(reply, 404, 'not_found', `no publisher ${request.params.id}`);
-      return reply.code(204).send(null);
-    },
-  );
 };
 
 export default adminRoutes;

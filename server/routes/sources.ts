@@ -1,9 +1,11 @@
 import { isAbsolute } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { validate as validCron } from 'node-cron';
 import { type Static, Type } from 'typebox';
-import { publisherExists } from '../../db/publishers.ts';
+import { getPublisher, publisherExists } from '../../db/publishers.ts';
 import { type PullSource, deleteSource, getSource, listSources, upsertSource } from '../../db/pull-sources.ts';
+import { audit, refuseOutside, refuseUnlessNational, scopeWords, withinCaller } from '../admin-scope.ts';
 import { sendError } from '../plugins/errors.ts';
 import { DemoFlag, ErrorBody, Nullable, adminErrors } from '../schemas.ts';
 
@@ -70,14 +72,34 @@ const PullResultSchema = Type.Object({
 export type PullResultBody = Omit<Static<typeof PullResultSchema>, 'demo'>;
 
 const Params = Type.Object({ name: Name });
+
+/** A source's location for the audit: a URL without its user, password, query or fragment, which may hold a secret. */
+function auditLocation(s: Pick<PullSource, 'kind' | 'location'>): string {
+  if (s.kind !== 'url' || !URL.canParse(s.location)) return s.location;
+  const url = new URL(s.location);
+  return `${url.origin}${url.pathname}${url.search || url.username || url.password ? ' (credentials and query left out)' : ''}`;
+}
 const notFound = (name: string) => `no pull source "${name}"; GET /api/v1/sources lists them`;
 
 /**
- * Admin endpoints for scheduled pulls (bearer ADMIN_TOKEN): sources are kept in the database,
- * and their status (last outcome, error, failures) is what an admin reads to fix one.
+ * Admin endpoints for scheduled pulls (bearer ADMIN_TOKEN or a scoped admin's): sources are kept
+ * in the database, and their status (last outcome, error, failures) is what an admin reads to fix
+ * one. A source is within an admin's scope when its publisher is; changes are audited.
  */
 const sourceRoutes: FastifyPluginAsyncTypebox<{ pulls?: PullRunner }> = async (fastify, { pulls }) => {
   fastify.addHook('onRequest', fastify.requireAdmin);
+  const db = fastify.db;
+
+  /** The publisher's scope, when the caller may manage its sources; null when outside it. */
+  const publisherInScope = (request: FastifyRequest, publisherId: number) => {
+    const publisher = getPublisher(db, publisherId);
+    return publisher && withinCaller(db, request, publisher.scope) ? publisher : null;
+  };
+  const sourceWords = (s: PullSource) => {
+    const publisher = getPublisher(db, s.publisherId);
+    const scope = publisher ? scopeWords(db, publisher.scope) : { vi: '?', en: '?' };
+    return { vi: `Nguồn kéo "${s.name}" (đơn vị gửi số liệu ${s.publisherId}: ${scope.vi})`, en: `pull source "${s.name}" (publisher ${s.publisherId}: ${scope.en})` };
+  };
 
   const view = (s: PullSource) => ({
     name: s.name,
@@ -113,7 +135,7 @@ const sourceRoutes: FastifyPluginAsyncTypebox<{ pulls?: PullRunner }> = async (f
         response: { 200: Type.Object({ sources: Type.Array(SourceSchema), demo: DemoFlag }), ...adminErrors },
       },
     },
-    async () => ({ sources: listSources(fastify.db.sqlite).map(view) }),
+    async (request) => ({ sources: listSources(db.sqlite).filter((s) => publisherInScope(request, s.publisherId) !== null).map(view) }),
   );
 
   fastify.get(
@@ -122,8 +144,10 @@ const sourceRoutes: FastifyPluginAsyncTypebox<{ pulls?: PullRunner }> = async (f
       schema: { summary: 'One pull source and its status', tags: ['admin'], security: [{ bearer: [] }], params: Params, response: { 200: SourceSchema, 404: ErrorBody, ...adminErrors } },
     },
     async (request, reply) => {
-      const source = getSource(fastify.db.sqlite, request.params.name);
-      return source ? view(source) : sendError(reply, 404, 'not_found', notFound(request.params.name));
+      const source = getSource(db.sqlite, request.params.name);
+      if (!source) return sendError(reply, 404, 'not_found', notFound(request.params.name));
+      if (!publisherInScope(request, source.publisherId)) return refuseOutside(db, request, reply, sourceWords(source));
+      return view(source);
     },
   );
 
@@ -143,21 +167,45 @@ const sourceRoutes: FastifyPluginAsyncTypebox<{ pulls?: PullRunner }> = async (f
     async (request, reply) => {
       const { url, folder, publisher_id, format = null, schedule = DEFAULT_SCHEDULE, timeout_s = 30, retries = 3, enabled = true } = request.body;
       if ((url === undefined) === (folder === undefined)) return sendError(reply, 400, 'bad_request', 'give exactly one of "url" (an HTTP(S) file) or "folder" (a drop folder)');
+      // A drop folder is a path on this server: only a national admin may point a pull at one.
+      if (folder !== undefined) {
+        const refused = refuseUnlessNational(db, request, reply, { vi: 'đặt nguồn kéo từ thư mục trên máy chủ (folder)', en: 'set a pull source from a folder on the server' });
+        if (refused) return refused;
+      }
       if (folder !== undefined && !isAbsolute(folder)) return sendError(reply, 400, 'bad_request', `"folder" must be an absolute path, not "${folder}"`);
       if (url !== undefined && !URL.canParse(url)) return sendError(reply, 400, 'bad_request', `"url" is not a valid URL: "${url}"`);
       if (!validCron(schedule)) return sendError(reply, 400, 'bad_request', `"schedule" is not a cron expression: "${schedule}" (e.g. "${DEFAULT_SCHEDULE}" = every hour at :17)`);
-      if (!publisherExists(fastify.db.sqlite, publisher_id)) return sendError(reply, 400, 'bad_request', `no active publisher ${publisher_id}: create one with POST /api/v1/publishers`);
-      const { created, source } = upsertSource(fastify.db.sqlite, {
-        name: request.params.name,
-        kind: url !== undefined ? 'url' : 'folder',
-        location: url ?? folder!,
-        format,
-        publisherId: publisher_id,
-        schedule,
-        timeoutMs: timeout_s * 1000,
-        retries,
-        enabled,
-      });
+      if (!publisherExists(db.sqlite, publisher_id)) return sendError(reply, 400, 'bad_request', `no active publisher ${publisher_id}: create one with POST /api/v1/publishers`);
+      const publisher = publisherInScope(request, publisher_id);
+      if (!publisher) {
+        const theirs = getPublisher(db, publisher_id)!;
+        const scope = scopeWords(db, theirs.scope);
+        return refuseOutside(db, request, reply, { vi: `Đơn vị gửi số liệu ${publisher_id} (${scope.vi})`, en: `publisher ${publisher_id} (${scope.en})` });
+      }
+      // Replacing a source of another scope would take it over.
+      const existing = getSource(db.sqlite, request.params.name);
+      if (existing && !publisherInScope(request, existing.publisherId)) return refuseOutside(db, request, reply, sourceWords(existing));
+      const { created, source } = db.sqlite.transaction(() => {
+        const result = upsertSource(db.sqlite, {
+          name: request.params.name,
+          kind: url !== undefined ? 'url' : 'folder',
+          location: url ?? folder!,
+          format,
+          publisherId: publisher_id,
+          schedule,
+          timeoutMs: timeout_s * 1000,
+          retries,
+          enabled,
+        });
+        audit(db, request, {
+          action: 'source.set',
+          targetType: 'source',
+          targetId: request.params.name,
+          detail: { created: result.created, kind: result.source.kind, location: auditLocation(result.source), publisher_id, schedule, enabled },
+          scope: publisher.scope,
+        });
+        return result;
+      })();
       pulls?.reload();
       request.log.info({ source: source.name, kind: source.kind }, created ? 'pull source created' : 'pull source updated');
       return reply.code(created ? 201 : 200).send(view(source));
@@ -170,7 +218,14 @@ const sourceRoutes: FastifyPluginAsyncTypebox<{ pulls?: PullRunner }> = async (f
       schema: { summary: 'Remove a pull source (its batches stay)', tags: ['admin'], security: [{ bearer: [] }], params: Params, response: { 204: Type.Null(), 404: ErrorBody, ...adminErrors } },
     },
     async (request, reply) => {
-      if (!deleteSource(fastify.db.sqlite, request.params.name)) return sendError(reply, 404, 'not_found', notFound(request.params.name));
+      const source = getSource(db.sqlite, request.params.name);
+      if (!source) return sendError(reply, 404, 'not_found', notFound(request.params.name));
+      const publisher = publisherInScope(request, source.publisherId);
+      if (!publisher) return refuseOutside(db, request, reply, sourceWords(source));
+      db.sqlite.transaction(() => {
+        deleteSource(db.sqlite, source.name);
+        audit(db, request, { action: 'source.delete', targetType: 'source', targetId: source.name, detail: { kind: source.kind, location: auditLocation(source), publisher_id: source.publisherId }, scope: publisher.scope });
+      })();
       pulls?.reload();
       return reply.code(204).send(null);
     },
@@ -188,6 +243,8 @@ const sourceRoutes: FastifyPluginAsyncTypebox<{ pulls?: PullRunner }> = async (f
       },
     },
     async (request, reply) => {
+      const source = getSource(db.sqlite, request.params.name);
+      if (source && !publisherInScope(request, source.publisherId)) return refuseOutside(db, request, reply, sourceWords(source));
       if (!pulls) return sendError(reply, 503, 'pulls_not_running', 'scheduled pulls do not run in this process');
       const result = await pulls.runNow(request.params.name);
       return result ?? sendError(reply, 404, 'not_found', notFound(request.params.name));

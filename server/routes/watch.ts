@@ -6,10 +6,8 @@ import { reportingTimeZone } from '../../db/months.ts';
 import { getService } from '../../db/services.ts';
 import { DEFAULT_DUE_DAY, DEFAULT_THRESHOLD, SIGNALS, type Signal, type WatchResult, computeSignals, flagPage, sortFlags } from '../../db/watch/signals.ts';
 import { noCommuneData } from '../../db/watch/explain.ts';
-import { TARGET_FIELDS, importTargets, listTargets, upsertTargets } from '../../db/watch/targets.ts';
 import { sendError } from '../plugins/errors.ts';
-import { CSV, JSON_MEDIA, csvBody, documentedBody } from '../raw-bodies.ts';
-import { DemoFlag, ErrorBody, Nullable, RowErrorSchema } from '../schemas.ts';
+import { DemoFlag, ErrorBody, Nullable } from '../schemas.ts';
 
 const MonthText = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' });
 /** One of the engine's signals (an enum, so that a typo gets "must be equal to one of the allowed values"). */
@@ -66,40 +64,6 @@ const FlagsAnswer = Type.Object({
   demo: DemoFlag,
 });
 
-const TargetSchema = Type.Object({
-  id: Type.Integer(),
-  service_code: Nullable(Type.String({ description: 'null = all services together' })),
-  locality_code: Type.String(),
-  locality_name: Type.String(),
-  due_month: MonthText,
-  target_rate: Type.Number({ description: 'a fraction: 0.5 = 50% online' }),
-  created_at: Type.String(),
-});
-
-const TargetInputSchema = Type.Object(
-  {
-    service_code: Type.Optional(Nullable(Type.String({ description: 'a service code; null or omitted = all services' }))),
-    locality_code: Type.String({ description: 'VN, a current province or a current commune code' }),
-    due_month: Type.String({ description: 'YYYY-MM' }),
-    target_rate: Type.Number({ description: 'a fraction above 0 and at most 1: 0.5 = 50% online' }),
-  },
-  { additionalProperties: false },
-);
-const TargetsBody = Type.Object({ targets: Type.Array(TargetInputSchema, { minItems: 1, maxItems: 100_000 }) }, { additionalProperties: false });
-
-/** JSON is validated by Fastify against TargetsBody; CSV arrives as bytes for importTargets, so its shape is documented only. */
-const targetBodies = documentedBody({
-  [JSON_MEDIA]: TargetsBody,
-  [CSV]: csvBody(
-    TARGET_FIELDS,
-    TARGET_FIELDS.filter((f) => f !== 'service_code'),
-    'target_rate is a fraction above 0 and at most 1 (0.5 = 50% online); an empty service_code = all services; due_month is YYYY-MM.',
-    `${TARGET_FIELDS.join(',')}\n,79,2026-12,0.8\n`,
-  ),
-});
-
-const InvalidRows = Type.Object({ error: Type.String(), message: Type.String(), error_count: Type.Integer(), errors: Type.Array(RowErrorSchema), demo: DemoFlag });
-const adminErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
 /**
  * The watch list is computed from the whole database: keep the last answers until anything
@@ -137,8 +101,8 @@ export function watchResult(sqlite: Database.Database, threshold = DEFAULT_THRES
   return result;
 }
 
-/** GET /api/v1/flags (public) and the admin endpoints for targets. */
-const watchRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async (fastify, { maxBodyBytes = 100 * 1024 * 1024 }) => {
+/** GET /api/v1/flags (public); the targets it reads are set in targets.ts. */
+const watchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/api/v1/flags',
     {
@@ -226,63 +190,6 @@ const watchRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async 
       };
     },
   );
-
-  await fastify.register(async (admin) => {
-    admin.addHook('onRequest', fastify.requireAdmin);
-    // JSON (the default parser) or CSV; anything else is a 415.
-    admin.removeContentTypeParser('text/plain');
-    admin.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
-
-    admin.get(
-      '/api/v1/targets',
-      {
-        schema: {
-          summary: 'Every target',
-          tags: ['admin'],
-          security: [{ bearer: [] }],
-          response: { 200: Type.Object({ count: Type.Integer(), targets: Type.Array(TargetSchema), demo: DemoFlag }), ...adminErrors },
-        },
-      },
-      async () => {
-        const targets = listTargets(fastify.db.sqlite);
-        return { count: targets.length, targets };
-      },
-    );
-
-    admin.post(
-      '/api/v1/targets',
-      {
-        config: targetBodies,
-        schema: {
-          summary: 'Create or replace targets',
-          description:
-            'JSON {"targets": [...]} or CSV with columns service_code,locality_code,due_month,target_rate (target_rate a fraction, 0.5 = 50%; ' +
-            'empty service_code = all services; locality VN, a current province or a current commune). A target with the same service, locality and due month is replaced. All or nothing.',
-          tags: ['admin'],
-          security: [{ bearer: [] }],
-          body: {
-            content: {
-              'application/json': { schema: TargetsBody },
-              'text/csv': { schema: Type.Unknown({ description: 'CSV: service_code,locality_code,due_month,target_rate' }) },
-            },
-          },
-          response: {
-            200: Type.Object({ targets: Type.Integer(), created: Type.Integer(), updated: Type.Integer(), demo: DemoFlag }),
-            ...adminErrors,
-            415: ErrorBody,
-            422: InvalidRows,
-          },
-        },
-      },
-      async (request, reply) => {
-        const body = request.body as unknown;
-        const outcome = Buffer.isBuffer(body)
-          ? importTargets(fastify.db.sqlite, body, 'csv')
-          : upsertTargets(fastify.db.sqlite, (body as { targets: Parameters<typeof upsertTargets>[1] }).targets);
-        return reply.code(outcome.status).send(outcome.body);
-      },
-    );
-  });
 };
 
 export default watchRoutes;

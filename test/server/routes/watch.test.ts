@@ -186,9 +186,10 @@ describe('watch list API', () => {
 
     it('stores JSON targets, replaces them by service, locality and due month, and judges them in the flags', async () => {
       const created = await post({ targets: [{ service_code: 'A', locality_code: '01', due_month: '2027-10', target_rate: 0.5 }, { locality_code: 'VN', due_month: '2027-10', target_rate: 0.6 }] });
-      expect(created.statusCode).toBe(200);
+      expect(created.statusCode).toBe(201);
       expect(created.json()).toEqual({ targets: 2, created: 2, updated: 0, demo: false });
       const replaced = await post({ targets: [{ service_code: 'A', locality_code: '01', due_month: '2027-10', target_rate: 0.3 }] });
+      expect(replaced.statusCode).toBe(200);
       expect(replaced.json()).toEqual({ targets: 1, created: 0, updated: 1, demo: false });
 
       const list = (await t.app.inject({ method: 'GET', url: '/api/v1/targets', headers: adminHeaders() })).json();
@@ -242,7 +243,7 @@ describe('watch list API', () => {
       ]);
       expect(count(t.db, 'targets')).toBe(0);
       const good = await post([TARGETS_CSV, 'A,01,2027-10,0.5', ',79,2027-12,0.8'].join('\r\n') + '\r\n', 'text/csv');
-      expect(good.statusCode).toBe(200);
+      expect(good.statusCode).toBe(201);
       expect(good.json()).toEqual({ targets: 2, created: 2, updated: 0, demo: false });
       expect((await post('service_code,locality,due_month,target_rate\nA,01,2027-10,0.5\n', 'text/csv')).statusCode).toBe(400);
     });
