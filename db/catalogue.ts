@@ -61,7 +61,7 @@ export function importCatalogue(sqlite: Database.Database, body: Buffer, format:
   const errors: RowError[] = [];
   const seen = new Map<string, number>();
   for (const raw of parsed.rows as RawRow[]) {
-    if (raw.problem) errors.push({ row: raw.row, column: null, value: null, message: raw.problem });
+    if (raw.problem) errors.push({ row: raw.row, column: null, value: null, message: raw.problem.en });
     for (const p of serviceProblems(raw.values)) errors.push({ row: raw.row, column: p.column, value: valueText(raw.values[p.column]), message: p.message });
     const code = (valueText(raw.values.code) ?? '').trim();
     const earlier = seen.get(code);

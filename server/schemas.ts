@@ -4,7 +4,7 @@ export const ErrorBody = Type.Object(
   {
     error: Type.String(),
     message: Type.String({ description: 'In English; where message_vi and message_en are given, the one Accept-Language asks for (vi or en)' }),
-    // Faults of the server (507 disk_full) are told in both languages.
+    // The write endpoints' errors and faults of the server (507 disk_full) are told in both languages.
     message_vi: Type.Optional(Type.String()),
     message_en: Type.Optional(Type.String()),
     demo: Type.Optional(Type.Boolean()),
@@ -16,7 +16,9 @@ export const RowErrorSchema = Type.Object({
   row: Type.Integer({ description: 'CSV line (header = 1) or 1-based position in the JSON array' }),
   column: Type.Union([Type.String(), Type.Null()]),
   value: Type.Union([Type.String(), Type.Null()]),
-  message: Type.String(),
+  message: Type.String({ description: 'Where and what, in the language Accept-Language asks for (vi or en; en by default)' }),
+  message_vi: Type.Optional(Type.String()),
+  message_en: Type.Optional(Type.String()),
 });
 
 /** A value, or null. */

@@ -1,26 +1,21 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import { EXPECTED_COLUMNS, columnProblems } from './columns.ts';
-import { decodeUtf8 } from './text.ts';
-import type { ParseFailure, ParseResult, RawRow } from './types.ts';
+import { columnProblems } from './columns.ts';
+import * as say from './messages.ts';
+import { decodeUtf8, guessEncoding } from './text.ts';
+import type { ParseFailure, ParseResult, RawRow, Texts } from './types.ts';
 
-const OTHER_DELIMITERS: Array<[string, string]> = [
-  [';', 'semicolons'],
-  ['\t', 'tabs'],
-  ['|', 'vertical bars'],
-];
+const OTHER_DELIMITERS = [';', '\t', '|'];
 
 /** Reads a CSV body (UTF-8, BOM allowed, RFC 4180, LF or CRLF) into rows keyed by header. */
 export function parseCsv(body: Buffer, fields?: readonly string[], required?: readonly string[]): ParseResult {
   const text = decodeUtf8(body);
-  if (text === null) return fail('not_utf8', 'the body is not valid UTF-8: save the file as "CSV UTF-8"');
-  if (text.trim() === '') return fail('empty_body', `the body is empty: send a header row and data rows (${EXPECTED_COLUMNS})`);
+  if (text === null) return fail('not_utf8', say.notUtf8(guessEncoding(body), 'csv'));
+  if (text.trim() === '') return fail('empty_body', say.emptyCsv(fields));
 
   const header = text.slice(0, text.search(/\r?\n|$/));
   if (!header.includes(',')) {
-    const other = OTHER_DELIMITERS.find(([d]) => header.includes(d));
-    if (other) {
-      return fail('wrong_delimiter', `the file is separated by ${other[1]}; separate columns with commas (${EXPECTED_COLUMNS})`);
-    }
+    const other = OTHER_DELIMITERS.find((d) => header.includes(d));
+    if (other) return fail('wrong_delimiter', say.wrongDelimiter(other, fields));
   }
 
   let records: CsvRecord[];
@@ -33,26 +28,26 @@ export function parseCsv(body: Buffer, fields?: readonly string[], required?: re
   }
 
   const [head, ...data] = records;
-  if (!head) return fail('empty_body', 'the body has no header row');
+  if (!head) return fail('empty_body', say.noHeaderRow());
   const columns = head.record.map((c) => c.trim());
   const problems = columnProblems(columns, fields, required);
-  if (problems.length > 0) return fail('bad_columns', `${problems.join('; ')}. Expected: ${fields ? `the columns ${fields.join(', ')}` : EXPECTED_COLUMNS}`);
-  if (data.length === 0) return fail('no_rows', 'the file has a header row but no data rows');
+  if (problems.length > 0) return fail('bad_columns', say.badColumns(problems, fields));
+  if (data.length === 0) return fail('no_rows', say.noRows());
 
   const rows: RawRow[] = data.map(({ record, info }) => {
     const values: Record<string, unknown> = {};
     for (let i = 0; i < columns.length; i++) values[columns[i]!] = record[i];
     const row: RawRow = { row: info.lines, values };
     if (record.length !== columns.length) {
-      row.problem = `expected ${columns.length} fields like the header, found ${record.length}; quote fields that contain commas`;
+      row.problem = say.wrongFieldCount(columns.length, record.length);
     }
     return row;
   });
   return { ok: true, rows, format: 'csv' };
 }
 
-function fail(error: string, message: string): ParseResult {
-  return { ok: false, failure: { error, message } };
+function fail(error: string, texts: Texts): ParseResult {
+  return { ok: false, failure: say.parseFailure(error, texts) };
 }
 
 interface CsvRecord {
@@ -89,13 +84,7 @@ function readQuoted(text: string): { ok: true; records: CsvRecord[] } | { ok: fa
   } catch (err) {
     if (err instanceof CsvError) {
       const line = (err as CsvError & { lines?: number }).lines;
-      return {
-        ok: false,
-        failure: {
-          error: 'not_csv',
-          message: `could not read the CSV${line ? ` at line ${line}` : ''}: ${err.message}. Quote fields that contain commas, and double any quote inside a quoted field ("")`,
-        },
-      };
+      return { ok: false, failure: say.parseFailure('not_csv', say.notCsv(line, err.message)) };
     }
     throw err;
   }

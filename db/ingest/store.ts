@@ -1,12 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { LocalityRegistry } from '../localities/registry.ts';
 import { bumpDataVersion } from '../meta.ts';
-import type { RowError, ValidRow } from './types.ts';
-import type { WithdrawalKey } from './validate.ts';
+import * as say from './messages.ts';
+import type { Format, RowError, ValidRow } from './types.ts';
+import { type RowErrorMaker, type WithdrawalKey, rowErrorMaker } from './validate.ts';
 
 export interface BatchInfo {
   source: 'api' | 'cli' | 'demo' | 'pull';
-  format: 'csv' | 'json';
+  format: Format;
   publisherId: number | null;
   sha256: string;
   byteSize: number;
@@ -30,6 +31,28 @@ class Refused extends Error {
   constructor(readonly result: Extract<StoreResult, { ok: false }>) {
     super('batch refused');
   }
+}
+
+/** Thrown at the end of a dry run: every write is rolled back, the counts are kept. */
+class DryRun extends Error {
+  constructor(readonly result: Extract<StoreResult, { ok: true }>) {
+    super('dry run');
+  }
+}
+
+export interface StoreOptions {
+  onProgress?: (done: number) => void;
+  /** Run the whole store and roll it back: the counts a real send would get, nothing kept. */
+  dryRun?: boolean;
+  /**
+   * The batch is refused already (rows broke rules that need no stored data): the checks that
+   * need the stored rows (withdrawals that name nothing, double counts) still run, so that one
+   * answer lists every error, and then everything is rolled back.
+   */
+  refused?: boolean;
+  /** How row errors of observations and of withdrawals are made (their row numbering and list). */
+  observationError?: RowErrorMaker;
+  withdrawalError?: RowErrorMaker;
 }
 
 interface Delta {
@@ -199,7 +222,7 @@ type RowsAtLevel = { selfRows: number; subRows: number };
  * has a row for the same service and month, stored or in this batch. Runs inside the write
  * transaction, so no other writer can slip a conflicting row in between.
  */
-function treeConflicts(sqlite: Database.Database, rows: ValidRow[], localities: LocalityRegistry): RowError[] {
+function treeConflicts(sqlite: Database.Database, rows: ValidRow[], localities: LocalityRegistry, make: RowErrorMaker): RowError[] {
   const st = statements(sqlite);
   const countryId = localities.country.id;
   // Rows of the old provinces (most history) skip the maps unless the batch has old communes.
@@ -253,11 +276,9 @@ function treeConflicts(sqlite: Database.Database, rows: ValidRow[], localities: 
     oldCommuneMonths ??= new Set(st.oldCommuneMonths.pluck().all() as string[]);
     return oldCommuneMonths.has(`${provinceId}:${r.period}`) && st.communeRowOf.get(r.serviceId, r.period, provinceId) !== undefined;
   };
-  const where = (line: number | undefined) => (line === undefined ? 'is already stored' : `is in this batch at row ${line}`);
-
   const errors: RowError[] = [];
-  const conflict = (r: ValidRow, message: string) =>
-    errors.push({ row: r.row, column: 'locality_code', value: localities.get(r.localityId).code, message: `would count dossiers twice: ${message}` });
+  const conflict = (r: ValidRow, other: say.ConflictWith, line: number | undefined) =>
+    errors.push(make(r.row, 'locality_code', localities.get(r.localityId).code, say.doubleCount(other, line)));
 
   for (const r of rows) {
     const month = `${r.serviceId}:${r.period}`;
@@ -266,13 +287,13 @@ function treeConflicts(sqlite: Database.Database, rows: ValidRow[], localities: 
       const other = otherInBatch.get(month);
       const stored = other === undefined ? (st.otherAreaRow.get(r.serviceId, r.period, countryId) as { areaId: number } | undefined) : undefined;
       if (other !== undefined || stored) {
-        conflict(r, `a row for a locality inside VN for this service and month ${where(other)}`);
+        conflict(r, { kind: 'inside-country' }, other);
       }
       continue;
     }
     const countryLine = countryInBatch.get(month);
     if (countryLine !== undefined || storedAt(r, countryId, 'selfRows')) {
-      conflict(r, `a country-level (VN) row for this service and month ${where(countryLine)}`);
+      conflict(r, { kind: 'country' }, countryLine);
       continue;
     }
     if (isOld(r)) {
@@ -281,21 +302,21 @@ function treeConflicts(sqlite: Database.Database, rows: ValidRow[], localities: 
       const entry = oldInBatch.get(`${month}:${provinceId}`);
       if (r.level === 'province') {
         if (entry?.sub !== undefined || storedOldCommuneRow(r, provinceId)) {
-          conflict(r, `a row for a commune of ${province.code} (${province.name}) for this service and month ${where(entry?.sub)}`);
+          conflict(r, { kind: 'commune-of', province }, entry?.sub);
         }
       } else if (entry?.self !== undefined || st.selectObservation.get(provinceId, r.serviceId, r.period) !== undefined) {
-        conflict(r, `a row for its province ${province.code} (${province.name}) for this service and month ${where(entry?.self)}`);
+        conflict(r, { kind: 'province-of', province }, entry?.self);
       }
       continue;
     }
     const batchEntry = inBatch.get(`${month}:${r.areaId}`);
     if (r.level === 'province' && r.localityId === r.areaId) {
       if (batchEntry?.sub !== undefined || storedAt(r, r.areaId, 'subRows')) {
-        conflict(r, `a row for a commune of ${area.code} (${area.name}) for this service and month ${where(batchEntry?.sub)}`);
+        conflict(r, { kind: 'commune-of', province: area }, batchEntry?.sub);
       }
     } else if (r.level === 'commune') {
       if (batchEntry?.self !== undefined || storedAt(r, r.areaId, 'selfRows')) {
-        conflict(r, `a row for its province ${area.code} (${area.name}) for this service and month ${where(batchEntry?.self)}`);
+        conflict(r, { kind: 'province-of', province: area }, batchEntry?.self);
       }
     }
   }
@@ -364,13 +385,12 @@ class RollupDeltas {
  * Takes stored rows out: each goes to the history as withdrawn by this batch, and its counts
  * out of the rollups. A key with no stored row is an error.
  */
-function withdraw(st: Statements, localities: LocalityRegistry, keys: WithdrawalKey[], batchId: number, deltas: RollupDeltas): RowError[] {
+function withdraw(st: Statements, localities: LocalityRegistry, keys: WithdrawalKey[], batchId: number, deltas: RollupDeltas, make: RowErrorMaker): RowError[] {
   const errors: RowError[] = [];
   for (const k of keys) {
     const old = st.selectObservation.get(k.localityId, k.serviceId, k.period) as StoredRow | undefined;
     if (!old) {
-      const unit = localities.get(k.localityId);
-      errors.push({ row: k.row, column: null, value: null, message: `no stored row to withdraw for ${k.period}, this service and ${unit.code} (${unit.name}): see GET /api/v1/observations` });
+      errors.push(make(k.row, null, null, say.nothingToWithdraw(k.period, localities.get(k.localityId))));
       continue;
     }
     st.insertWithdrawal.run(k.localityId, k.serviceId, k.period, old.online, old.total, old.batchId, batchId);
@@ -390,9 +410,12 @@ export function storeBatch(
   localities: LocalityRegistry,
   rows: ValidRow[],
   info: BatchInfo,
-  onProgress?: (done: number) => void,
   withdrawals: WithdrawalKey[] = [],
+  options: StoreOptions = {},
 ): StoreResult {
+  const { onProgress, dryRun = false, refused = false } = options;
+  const observationError = options.observationError ?? rowErrorMaker(info.format);
+  const withdrawalError = options.withdrawalError ?? rowErrorMaker(info.format);
   const st = statements(sqlite);
   const demo = info.source === 'demo' ? 1 : 0;
   const write = sqlite.transaction((): StoreResult => {
@@ -403,16 +426,17 @@ export function storeBatch(
       const batch = { ...info, outcome: 'stored', statusCode: 201, rows: rows.length, inserted: 0, revised: 0, unchanged: 0, errorCount: 0, lastPeriod: lastPeriod || null };
       return Number(st.insertBatch.run(batch).lastInsertRowid);
     };
+    let missing: RowError[] = [];
     if (withdrawals.length > 0) {
       batchId = newBatch();
       const withdrawn = new RollupDeltas();
-      const missing = withdraw(st, localities, withdrawals, batchId, withdrawn);
-      if (missing.length > 0) throw new Refused({ ok: false, errors: [], withdrawalErrors: missing });
+      missing = withdraw(st, localities, withdrawals, batchId, withdrawn, withdrawalError);
       // Written before the double-count check reads the rollups.
       withdrawn.write(st, batchId);
     }
-    const conflicts = treeConflicts(sqlite, rows, localities);
-    if (conflicts.length > 0) throw new Refused({ ok: false, errors: conflicts, withdrawalErrors: [] });
+    // Checked even when the batch is refused already: one answer lists every error.
+    const conflicts = treeConflicts(sqlite, rows, localities, observationError);
+    if (refused || missing.length > 0 || conflicts.length > 0) throw new Refused({ ok: false, errors: conflicts, withdrawalErrors: missing });
     if (batchId === 0) batchId = newBatch();
 
     const deltas = new RollupDeltas();
@@ -459,12 +483,14 @@ export function storeBatch(
     st.finishBatch.run(inserted, revised, unchanged, withdrawals.length, batchId);
     if (inserted + revised + withdrawals.length > 0) bumpDataVersion(sqlite);
     onProgress?.(rows.length);
-    return { ok: true, counts: { batchId, rows: rows.length, inserted, revised, unchanged, withdrawn: withdrawals.length } };
+    const result: StoreResult = { ok: true, counts: { batchId, rows: rows.length, inserted, revised, unchanged, withdrawn: withdrawals.length } };
+    if (dryRun) throw new DryRun(result);
+    return result;
   });
   try {
     return write.immediate();
   } catch (err) {
-    if (err instanceof Refused) return err.result;
+    if (err instanceof Refused || err instanceof DryRun) return err.result;
     throw err;
   }
 }

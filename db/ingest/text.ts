@@ -1,3 +1,5 @@
+import type { EncodingGuess } from './messages.ts';
+
 /** Decodes UTF-8 strictly, dropping a BOM; null when the bytes are not UTF-8. */
 export function decodeUtf8(body: Buffer): string | null {
   try {
@@ -5,6 +7,51 @@ export function decodeUtf8(body: Buffer): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * What bytes that are not UTF-8 probably are, for a message that names the line and the
+ * encoding: UTF-16 (by its byte order mark, or by the zero bytes of ASCII text), or an 8-bit
+ * code page: Windows-1258 when the bytes are Vietnamese letters or tone marks of that page
+ * (đ, ơ, ư, the combining tones), else Windows-1252.
+ */
+export function guessEncoding(body: Buffer): EncodingGuess {
+  if (body[0] === 0xff && body[1] === 0xfe) return { encoding: 'utf-16le-bom' };
+  if (body[0] === 0xfe && body[1] === 0xff) return { encoding: 'utf-16be-bom' };
+  const sample = body.subarray(0, 4096);
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 === 0 ? evenZeros++ : oddZeros++;
+  const half = sample.length / 2;
+  if (half >= 2 && oddZeros > half * 0.3 && evenZeros < half * 0.05) return { encoding: 'utf-16le' };
+  if (half >= 2 && evenZeros > half * 0.3 && oddZeros < half * 0.05) return { encoding: 'utf-16be' };
+  const at = firstInvalidUtf8(body);
+  if (at === -1) return {};
+  let line = 1;
+  for (let i = body.indexOf(0x0a); i !== -1 && i < at; i = body.indexOf(0x0a, i + 1)) line++;
+  // Windows-1258's own bytes: Ă â Đ ơ ư and the five combining tone marks, which 1252 spends on rare letters.
+  const vietnamese = new Set([0xc3, 0xe3, 0xd0, 0xf0, 0xd5, 0xf5, 0xdd, 0xfd, 0xcc, 0xec, 0xd2, 0xf2, 0xde]);
+  let viBytes = 0;
+  let high = 0;
+  for (const b of body.subarray(0, 1 << 16)) {
+    if (b < 0x80) continue;
+    high++;
+    if (vietnamese.has(b)) viBytes++;
+  }
+  return { line, encoding: high > 0 && viBytes / high >= 0.3 ? 'windows-1258' : 'windows-1252' };
+}
+
+/** The offset of the first byte that breaks UTF-8, or -1. */
+function firstInvalidUtf8(body: Buffer): number {
+  let i = 0;
+  while (i < body.length) {
+    const b = body[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) if (i + k >= body.length || (body[i + k]! & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return -1;
 }
 
 /**

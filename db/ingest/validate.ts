@@ -1,7 +1,8 @@
 import type { Locality, LocalityRegistry } from '../localities/registry.ts';
 import { FIRST_MONTH, MONTH_PATTERN, type Month } from '../months.ts';
-import { closest, quote, valueText } from './text.ts';
-import { MAX_TOTAL_COUNT, OBSERVATION_FIELDS, type RawRow, type RowError, type ValidRow, WITHDRAWAL_FIELDS } from './types.ts';
+import * as say from './messages.ts';
+import { closest, valueText } from './text.ts';
+import { type Format, MAX_TOTAL_COUNT, OBSERVATION_FIELDS, type RawRow, type RowError, type Texts, type ValidRow, WITHDRAWAL_FIELDS } from './types.ts';
 
 export interface Scope {
   /** Locality ids the writer may write, with everything under or merged into them; null = all. */
@@ -15,8 +16,17 @@ export interface ValidationContext {
   /** The latest month accepted: the current month in the reporting time zone. */
   latestMonth: Month;
   scope: Scope;
-  /** JSON counts must be JSON integers; only CSV cells are text. */
-  format: 'csv' | 'json';
+  /** JSON counts must be JSON integers; CSV cells are text, spreadsheet cells text or numbers. */
+  format: Format;
+}
+
+/** Makes a row error: where it is (row, column, and which list) in both languages, then why. */
+export type RowErrorMaker = (row: number, column: string | null, value: string | null, texts: Texts) => RowError;
+
+/** Row errors of a body's rows; `beside` = withdrawals that came with observations (columns withdrawals.*). */
+export function rowErrorMaker(format: Format, beside = false): RowErrorMaker {
+  if (!beside) return (row, column, value, texts) => say.rowError(format, row, column, value, texts);
+  return (row, column, value, texts) => say.rowError(format, row, column === null ? 'withdrawals' : `withdrawals.${column}`, value, texts, true);
 }
 
 export interface Validation {
@@ -38,17 +48,17 @@ export interface WithdrawalKey {
 /** Applies every rule that needs no stored data; all errors are collected, not just the first. */
 export function validateRows(raw: RawRow[], ctx: ValidationContext): Validation {
   const rows: ValidRow[] = [];
-  const check = keyChecker(ctx, OBSERVATION_FIELDS);
+  const check = keyChecker(ctx, OBSERVATION_FIELDS, rowErrorMaker(ctx.format));
   for (const item of raw) {
     const key = check(
       item,
       (report) => {
-        const online = checkCount(item.values.online_count, 'online_count', report, ctx.format);
-        const total = checkCount(item.values.total_count, 'total_count', report, ctx.format);
+        const online = report.readable(item, 'online_count') ? checkCount(item.values.online_count, 'online_count', report, ctx.format) : undefined;
+        const total = report.readable(item, 'total_count') ? checkCount(item.values.total_count, 'total_count', report, ctx.format) : undefined;
         return online === undefined || total === undefined ? undefined : { online, total };
       },
       ({ online, total }, report) => {
-        if (online > total) report.add('online_count', online, `online_count (${online}) is greater than total_count (${total}): the total counts every channel, online included`);
+        if (online > total) report.add('online_count', online, say.onlineOverTotal(online, total));
       },
     );
     if (key) rows.push({ ...key, online: key.counts.online, total: key.counts.total });
@@ -57,9 +67,9 @@ export function validateRows(raw: RawRow[], ctx: ValidationContext): Validation 
 }
 
 /** The rows a withdrawal names, checked like the keys of observations (scope included). */
-export function validateWithdrawals(raw: RawRow[], ctx: ValidationContext): { rows: WithdrawalKey[]; errors: RowError[]; scopeErrors: RowError[] } {
+export function validateWithdrawals(raw: RawRow[], ctx: ValidationContext, beside = false): { rows: WithdrawalKey[]; errors: RowError[]; scopeErrors: RowError[] } {
   const rows: WithdrawalKey[] = [];
-  const check = keyChecker(ctx, WITHDRAWAL_FIELDS);
+  const check = keyChecker(ctx, WITHDRAWAL_FIELDS, rowErrorMaker(ctx.format, beside));
   for (const item of raw) {
     const key = check(item, () => true);
     if (key) rows.push({ row: key.row, period: key.period, serviceId: key.serviceId, localityId: key.localityId, areaId: key.areaId, level: key.level });
@@ -73,8 +83,9 @@ type CheckedKey<T> = WithdrawalKey & { counts: T };
  * Checks each row's period, service and locality (and, through `more`, the rest of it), and
  * refuses the same key twice in one batch: the rules observations and withdrawals share.
  */
-function keyChecker(ctx: ValidationContext, fields: readonly string[]) {
-  const report = new Reporter();
+function keyChecker(ctx: ValidationContext, fields: readonly string[], make: RowErrorMaker) {
+  const report = new Reporter(make);
+  const trailingZeros = trailingZeroGuesser(ctx.serviceIds);
   const scopeErrors: RowError[] = [];
   const firstLineOfKey = new Map<string, number>();
   const inScope = scopeTest(ctx);
@@ -84,28 +95,29 @@ function keyChecker(ctx: ValidationContext, fields: readonly string[]) {
     report.row = item.row;
     const errorsBefore = report.errors.length;
     if (item.problem) return report.add(null, null, item.problem);
+    for (const [column, problem] of Object.entries(item.cellProblems ?? {})) report.add(column, problem.value, problem.texts);
     // CSV columns were checked once, at the header; JSON objects each bring their own keys.
     if (ctx.format === 'json') {
       for (const key of Object.keys(item.values)) {
         if (!fields.includes(key)) {
           const guess = closest(key, fields);
-          report.add(key, null, `unknown field ${quote(key)}${guess ? `: did you mean "${guess}"?` : ''}`);
+          report.add(key, null, say.unknownField(key, guess));
         }
       }
     }
 
-    const period = checkPeriod(item.values.period, ctx.latestMonth, report);
-    const serviceCode = checkCode(item.values.service_code, 'service_code', report);
-    const localityCode = checkCode(item.values.locality_code, 'locality_code', report);
+    const period = report.readable(item, 'period') ? checkPeriod(item.values.period, ctx.latestMonth, report) : undefined;
+    const serviceCode = report.readable(item, 'service_code') ? checkCode(item.values.service_code, 'service_code', report) : undefined;
+    const localityCode = report.readable(item, 'locality_code') ? checkCode(item.values.locality_code, 'locality_code', report) : undefined;
     const counts = more(report);
 
     let serviceId: number | undefined;
     if (serviceCode !== undefined) {
       serviceId = ctx.serviceIds.get(serviceCode);
       if (serviceId === undefined) {
-        report.add('service_code', serviceCode, `unknown service ${quote(serviceCode)}: register it first (PUT /api/v1/services/{code})`);
+        report.add('service_code', serviceCode, say.unknownService(serviceCode, trailingZeros(serviceCode)));
       } else if (ctx.scope.serviceIds && !ctx.scope.serviceIds.has(serviceId)) {
-        scopeErrors.push({ row: item.row, column: 'service_code', value: serviceCode, message: `service ${quote(serviceCode)} is outside this token's scope` });
+        scopeErrors.push(make(item.row, 'service_code', serviceCode, say.serviceOutOfScope(serviceCode)));
       }
     }
 
@@ -115,10 +127,11 @@ function keyChecker(ctx: ValidationContext, fields: readonly string[]) {
       if (resolved.ok) {
         unit = resolved.locality;
         if (!inScope(unit)) {
-          scopeErrors.push({ row: item.row, column: 'locality_code', value: localityCode, message: `locality ${localityCode} (${unit.name}) is outside this token's scope` });
+          scopeErrors.push(make(item.row, 'locality_code', localityCode, say.localityOutOfScope(unit)));
         }
       } else {
-        report.add('locality_code', localityCode, `${resolved.message}${leadingZeroHint(localityCode, period, ctx.localities)}`);
+        const guess = leadingZeroGuess(localityCode, period, ctx.localities);
+        report.add('locality_code', localityCode, say.localityNotInMonth(localityCode, period, resolved.problem, ctx.localities, guess));
       }
     }
 
@@ -126,7 +139,7 @@ function keyChecker(ctx: ValidationContext, fields: readonly string[]) {
     if (report.errors.length !== errorsBefore || serviceId === undefined || !unit || !period || counts === undefined) return undefined;
     const key = `${unit.id}:${serviceId}:${period}`;
     const earlier = firstLineOfKey.get(key);
-    if (earlier !== undefined) return report.add(null, null, `same period, service_code and locality_code as row ${earlier}: send each one once per batch`);
+    if (earlier !== undefined) return report.add(null, null, say.duplicateKey(ctx.format, earlier));
     firstLineOfKey.set(key, item.row);
     return { row: item.row, period, serviceId, localityId: unit.id, areaId: ctx.localities.areaOf(unit), level: unit.level, counts };
   };
@@ -138,9 +151,16 @@ class Reporter {
   readonly errors: RowError[] = [];
   row = 0;
 
-  add(column: string | null, value: unknown, message: string): undefined {
-    this.errors.push({ row: this.row, column, value: valueText(value), message });
+  constructor(private readonly make: RowErrorMaker) {}
+
+  add(column: string | null, value: unknown, texts: Texts): undefined {
+    this.errors.push(this.make(this.row, column, valueText(value), texts));
     return undefined;
+  }
+
+  /** Whether a cell can be checked: one that could not be read was reported already. */
+  readable(item: RawRow, column: string): boolean {
+    return item.cellProblems?.[column] === undefined;
   }
 }
 
@@ -160,70 +180,85 @@ function scopeTest(ctx: ValidationContext): (unit: Locality) => boolean {
 }
 
 function checkPeriod(value: unknown, latest: Month, report: Reporter): Month | undefined {
-  if (value === undefined || value === null || value === '') return report.add('period', value, 'period is required (YYYY-MM)');
-  if (typeof value !== 'string') return report.add('period', value, 'period must be a string "YYYY-MM"');
+  if (value === undefined || value === null || value === '') return report.add('period', value, say.required('period'));
+  if (typeof value !== 'string') return report.add('period', value, say.periodNotString());
   const text = value.length === 7 ? value : value.trim();
   if (!MONTH_PATTERN.test(text)) {
     const loose = /^(\d{4})[-/.](\d{1,2})$/.exec(text);
-    const hint = loose ? `: write ${loose[1]}-${loose[2]!.padStart(2, '0')}` : '';
-    return report.add('period', value, `period must be YYYY-MM${hint}`);
+    return report.add('period', value, say.periodFormat(value, loose ? `${loose[1]}-${loose[2]!.padStart(2, '0')}` : undefined));
   }
   const month = Number(text.slice(5, 7));
-  if (month < 1 || month > 12) return report.add('period', value, `month ${text.slice(5, 7)} does not exist: months are 01 to 12`);
-  if (text < FIRST_MONTH) return report.add('period', value, `periods start at ${FIRST_MONTH}`);
-  if (text > latest) return report.add('period', value, `${text} is in the future: the latest month accepted is ${latest}`);
+  if (month < 1 || month > 12) return report.add('period', value, say.noSuchMonth(text.slice(5, 7)));
+  if (text < FIRST_MONTH) return report.add('period', value, say.beforeFirstMonth(FIRST_MONTH));
+  if (text > latest) return report.add('period', value, say.futureMonth(text, latest));
   return text;
 }
 
 function checkCode(value: unknown, column: string, report: Reporter): string | undefined {
-  if (value === undefined || value === null || value === '') return report.add(column, value, `${column} is required`);
-  if (typeof value !== 'string') return report.add(column, value, `${column} must be a string (write "01", not 1)`);
+  if (value === undefined || value === null || value === '') return report.add(column, value, say.required(column));
+  if (typeof value !== 'string') return report.add(column, value, say.codeNotString(column));
   return value.trim().normalize('NFC');
 }
 
 /** Digits only; every other spelling of a number gets a hint saying how to write it. */
-function checkCount(value: unknown, column: string, report: Reporter, format?: 'csv' | 'json'): number | undefined {
-  if (value === undefined || value === null || value === '') return report.add(column, value, `${column} is required`);
-  if (format === 'json' && typeof value === 'string') {
-    const digits = /^\d+$/.test(value.trim());
-    return report.add(column, value, `${column} must be a JSON integer${digits ? `: write ${value.trim()}, not "${value.trim()}"` : ''}`);
-  }
+function checkCount(value: unknown, column: string, report: Reporter, format: Format): number | undefined {
+  if (value === undefined || value === null || value === '') return report.add(column, value, say.required(column));
+  if (format === 'json' && typeof value === 'string') return report.add(column, value, say.jsonCountIsText(column, value));
   let n: number;
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) return report.add(column, value, `${column} must be a whole number`);
+    // A spreadsheet's number cell, or a JSON number: 1234.5 is not a count of dossiers.
+    if (!Number.isInteger(value)) return report.add(column, value, say.countNotWhole(column, value, 'fraction'));
     n = value;
   } else if (typeof value === 'string') {
     const text = value.trim();
-    if (!/^\d+$/.test(text)) return report.add(column, value, `${column} ${countHint(text)}`);
+    if (/^-\d/.test(text)) return report.add(column, value, say.countNegative(column, value));
+    if (!/^\d+$/.test(text)) return report.add(column, value, countHint(column, value, text));
     n = Number(text);
   } else {
-    return report.add(column, value, `${column} must be a whole number`);
+    return report.add(column, value, say.countNotWhole(column, value, 'other'));
   }
-  if (n < 0) return report.add(column, value, `${column} cannot be negative`);
-  if (n > MAX_TOTAL_COUNT) return report.add(column, value, `${column} is over the limit of 1000000000 dossiers a month`);
+  if (n < 0) return report.add(column, value, say.countNegative(column, value));
+  if (n > MAX_TOTAL_COUNT) return report.add(column, value, say.countOverLimit(column, value));
   return n;
 }
 
-function countHint(text: string): string {
-  if (/^-\d/.test(text)) return 'cannot be negative';
-  if (/^\d{1,3}(,\d{3})+$/.test(text)) return `must be digits only, without thousands separators: write ${text.replaceAll(',', '')}`;
-  if (/^\d{1,3}(\.\d{3})+$/.test(text)) return `must be digits only: if the dots separate thousands, write ${text.replaceAll('.', '')}`;
-  if (/^\d*[.,]\d+$/.test(text)) return 'must be a whole number of dossiers';
+function countHint(column: string, value: string, text: string): Texts {
+  if (/^\d{1,3}(,\d{3})+$/.test(text)) return say.countNotWhole(column, value, 'thousands-comma', text.replaceAll(',', ''));
+  if (/^\d{1,3}(\.\d{3})+$/.test(text)) return say.countNotWhole(column, value, 'thousands-dot', text.replaceAll('.', ''));
+  if (/^\d*[.,]\d+$/.test(text)) return say.countNotWhole(column, value, 'fraction');
   if (/^[\d.]+e[+-]?\d+$/i.test(text)) {
     const n = Number(text);
-    return Number.isSafeInteger(n) ? `must be written in full, without an exponent: write ${n}` : 'must be written in full digits, without an exponent';
+    return say.countNotWhole(column, value, 'exponent', Number.isSafeInteger(n) ? String(n) : undefined);
   }
-  return 'must be a whole number written in digits only (0-9)';
+  return say.countNotWhole(column, value, 'other');
 }
 
-/** Spreadsheets drop leading zeros: "1" was probably "01". */
-function leadingZeroHint(code: string, month: Month, localities: LocalityRegistry): string {
-  if (!/^\d+$/.test(code)) return '';
+/** Spreadsheets drop leading zeros: "1" was probably "01", "691" "00691". */
+function leadingZeroGuess(code: string, month: Month, localities: LocalityRegistry): string | undefined {
+  if (!/^\d+$/.test(code)) return undefined;
   for (const width of [2, 5]) {
     const padded = code.padStart(width, '0');
-    if (padded !== code && localities.resolve(padded, month).ok) {
-      return `; did you mean "${padded}"? Spreadsheets drop leading zeros: format the column as text`;
-    }
+    if (padded !== code && localities.resolve(padded, month).ok) return padded;
   }
-  return '';
+  return undefined;
+}
+
+/**
+ * Spreadsheets take a service code like 1.013990 for a number and drop its trailing zeros
+ * (1.01399), or its whole decimal part (1 for 1.000000): the registered code it was, if any.
+ */
+function trailingZeroGuesser(serviceIds: Map<string, number>): (code: string) => string | undefined {
+  let shortened: Map<string, string> | undefined;
+  return (code) => {
+    if (!/^\d+(\.\d+)?$/.test(code)) return undefined;
+    if (!shortened) {
+      shortened = new Map();
+      for (const known of serviceIds.keys()) {
+        if (!/^\d+\.\d*0$/.test(known)) continue;
+        const short = known.replace(/0+$/, '').replace(/\.$/, '');
+        if (!shortened.has(short)) shortened.set(short, known);
+      }
+    }
+    return shortened.get(code);
+  };
 }

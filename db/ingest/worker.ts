@@ -2,11 +2,11 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import type Database from 'better-sqlite3';
 import { openDb } from '../open.ts';
 import { typescriptWorkerSource } from '../typescript-worker.ts';
-import { type BodyKind, type Format, type IngestOutcome, type Writer, ingestBody } from './ingest.ts';
+import { type BodyKind, type Format, type IngestOutcome, type Writer, ingestUpload } from './ingest.ts';
 
 /** Runs batches on a connection of its own, off the caller's thread. */
 export interface IngestRunner {
-  ingest: (body: Buffer, format: Format, writer: Writer, kind?: BodyKind) => Promise<IngestOutcome>;
+  ingest: (body: Buffer, format: Format, writer: Writer, kind?: BodyKind, dryRun?: boolean) => Promise<IngestOutcome>;
   /** Lets batches already sent finish, then stops the thread. */
   close: () => Promise<void>;
 }
@@ -17,6 +17,7 @@ interface Request {
   format: Format;
   writer: Writer;
   kind: BodyKind;
+  dryRun: boolean;
 }
 // `code` is the error's own (SQLITE_FULL, SQLITE_BUSY…): the server answers by it.
 type Reply = { id: number; outcome: IngestOutcome } | { id: number; error: string; code?: string } | { failed: string };
@@ -35,7 +36,13 @@ export function ingestWorker(file: string, fallback: Database.Database): IngestR
   let nextId = 0;
   let lastAnswer: Promise<unknown> = Promise.resolve();
   const waiting = new Map<number, { request: Request; resolve: (o: IngestOutcome) => void; reject: (e: Error) => void }>();
-  const inline = (r: Request) => ingestBody(fallback, r.body, r.format, r.writer, { kind: r.kind });
+  // One batch at a time on the caller's connection too: a spreadsheet is read asynchronously.
+  let inlineQueue: Promise<unknown> = Promise.resolve();
+  const inline = (r: Request): Promise<IngestOutcome> => {
+    const answer = inlineQueue.then(() => ingestUpload(fallback, r.body, r.format, r.writer, { kind: r.kind, dryRun: r.dryRun }));
+    inlineQueue = answer.catch(() => undefined);
+    return answer;
+  };
 
   const start = () => {
     const started = new Worker(typescriptWorkerSource(import.meta.url, "require('node:worker_threads').parentPort.postMessage({ failed: String(err) })"), {
@@ -49,11 +56,7 @@ export function ingestWorker(file: string, fallback: Database.Database): IngestR
         void started.terminate();
         for (const [id, w] of waiting) {
           waiting.delete(id);
-          try {
-            w.resolve(inline(w.request));
-          } catch (err) {
-            w.reject(err as Error);
-          }
+          inline(w.request).then(w.resolve, w.reject);
         }
         return;
       }
@@ -76,9 +79,9 @@ export function ingestWorker(file: string, fallback: Database.Database): IngestR
   };
 
   return {
-    ingest: (body, format, writer, kind = 'observations') => {
-      const request: Request = { id: nextId++, body, format, writer, kind };
-      if (broken) return Promise.resolve().then(() => inline(request));
+    ingest: (body, format, writer, kind = 'observations', dryRun = false) => {
+      const request: Request = { id: nextId++, body, format, writer, kind, dryRun };
+      if (broken) return inline(request);
       worker ??= start();
       const thread = worker;
       const answer = new Promise<IngestOutcome>((resolve, reject) => {
@@ -99,17 +102,23 @@ export function ingestWorker(file: string, fallback: Database.Database): IngestR
   };
 }
 
-// The thread: one connection, batches one at a time in the order they came.
+// The thread: one connection, batches one at a time in the order they came (a spreadsheet is
+// read asynchronously, so each batch waits for the one before it).
 if (!isMainThread && (workerData as { thuocdoIngest?: { file: string } } | null)?.thuocdoIngest) {
   const db = openDb((workerData as { thuocdoIngest: { file: string } }).thuocdoIngest.file);
-  parentPort!.on('message', (r: Request) => {
+  let queue: Promise<void> = Promise.resolve();
+  const handle = async (r: Request) => {
     let reply: Reply;
     try {
-      reply = { id: r.id, outcome: ingestBody(db.sqlite, Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength), r.format, r.writer, { kind: r.kind }) };
+      const body = Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
+      reply = { id: r.id, outcome: await ingestUpload(db.sqlite, body, r.format, r.writer, { kind: r.kind, dryRun: r.dryRun }) };
     } catch (err) {
       const code = (err as { code?: unknown } | null)?.code;
       reply = { id: r.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err), ...(typeof code === 'string' ? { code } : {}) };
     }
     parentPort!.postMessage(reply);
+  };
+  parentPort!.on('message', (r: Request) => {
+    queue = queue.then(() => handle(r));
   });
 }

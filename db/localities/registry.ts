@@ -14,7 +14,10 @@ export interface Locality {
   successorId: number | null;
 }
 
-export type Resolution = { ok: true; locality: Locality } | { ok: false; message: string };
+/** A code that names no unit in the month says why: unknown, ended (`unit` is the last one), or not yet (`unit` is the first). */
+export type Resolution =
+  | { ok: true; locality: Locality }
+  | { ok: false; message: string; problem: { kind: 'unknown' } | { kind: 'ended' | 'not_yet'; unit: Locality } };
 
 /** An old unit a commune of 2025-07-01 was made from, whole or in part. */
 export interface Source {
@@ -137,15 +140,16 @@ export class LocalityRegistry {
 
   private resolveUncached(code: string, month: Month): Resolution {
     const units = this.byCode.get(code);
-    if (!units) return { ok: false, message: `unknown locality code "${code}"` };
+    if (!units) return { ok: false, message: `unknown locality code "${code}"`, problem: { kind: 'unknown' } };
     const unit = units.find((u) => this.existsIn(u, month));
     if (unit) return { ok: true, locality: unit };
     const ended = [...units].reverse().find((u) => u.validTo !== null && u.validTo < monthStart(month));
-    if (ended) return { ok: false, message: this.endedMessage(ended) };
+    if (ended) return { ok: false, message: this.endedMessage(ended), problem: { kind: 'ended', unit: ended } };
     const first = units[0]!;
     return {
       ok: false,
       message: `${first.code} (${first.name}) exists only from ${first.validFrom}; for ${month} report under the units of that month`,
+      problem: { kind: 'not_yet', unit: first },
     };
   }
 

@@ -61,7 +61,7 @@ function resolveRows(sqlite: Database.Database, raw: RawRow[], now: Date): { row
     const before = errors.length;
     const fail = (column: string | null, message: string) =>
       errors.push({ row: r.row, column, value: column === null ? null : valueText(v[column]), message });
-    if (r.problem) fail(null, r.problem);
+    if (r.problem) fail(null, r.problem.en);
     for (const key of Object.keys(v)) {
       if (!(TARGET_FIELDS as readonly string[]).includes(key)) {
         const guess = closest(key, TARGET_FIELDS);

@@ -140,5 +140,5 @@ async function ingestFile(options: PullOptions, writer: Writer, body: Buffer, fo
 /** A refusal in one line for the status endpoint: the message and the first few row errors. */
 function describeRefusal(outcome: Exclude<IngestOutcome, { status: 201 }>): string {
   const rows = 'errors' in outcome.body ? outcome.body.errors.slice(0, 3).map((e) => `line ${e.row}, ${e.column}: ${e.message}`) : [];
-  return [`HTTP ${outcome.status} ${outcome.body.error}: ${outcome.body.message}`, ...rows].join(' | ');
+  return ['error' in outcome.body ? `HTTP ${outcome.status} ${outcome.body.error}: ${outcome.body.message}` : `HTTP ${outcome.status}`, ...rows].join(' | ');
 }

@@ -5,8 +5,14 @@ import fp from 'fastify-plugin';
 import { isDiskFull } from '../../db/disk-full.ts';
 import { answerLanguage } from '../accept-language.ts';
 
-/** Answers with the contract's error body. */
-export function sendError(reply: FastifyReply, status: number, error: string, message: string): FastifyReply {
+/**
+ * Answers with the contract's error body. A message known in both languages (given as texts,
+ * or one of TRANSLATED by its English) goes out with message_vi and message_en, and `message`
+ * in the language the request's Accept-Language asks for.
+ */
+export function sendError(reply: FastifyReply, status: number, error: string, message: string | Texts): FastifyReply {
+  const texts = typeof message === 'string' ? TRANSLATED.get(message) : message;
+  if (texts) return sendTranslatedError(reply.request, reply, status, error, texts);
   return reply.code(status).send({ error, message });
 }
 
@@ -31,12 +37,47 @@ export const DISK_FULL: Texts = {
   en: "The server's disk is full, so nothing was stored (not one row was half-written). Send the same file again later.",
 };
 
-const KNOWN: Record<string, [number, string, string]> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'send the body as text/csv or application/json'],
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large', 'the body is larger than the limit (MAX_BODY_MB): split the file into smaller batches'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'empty_body', 'the body is empty'],
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'bad_json', 'the body is not valid JSON'],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad_request', 'the Content-Length does not match the body'],
+/**
+ * The messages other plugins send as English that the write endpoints' clients read in either
+ * language: the bearer-token refusals (server/plugins/auth.ts). New ones are better sent as texts.
+ */
+const TRANSLATED = new Map<string, Texts>([
+  [
+    'send your publisher token as "Authorization: Bearer <token>"',
+    {
+      vi: 'Chưa có mã truy cập. Xin gửi mã truy cập của đơn vị trong tiêu đề «Authorization: Bearer <mã>».',
+      en: 'send your publisher token as "Authorization: Bearer <token>"',
+    },
+  ],
+  [
+    'the token is unknown or has been revoked',
+    {
+      vi: 'Mã truy cập không đúng hoặc đã bị thu hồi. Xin kiểm tra lại mã, hoặc đề nghị quản trị viên của đơn vị cấp mã mới.',
+      en: 'the token is unknown or has been revoked',
+    },
+  ],
+]);
+
+const KNOWN: Record<string, [number, string, Texts]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    415,
+    'unsupported_media_type',
+    {
+      vi: 'Máy chủ không đọc được kiểu tệp này. Xin gửi tệp CSV (text/csv) hoặc JSON (application/json); số liệu (POST /api/v1/observations) và yêu cầu rút số liệu còn nhận được tệp Excel .xlsx.',
+      en: 'send the body as text/csv or application/json; observations and withdrawals also take an Excel workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)',
+    },
+  ],
+  FST_ERR_CTP_BODY_TOO_LARGE: [
+    413,
+    'body_too_large',
+    {
+      vi: 'Tệp lớn hơn giới hạn máy chủ nhận (MAX_BODY_MB). Xin chia số liệu thành nhiều tệp nhỏ hơn rồi gửi lần lượt.',
+      en: 'the body is larger than the limit (MAX_BODY_MB): split the file into smaller batches',
+    },
+  ],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'empty_body', { vi: 'Nội dung gửi lên trống', en: 'the body is empty' }],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'bad_json', { vi: 'Nội dung gửi lên không phải JSON hợp lệ', en: 'the body is not valid JSON' }],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad_request', { vi: 'Độ dài khai báo (Content-Length) không khớp với nội dung gửi lên', en: 'the Content-Length does not match the body' }],
 };
 
 /**
@@ -47,7 +88,10 @@ export default fp<{ siteDir?: string; dataFolder?: string | null }>(
   async (fastify, { siteDir, dataFolder = null }) => {
     fastify.setErrorHandler((err: FastifyError, request, reply) => {
       const known = err.code ? KNOWN[err.code] : undefined;
-      if (known) return sendError(reply, known[0], known[1], known[0] === 400 ? `${known[2]}: ${err.message}` : known[2]);
+      if (known) {
+        const [status, error, texts] = known;
+        return sendError(reply, status, error, status === 400 ? { vi: `${texts.vi} (${err.message}).`, en: `${texts.en}: ${err.message}` } : texts);
+      }
       if (err.validation) {
         // "must be equal to one of the allowed values" says nothing without the values.
         const allowed = err.validation.find((v) => v.keyword === 'enum')?.params.allowedValues as unknown[] | undefined;

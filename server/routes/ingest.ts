@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { BodyKind } from '../../db/ingest/ingest.ts';
+import type { BodyKind, Format, IngestOutcome } from '../../db/ingest/ingest.ts';
 import { MAX_TOTAL_COUNT, OBSERVATION_FIELDS, WITHDRAWAL_FIELDS } from '../../db/ingest/types.ts';
 import type { IngestRunner } from '../../db/ingest/worker.ts';
+import { answerLanguage } from '../accept-language.ts';
 import { CSV, JSON_MEDIA, XLSX, csvBody, documentedBody, xlsxBody } from '../raw-bodies.ts';
 import { Demo, ErrorBody, RowErrorSchema } from '../schemas.ts';
 
@@ -24,9 +25,45 @@ const Accepted = Type.Object({
   demo: Type.Optional(Demo),
 });
 const Withdrawn = Type.Object({ batch_id: Type.Integer(), withdrawn: Type.Integer(), demo: Type.Optional(Demo) });
+const DryRun = Type.Object(
+  {
+    dry_run: Type.Literal(true),
+    rows: Type.Integer(),
+    inserted: Type.Integer({ description: 'rows that would be new' }),
+    revised: Type.Integer({ description: 'stored rows whose counts would change' }),
+    unchanged: Type.Integer({ description: 'stored rows sent again with the same counts' }),
+    withdrawn: Type.Optional(Type.Integer()),
+    demo: Type.Optional(Demo),
+  },
+  { description: '?dry_run=1: the whole validation ran and nothing was stored, no batch was made' },
+);
+const WithdrawalDryRun = Type.Object({ dry_run: Type.Literal(true), withdrawn: Type.Integer(), demo: Type.Optional(Demo) });
+const DryRunQuery = Type.Object({
+  dry_run: Type.Optional(
+    Type.Union([Type.Literal('1'), Type.Literal('true'), Type.Literal('0'), Type.Literal('false')], {
+      description: '1: check the body with every rule (against the stored rows too) and store nothing; the answer is 200 with the counts, or the 4xx a real send would get',
+    }),
+  ),
+});
 
 /** The media types the ingest thread reads; any other is a 415. */
-const READ: string[] = [CSV, JSON_MEDIA];
+const READ: string[] = [CSV, JSON_MEDIA, XLSX];
+
+/** The body's format by its media type (the parser admitted only READ's). */
+function formatOf(contentType: string | undefined): Format {
+  const type = (contentType ?? '').toLowerCase();
+  if (type.includes('spreadsheetml')) return 'xlsx';
+  return type.includes('json') ? 'json' : 'csv';
+}
+
+/** An answer in the client's language: `message` of the body and of each row error. */
+function localized(outcome: IngestOutcome, acceptLanguage: string | string[] | undefined): IngestOutcome['body'] {
+  const body = outcome.body;
+  if (!('message_vi' in body)) return body;
+  const lang = answerLanguage(acceptLanguage);
+  const pick = <T extends { message: string; message_vi?: string; message_en?: string }>(m: T): T => ({ ...m, message: (lang === 'vi' ? m.message_vi : m.message_en) ?? m.message });
+  return 'errors' in body ? { ...pick(body), errors: body.errors.map(pick) } : pick(body);
+}
 
 const RowKey = {
   period: Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM: a real month, from 2000-01 up to the current month', examples: ['2026-10'] }),
@@ -66,7 +103,9 @@ const observationBodies = documentedBody({
     { additionalProperties: false, description: 'observations may be empty when withdrawals is not' },
   ),
   [XLSX]: xlsxBody(
-    'A spreadsheet, read from its first sheet: header in row 1 with the CSV\'s columns, one observation per row; "row" in errors is the sheet\'s row number.' +
+    'A spreadsheet (.xlsx), read from its first sheet: header in row 1 with the CSV\'s columns, one observation per row; "row" in errors is the sheet\'s row number. ' +
+      'Counts are number cells or text of digits (1234.5 is an error); a period may be a date cell (read as its month); a formula is read by the result Excel saved with it (an error without one). ' +
+      'At most 500,000 rows, 5,000,000 cells and 96 MB of uncompressed sheet data (413 beyond).' +
       (READ.includes(XLSX) ? '' : ' Not read by this server yet: it answers 415 unsupported_media_type; send CSV or JSON.'),
   ),
 });
@@ -74,9 +113,20 @@ const observationBodies = documentedBody({
 const withdrawalBodies = documentedBody({
   [CSV]: csvBody(WITHDRAWAL_FIELDS, WITHDRAWAL_FIELDS, 'One stored row per line.', `${WITHDRAWAL_FIELDS.join(',')}\n2026-10,1.001234,79\n`),
   [JSON_MEDIA]: Type.Object({ withdrawals: WithdrawalList }, { additionalProperties: false }),
+  [XLSX]: xlsxBody('A spreadsheet (.xlsx), read from its first sheet: header in row 1 (period, service_code, locality_code), one stored row per sheet row; "row" in errors is the sheet\'s row number.'),
 });
 
-const RowErrors = Type.Object({ error: Type.String(), message: Type.String(), errors: Type.Array(RowErrorSchema), demo: Type.Optional(Demo) });
+const RowErrors = Type.Object({
+  error: Type.String(),
+  message: Type.String({ description: 'In the language Accept-Language asks for (vi or en; en by default)' }),
+  message_vi: Type.Optional(Type.String()),
+  message_en: Type.Optional(Type.String()),
+  error_count: Type.Optional(Type.Integer({ description: 'every error found; at most 1,000 are listed' })),
+  errors: Type.Array(RowErrorSchema, {
+    description: 'Every error at once, by row: rules of a row, rows outside the scope, repeated keys, withdrawals of rows not stored, double counts',
+  }),
+  demo: Type.Optional(Demo),
+});
 const Invalid = Type.Object({ ...RowErrors.properties, error_count: Type.Integer() });
 
 /** POST /api/v1/observations: a publisher's batch, CSV or JSON, all or nothing. */
@@ -89,10 +139,11 @@ const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fasti
 
   /** One batch of either kind, sent to the ingest thread under the publisher's scope. */
   const send = async (request: FastifyRequest, kind: BodyKind) => {
-    const format = request.headers['content-type']!.toLowerCase().includes('json') ? 'json' : 'csv';
+    const format = formatOf(request.headers['content-type']);
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const publisher = request.publisher!;
-    const outcome = await runner.ingest(body, format, { source: 'api', publisherId: publisher.id, scope: publisher.scope, remoteAddr: request.ip }, kind);
+    const dryRun = ['1', 'true'].includes((request.query as { dry_run?: string }).dry_run ?? '');
+    const outcome = await runner.ingest(body, format, { source: 'api', publisherId: publisher.id, scope: publisher.scope, remoteAddr: request.ip }, kind, dryRun);
     if (outcome.status === 201) {
       const { batch_id: batch, rows, withdrawn } = outcome.body;
       request.log.info({ batch, publisher: publisher.id, rows, withdrawn }, 'batch stored');
@@ -117,12 +168,13 @@ const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fasti
         tags: ['write'],
         security: [{ bearer: [] }],
         headers: Type.Object({ 'content-type': Type.String() }),
-        response: { 201: Accepted, ...errors },
+        querystring: DryRunQuery,
+        response: { 200: DryRun, 201: Accepted, ...errors },
       },
     },
     async (request, reply) => {
       const outcome = await send(request, 'observations');
-      return reply.code(outcome.status).send(outcome.body);
+      return reply.code(outcome.status).send(localized(outcome, request.headers['accept-language']) as never);
     },
   );
 
@@ -140,13 +192,15 @@ const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fasti
         tags: ['write'],
         security: [{ bearer: [] }],
         headers: Type.Object({ 'content-type': Type.String() }),
-        response: { 201: Withdrawn, ...errors },
+        querystring: DryRunQuery,
+        response: { 200: WithdrawalDryRun, 201: Withdrawn, ...errors },
       },
     },
     async (request, reply) => {
       const outcome = await send(request, 'withdrawals');
-      if (outcome.status !== 201) return reply.code(outcome.status).send(outcome.body);
-      return reply.code(201).send({ batch_id: outcome.body.batch_id, withdrawn: outcome.body.withdrawn ?? 0 });
+      if (outcome.status === 201) return reply.code(201).send({ batch_id: outcome.body.batch_id, withdrawn: outcome.body.withdrawn ?? 0 });
+      if (outcome.status === 200) return reply.code(200).send({ dry_run: true, withdrawn: outcome.body.withdrawn ?? 0 });
+      return reply.code(outcome.status).send(localized(outcome, request.headers['accept-language']) as never);
     },
   );
 };

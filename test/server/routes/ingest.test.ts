@@ -14,19 +14,25 @@ interface RowError {
   column: string | null;
   value: string | null;
   message: string;
+  message_vi?: string;
+  message_en?: string;
 }
 interface ErrorAnswer {
   error: string;
   message: string;
+  message_vi: string;
+  message_en: string;
   error_count?: number;
   errors?: RowError[];
 }
 
-/** The keys of each error answer (besides "demo"), sorted; the others are {error, message}. */
+/** The keys of each error answer (besides "demo"), sorted; the others are {error, message, message_en, message_vi}. */
 const FIELDS_BY_STATUS: Record<number, string[]> = {
-  403: ['error', 'errors', 'message'],
-  422: ['error', 'error_count', 'errors', 'message'],
+  403: ['error', 'error_count', 'errors', 'message', 'message_en', 'message_vi'],
+  422: ['error', 'error_count', 'errors', 'message', 'message_en', 'message_vi'],
 };
+/** A row error whose English says `message`, told in Vietnamese too. */
+const inBoth = (e: RowError) => ({ ...e, message: expect.stringContaining(e.message), message_en: expect.stringContaining(e.message), message_vi: expect.any(String) });
 
 const row = (over: Partial<{ period: string; service: string; locality: string; online: string | number; total: string | number }> = {}): Row => [
   over.period ?? '2024-05',
@@ -80,9 +86,13 @@ describe('POST /api/v1/observations', () => {
     expect(res.statusCode, res.body).toBe(status);
     expect(stored(options.app)).toEqual(before);
     const body = res.json() as ErrorAnswer;
-    expect(Object.keys(body).filter((k) => k !== 'demo').sort()).toEqual(FIELDS_BY_STATUS[status] ?? ['error', 'message']);
+    expect(Object.keys(body).filter((k) => k !== 'demo').sort()).toEqual(FIELDS_BY_STATUS[status] ?? ['error', 'message', 'message_en', 'message_vi']);
     expect(typeof body.error).toBe('string');
     expect(body.message.length).toBeGreaterThan(10);
+    // Told in both languages; without Accept-Language, `message` is the English one.
+    expect(body.message).toBe(body.message_en);
+    expect(body.message_vi).not.toBe(body.message_en);
+    for (const e of body.errors ?? []) expect(e.message_vi).not.toBe(e.message_en);
     return body;
   }
 
@@ -99,7 +109,7 @@ describe('POST /api/v1/observations', () => {
     expect(body.error).toBe('invalid_rows');
     expect(body.message).toContain('nothing was stored');
     expect(body.error_count).toBe(1);
-    expect(body.errors).toEqual([{ ...expected, message: expect.stringContaining(expected.message) }]);
+    expect(body.errors).toEqual([inBoth(expected)]);
   }
 
   describe('accepted bodies', () => {
@@ -206,7 +216,8 @@ describe('POST /api/v1/observations', () => {
     });
 
     it('refuses an unknown service', async () => {
-      await invalid(csv([row({ service: 'NOPE' })]), { row: 2, column: 'service_code', value: 'NOPE', message: 'register it first' });
+      // The publisher is told to ask its administrator, not to call an admin endpoint.
+      await invalid(csv([row({ service: 'NOPE' })]), { row: 2, column: 'service_code', value: 'NOPE', message: 'ask your administrator' });
     });
 
     it('refuses an unknown locality', async () => {
@@ -305,7 +316,7 @@ describe('POST /api/v1/observations', () => {
       const { headers } = await t.publisher(['08']);
       const body = await refused(403, csv([row({ locality: '08' }), row({ locality: '79' })]), { headers });
       expect(body.error).toBe('out_of_scope');
-      expect(body.errors).toEqual([{ row: 3, column: 'locality_code', value: '79', message: expect.stringContaining("outside this token's scope") }]);
+      expect(body.errors).toEqual([inBoth({ row: 3, column: 'locality_code', value: '79', message: "outside this token's scope" })]);
     });
 
     it('refuses a body over the limit (413)', async () => {
@@ -387,8 +398,8 @@ describe('POST /api/v1/observations', () => {
       const body = await refused(422, csv([province, commune]));
       expect(body.error_count).toBe(2);
       expect(body.errors).toEqual([
-        { ...twice(province, 2), message: expect.stringMatching(/would count dossiers twice: .*commune of 08.* in this batch at row 3/) },
-        { ...twice(commune, 3), message: expect.stringMatching(/would count dossiers twice: .*province 08.* in this batch at row 2/) },
+        { ...inBoth(twice(province, 2)), message: expect.stringMatching(/would count dossiers twice: .*commune of 08.* in this batch at row 3/) },
+        { ...inBoth(twice(commune, 3)), message: expect.stringMatching(/would count dossiers twice: .*province 08.* in this batch at row 2/) },
       ]);
     });
 

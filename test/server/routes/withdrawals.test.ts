@@ -52,7 +52,14 @@ describe('withdrawals', () => {
     const missing = await post('/api/v1/withdrawals', { withdrawals: [{ period: '2026-01', service_code: 'A', locality_code: '79' }, { period: '2026-02', service_code: 'A', locality_code: '79' }] });
     expect(missing.statusCode).toBe(422);
     expect(missing.json().errors).toEqual([
-      { row: 2, column: null, value: null, message: 'no stored row to withdraw for 2026-02, this service and 79 (Thành phố Hồ Chí Minh): see GET /api/v1/observations' },
+      {
+        row: 2,
+        column: null,
+        value: null,
+        message: 'Item 2: no stored row to withdraw for 2026-02, this service and 79 (Thành phố Hồ Chí Minh): see GET /api/v1/observations',
+        message_en: 'Item 2: no stored row to withdraw for 2026-02, this service and 79 (Thành phố Hồ Chí Minh): see GET /api/v1/observations',
+        message_vi: 'Phần tử thứ 2: không có số liệu đã lưu của kỳ 2026-02, thủ tục này và địa bàn 79 (Thành phố Hồ Chí Minh) để rút. Xin xem lại số liệu đã gửi (GET /api/v1/observations).',
+      },
     ]);
     const outside = await post('/api/v1/withdrawals', 'period,service_code,locality_code\n2026-01,A,01\n');
     expect(outside.statusCode).toBe(403);
@@ -111,7 +118,7 @@ describe('withdrawals', () => {
     const res = await post('/api/v1/observations', body);
     expect(res.statusCode).toBe(422);
     expect(res.json().errors.map((e: { row: number; message: string }) => [e.row, e.message])).toEqual([
-      [2, 'would count dossiers twice: a row for its province 79 (Thành phố Hồ Chí Minh) for this service and month is already stored'],
+      [2, 'Item 2, column locality_code: would count dossiers twice: a row for its province 79 (Thành phố Hồ Chí Minh) for this service and month is already stored'],
     ]);
     expect(count(t.db, 'observations')).toBe(2);
     expect(count(t.db, 'observation_revisions')).toBe(0);
@@ -120,6 +127,6 @@ describe('withdrawals', () => {
     const bad = await post('/api/v1/observations', { withdrawals: [{ period: '2026-01', service_code: 'A', locality_code: '7' }], observations: [] });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().errors[0]).toMatchObject({ row: 1, column: 'withdrawals.locality_code' });
-    expect(bad.json().errors[0].message).toMatch(/^withdrawal 1: unknown locality code "7"/);
+    expect(bad.json().errors[0].message).toMatch(/^Withdrawal 1, column locality_code: unknown locality code "7"/);
   });
 });
