@@ -29,6 +29,7 @@ import serviceRoutes from './routes/services.ts';
 import sourceRoutes, { type PullRunner } from './routes/sources.ts';
 import watchRoutes from './routes/watch.ts';
 import targetRoutes from './routes/targets.ts';
+import tokenRoutes from './routes/token.ts';
 
 /** Limits with defaults from configFromEnv, so tests and tools need not spell them out. */
 type ServerLimits = 'writeRateLimitIp' | 'connectionTimeoutMs' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'trustProxy';
@@ -112,6 +113,7 @@ export async function buildApp({ db, config, onBatchStored = () => {}, pulls, in
   await fastify.register(ingestRoutes, { maxBodyBytes: config.maxBodyBytes, onBatchStored, runner });
   await fastify.register(adminRoutes, { maxBodyBytes: config.maxBodyBytes });
   await fastify.register(publisherRoutes);
+  await fastify.register(tokenRoutes);
   await fastify.register(adminAccountRoutes);
   await fastify.register(auditRoutes);
   await fastify.register(watchRoutes);
