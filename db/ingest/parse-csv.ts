@@ -1,13 +1,15 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { columnProblems } from './columns.ts';
 import * as say from './messages.ts';
-import { decodeUtf8, guessEncoding } from './text.ts';
+import { decodeUtf8, guessEncoding, utf16Of } from './text.ts';
 import type { ParseFailure, ParseResult, RawRow, Texts } from './types.ts';
 
 const OTHER_DELIMITERS = [';', '\t', '|'];
 
 /** Reads a CSV body (UTF-8, BOM allowed, RFC 4180, LF or CRLF) into rows keyed by header. */
 export function parseCsv(body: Buffer, fields?: readonly string[], required?: readonly string[]): ParseResult {
+  const utf16 = utf16Of(body);
+  if (utf16) return fail('not_utf8', say.notUtf8({ encoding: utf16 }, 'csv'));
   const text = decodeUtf8(body);
   if (text === null) return fail('not_utf8', say.notUtf8(guessEncoding(body), 'csv'));
   if (text.trim() === '') return fail('empty_body', say.emptyCsv(fields));

@@ -1,5 +1,5 @@
 import * as say from './messages.ts';
-import { decodeUtf8, guessEncoding } from './text.ts';
+import { decodeUtf8, guessEncoding, utf16Of } from './text.ts';
 import type { ParseResult, RawRow, Texts } from './types.ts';
 
 /**
@@ -8,6 +8,8 @@ import type { ParseResult, RawRow, Texts } from './types.ts';
  * list may be empty but not both.
  */
 export function parseJson(body: Buffer, key = 'observations', beside?: string): ParseResult {
+  const utf16 = utf16Of(body);
+  if (utf16) return fail('not_utf8', say.notUtf8({ encoding: utf16 }, 'json'));
   const text = decodeUtf8(body);
   if (text === null) return fail('not_utf8', say.notUtf8(guessEncoding(body), 'json'));
   if (text.trim() === '') return fail('empty_body', say.emptyJson(key));

@@ -16,15 +16,8 @@ export function decodeUtf8(body: Buffer): string | null {
  * (đ, ơ, ư, the combining tones), else Windows-1252.
  */
 export function guessEncoding(body: Buffer): EncodingGuess {
-  if (body[0] === 0xff && body[1] === 0xfe) return { encoding: 'utf-16le-bom' };
-  if (body[0] === 0xfe && body[1] === 0xff) return { encoding: 'utf-16be-bom' };
-  const sample = body.subarray(0, 4096);
-  let evenZeros = 0;
-  let oddZeros = 0;
-  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 === 0 ? evenZeros++ : oddZeros++;
-  const half = sample.length / 2;
-  if (half >= 2 && oddZeros > half * 0.3 && evenZeros < half * 0.05) return { encoding: 'utf-16le' };
-  if (half >= 2 && evenZeros > half * 0.3 && oddZeros < half * 0.05) return { encoding: 'utf-16be' };
+  const utf16 = utf16Of(body);
+  if (utf16) return { encoding: utf16 };
   const at = firstInvalidUtf8(body);
   if (at === -1) return {};
   let line = 1;
@@ -39,6 +32,23 @@ export function guessEncoding(body: Buffer): EncodingGuess {
     if (vietnamese.has(b)) viBytes++;
   }
   return { line, encoding: high > 0 && viBytes / high >= 0.3 ? 'windows-1258' : 'windows-1252' };
+}
+
+/**
+ * UTF-16 by its byte order mark, or by the zero bytes every other byte of ASCII text has in it
+ * (valid UTF-8 too, so it is looked for before decoding). Reads at most the first 4 KB.
+ */
+export function utf16Of(body: Buffer): EncodingGuess['encoding'] | undefined {
+  if (body[0] === 0xff && body[1] === 0xfe) return 'utf-16le-bom';
+  if (body[0] === 0xfe && body[1] === 0xff) return 'utf-16be-bom';
+  const sample = body.subarray(0, 4096);
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 === 0 ? evenZeros++ : oddZeros++;
+  const half = sample.length / 2;
+  if (half >= 2 && oddZeros > half * 0.3 && evenZeros < half * 0.05) return 'utf-16le';
+  if (half >= 2 && evenZeros > half * 0.3 && oddZeros < half * 0.05) return 'utf-16be';
+  return undefined;
 }
 
 /** The offset of the first byte that breaks UTF-8, or -1. */

@@ -36,7 +36,7 @@ describe('request bodies in /api/v1/openapi.json', () => {
     }
     const mediaTypes = (method: string, path: string) => Object.keys(operation(method, path).requestBody!.content).sort();
     expect(mediaTypes('post', '/api/v1/observations')).toEqual(['application/json', XLSX, 'text/csv'].sort());
-    expect(mediaTypes('post', '/api/v1/withdrawals')).toEqual(['application/json', 'text/csv']);
+    expect(mediaTypes('post', '/api/v1/withdrawals')).toEqual(['application/json', XLSX, 'text/csv'].sort());
     expect(mediaTypes('post', '/api/v1/services')).toEqual(['application/json', 'text/csv']);
     expect(mediaTypes('post', '/api/v1/targets')).toEqual(['application/json', 'text/csv']);
     expect(mediaTypes('put', '/api/v1/services/{code}')).toEqual(['application/json']);
