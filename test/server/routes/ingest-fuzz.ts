@@ -52,7 +52,7 @@ export interface Case {
 }
 
 /** A case that fast-check reports by its type, size and start, not as a megabyte of bytes. */
-function caseOf(body: Buffer, type: string, extra: Pick<Case, 'rows' | 'valid'> = {}): Case {
+export function caseOf(body: Buffer, type: string, extra: Pick<Case, 'rows' | 'valid'> = {}): Case {
   return {
     body,
     type,
@@ -71,8 +71,8 @@ const row: fc.Arbitrary<Row> = fc
   })
   .map(({ share, ...r }) => ({ ...r, online_count: Math.floor(r.total_count * share) }));
 
-/** Rows with distinct keys: a valid batch. */
-const rows = fc.uniqueArray(row, { minLength: 1, maxLength: 40, selector: (r) => `${r.period}|${r.service_code}|${r.locality_code}` });
+/** Rows with distinct keys: a valid batch (the spreadsheet fuzzing builds its workbooks from them too). */
+export const rows = fc.uniqueArray(row, { minLength: 1, maxLength: 40, selector: (r) => `${r.period}|${r.service_code}|${r.locality_code}` });
 
 const csvQuote = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
