@@ -79,13 +79,13 @@ export function revokePublisher(sqlite: Database.Database, id: number, now = new
 
 /**
  * A new token for an active publisher: the old one stops at once (its id and hash are replaced).
- * null when there is no such publisher or it is revoked. The expiry is kept.
+ * null when there is no such publisher or it is revoked. The expiry is kept unless one is given (null = never).
  */
-export function rotatePublisherToken(db: Db, id: number): string | null {
+export function rotatePublisherToken(db: Db, id: number, expiresAt?: string | null): string | null {
   const token = newToken('td');
   const changed = db.orm
     .update(publishers)
-    .set({ tokenId: token.tokenId, tokenHash: token.tokenHash })
+    .set({ tokenId: token.tokenId, tokenHash: token.tokenHash, ...(expiresAt === undefined ? {} : { expiresAt }) })
     .where(and(eq(publishers.id, id), isNull(publishers.revokedAt)))
     .run().changes;
   return changed === 1 ? token.token : null;

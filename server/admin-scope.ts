@@ -22,12 +22,12 @@ export function callerScopeText(db: Db, caller: AdminCaller): Texts {
   return scopeText(localityRegistry(db.sqlite), caller.scope);
 }
 
-/** 403: `what` ("publisher 12 (01 (Thành phố Hà Nội), every service)") is outside the caller's scope, which is named. */
+/** 403: `what` ("publisher 12 [01 (Thành phố Hà Nội), every service]") is outside the caller's scope, which is named. */
 export function refuseOutside(db: Db, request: FastifyRequest, reply: FastifyReply, what: Texts): FastifyReply {
   const mine = callerScopeText(db, callerOf(request));
   return sendTranslatedError(request, reply, 403, 'outside_scope', {
-    vi: `${what.vi} nằm ngoài phạm vi quản trị của bạn (${mine.vi}); việc này thuộc thẩm quyền của quản trị viên có phạm vi rộng hơn.`,
-    en: `${what.en} is outside your admin scope (${mine.en}); an admin whose scope covers it must do this`,
+    vi: `Yêu cầu bị từ chối: ${what.vi} nằm ngoài phạm vi quản trị của bạn [${mine.vi}]. Việc này thuộc thẩm quyền của quản trị viên có phạm vi bao trùm.`,
+    en: `refused: ${what.en} is outside your admin scope [${mine.en}]; an admin whose scope covers it must do this`,
   });
 }
 
@@ -37,8 +37,8 @@ export function refuseUnlessNational(db: Db, request: FastifyRequest, reply: Fas
   if (caller.national) return null;
   const mine = callerScopeText(db, caller);
   return sendTranslatedError(request, reply, 403, 'national_only', {
-    vi: `Chỉ quản trị viên cấp quốc gia mới được ${action.vi}; phạm vi quản trị của bạn là ${mine.vi}.`,
-    en: `only a national admin may ${action.en}; your admin scope is ${mine.en}`,
+    vi: `Chỉ quản trị viên cấp quốc gia mới được ${action.vi}; phạm vi quản trị của bạn là [${mine.vi}].`,
+    en: `only a national admin may ${action.en}; your admin scope is [${mine.en}]`,
   });
 }
 

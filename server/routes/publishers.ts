@@ -55,7 +55,7 @@ const publisherRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const db = fastify.db;
   const publisherWords = (p: PublisherRecord) => {
     const scope = scopeWords(db, p.scope);
-    return { vi: `Đơn vị gửi số liệu ${p.id} (${scope.vi})`, en: `publisher ${p.id} (${scope.en})` };
+    return { vi: `đơn vị gửi số liệu ${p.id} [${scope.vi}]`, en: `publisher ${p.id} [${scope.en}]` };
   };
   const notFound = (id: number) => ({ vi: `Không có đơn vị gửi số liệu số ${id}`, en: `no publisher ${id}` });
 
@@ -78,7 +78,7 @@ const publisherRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (!expiry.ok) return sendTranslatedError(request, reply, 400, 'bad_request', expiry);
       if (!withinCaller(db, request, resolved.scope)) {
         const scope = scopeWords(db, resolved.scope);
-        return refuseOutside(db, request, reply, { vi: `Đơn vị gửi số liệu có phạm vi ${scope.vi}`, en: `a publisher scoped to ${scope.en}` });
+        return refuseOutside(db, request, reply, { vi: `đơn vị gửi số liệu có phạm vi [${scope.vi}]`, en: `a publisher scoped to [${scope.en}]` });
       }
       const result = db.sqlite.transaction(() => {
         const created = createPublisher(db.sqlite, { name, localities, services, expiresAt: expiry.expiresAt });
@@ -143,12 +143,17 @@ const publisherRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/api/v1/publishers/:id/token',
     {
+      // The body is optional: a bare POST rotates and keeps the expiry.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         summary: 'Rotate a publisher\'s token: the new one is shown once, the old one stops at once',
-        description: 'The publisher keeps its id, scope, expires_at and pull sources.',
+        description: 'No body, or {"expires_at": ...} to give the new token another expiry (null = never). The publisher keeps its id, scope and pull sources.',
         tags: ['admin'],
         security: [{ bearer: [] }],
         params: Params,
+        body: Type.Optional(Type.Object({ expires_at: Type.Optional(Nullable(ExpiresAt)) }, { additionalProperties: false })),
         response: { 201: Type.Object({ token: Type.String(), demo: DemoFlag }), 404: ErrorBody, 409: ErrorBody, ...adminErrors },
       },
     },
@@ -162,9 +167,13 @@ const publisherRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           en: `publisher ${publisher.id} was revoked at ${publisher.revokedAt}; create a new one`,
         });
       }
+      const given = request.body?.expires_at;
+      const expiry = readExpiry(given, new Date());
+      if (!expiry.ok) return sendTranslatedError(request, reply, 400, 'bad_request', expiry);
       const token = db.sqlite.transaction(() => {
-        const rotated = rotatePublisherToken(db, publisher.id);
-        if (rotated) audit(db, request, { action: 'publisher.rotate', targetType: 'publisher', targetId: String(publisher.id), detail: { name: publisher.name }, scope: publisher.scope });
+        const rotated = rotatePublisherToken(db, publisher.id, given === undefined ? undefined : expiry.expiresAt);
+        const detail = given === undefined ? { name: publisher.name } : { name: publisher.name, expires_at: expiry.expiresAt };
+        if (rotated) audit(db, request, { action: 'publisher.rotate', targetType: 'publisher', targetId: String(publisher.id), detail, scope: publisher.scope });
         return rotated;
       })();
       if (!token) return sendTranslatedError(request, reply, 404, 'not_found', notFound(request.params.id));

@@ -98,7 +98,7 @@ const sourceRoutes: FastifyPluginAsyncTypebox<{ pulls?: PullRunner }> = async (f
   const sourceWords = (s: PullSource) => {
     const publisher = getPublisher(db, s.publisherId);
     const scope = publisher ? scopeWords(db, publisher.scope) : { vi: '?', en: '?' };
-    return { vi: `Nguồn kéo "${s.name}" (đơn vị gửi số liệu ${s.publisherId}: ${scope.vi})`, en: `pull source "${s.name}" (publisher ${s.publisherId}: ${scope.en})` };
+    return { vi: `nguồn kéo "${s.name}" của đơn vị gửi số liệu ${s.publisherId} [${scope.vi}]`, en: `pull source "${s.name}" of publisher ${s.publisherId} [${scope.en}]` };
   };
 
   const view = (s: PullSource) => ({
@@ -180,7 +180,7 @@ const sourceRoutes: FastifyPluginAsyncTypebox<{ pulls?: PullRunner }> = async (f
       if (!publisher) {
         const theirs = getPublisher(db, publisher_id)!;
         const scope = scopeWords(db, theirs.scope);
-        return refuseOutside(db, request, reply, { vi: `Đơn vị gửi số liệu ${publisher_id} (${scope.vi})`, en: `publisher ${publisher_id} (${scope.en})` });
+        return refuseOutside(db, request, reply, { vi: `đơn vị gửi số liệu ${publisher_id} [${scope.vi}]`, en: `publisher ${publisher_id} [${scope.en}]` });
       }
       // Replacing a source of another scope would take it over.
       const existing = getSource(db.sqlite, request.params.name);

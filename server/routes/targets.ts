@@ -153,8 +153,8 @@ const targetRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async
   /** Every row outside the caller's scope, each with its row, in both languages. */
   function outsideRows(request: Parameters<typeof callerOf>[0], rows: Array<{ row: number; service_code: string | null; locality_code: string }>) {
     const mine = callerScopeText(db, callerOf(request));
-    const vi = `${rows.length} chỉ tiêu nằm ngoài phạm vi quản trị của bạn (${mine.vi}); chưa lưu gì.`;
-    const en = `${rows.length} target(s) outside your admin scope (${mine.en}); nothing was stored`;
+    const vi = `${rows.length} chỉ tiêu nằm ngoài phạm vi quản trị của bạn [${mine.vi}]; chưa lưu chỉ tiêu nào.`;
+    const en = `${rows.length} target(s) outside your admin scope [${mine.en}]; nothing was stored`;
     const lang = answerLanguage(request.headers['accept-language']);
     return {
       error: 'outside_scope' as const,
@@ -166,7 +166,7 @@ const targetRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async
         row: r.row,
         column: 'locality_code',
         value: r.locality_code,
-        message: `${r.service_code === null ? 'all services' : `service ${r.service_code}`} in ${r.locality_code} is outside your scope (${mine.en})`,
+        message: `${r.service_code === null ? 'all services' : `service ${r.service_code}`} in ${r.locality_code} is outside your scope [${mine.en}]`,
       })),
     };
   }
@@ -195,8 +195,8 @@ const targetRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async
       const service = target.serviceId === null ? null : (db.sqlite.prepare('SELECT code FROM services WHERE id = ?').pluck().get(target.serviceId) as string);
       if (!scopeOf(request)(target.serviceId, target.localityId)) {
         return refuseOutside(db, request, reply, {
-          vi: `Chỉ tiêu ${target.id} (${service === null ? 'mọi thủ tục' : `thủ tục ${service}`} tại ${locality})`,
-          en: `target ${target.id} (${service === null ? 'all services' : `service ${service}`} in ${locality})`,
+          vi: `chỉ tiêu ${target.id} [${service === null ? 'mọi thủ tục' : `thủ tục ${service}`} tại ${locality}]`,
+          en: `target ${target.id} [${service === null ? 'all services' : `service ${service}`} in ${locality}]`,
         });
       }
       db.sqlite.transaction(() => {
