@@ -185,6 +185,15 @@ describe("a province's admin (79)", () => {
     await refused(400, 'bad_request', 'POST', '/api/v1/publishers/x/token', hcm.token);
   });
 
+  it("reads its publishers' batches only", async () => {
+    const mine = new Set(((await call('GET', '/api/v1/publishers', hcm.token)).body.publishers as Array<{ id: number }>).map((p) => p.id));
+    const batches = (await call('GET', '/api/v1/batches', hcm.token)).body.batches as Array<{ publisher_id: number }>;
+    expect(batches.length).toBeGreaterThan(0);
+    expect(batches.every((b) => mine.has(b.publisher_id))).toBe(true);
+    const all = (await call('GET', '/api/v1/batches', ADMIN_TOKEN)).body.batches as Array<{ publisher_id: number }>;
+    expect(all.some((b) => b.publisher_id === hanoiPublisher.id)).toBe(true);
+  });
+
   it('rotates its publisher: the old token stops at once, the new one works', async () => {
     const p = await createPublisher(hcm.token, { localities: ['79'] });
     const rotated = await call('POST', `/api/v1/publishers/${p.id}/token`, hcm.token);
