@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import ExcelJS from 'exceljs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,12 +32,12 @@ describe('command-line tools', () => {
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   };
-  const file = (name: string, text: string) => {
+  const file = (name: string, text: string | Buffer) => {
     const path = join(dir.path, name);
     writeFileSync(path, text);
     return path;
   };
-  const ingest = (name: string, text: string, ...flags: string[]) => run('ingest', file(name, text), ...flags);
+  const ingest = (name: string, text: string | Buffer, ...flags: string[]) => run('ingest', file(name, text), ...flags);
   /** Reads the database the CLI wrote, then closes it. */
   const inDb = <T>(read: (db: Db) => T): T => {
     const db = openDb(dbPath);
@@ -93,16 +94,45 @@ describe('command-line tools', () => {
   it('exits 1 on a bad file, prints the row errors on stderr and stores nothing', () => {
     const res = ingest('bad.csv', csv([['2024-05', 'KS', '01', 10, 20], ['2024-05', 'KH', '01', 30, 20], ['2024-5', 'KS', '79', 1, 2]]));
     expect(res.status).toBe(1);
-    expect(res.stderr).toContain('nothing was stored (422)');
-    expect(res.stderr).toContain('row 3, online_count: online_count (30) is greater than total_count (20)');
-    expect(res.stderr).toContain('row 4, period: period must be YYYY-MM: write 2024-05');
+    // Vietnamese first, then English, the summary and each row.
+    expect(res.stderr).toMatch(/^Chưa lưu gì \(422\): Có 2 lỗi ở 2 dòng[^\n]*\nNothing was stored \(422\): 2 error\(s\) in 2 row\(s\)/);
+    expect(res.stderr).toContain('  Dòng 3, cột online_count: số hồ sơ trực tuyến (30) lớn hơn tổng số hồ sơ (20)');
+    expect(res.stderr).toContain('  Line 3, column online_count: online_count (30) is greater than total_count (20)');
+    expect(res.stderr).toContain('  Line 4, column period: period must be YYYY-MM: write 2024-05');
+    expect(res.stderr.indexOf('Dòng 4, cột period')).toBeLessThan(res.stderr.indexOf('Line 4, column period'));
     expectNothingStored();
   });
+
+  it('reads an .xlsx, checks it with --dry-run first (nothing stored), then stores it', async () => {
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('Số liệu').addRows([
+      ['period', 'service_code', 'locality_code', 'online_count', 'total_count'],
+      [new Date(Date.UTC(2024, 4, 1)), 'KS', '01', 10, 20],
+      ['2024-05', 'KS', '79', 1234.5, 2000],
+    ]);
+    const bad = Buffer.from(await book.xlsx.writeBuffer());
+    const refused = ingest('bad.xlsx', bad, '--dry-run');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('Hàng 3, cột online_count: giá trị «1234.5» không phải là số nguyên');
+    book.worksheets[0]!.getCell('D3').value = 1234;
+    const good = file('good.xlsx', Buffer.from(await book.xlsx.writeBuffer()));
+    const dry = run('ingest', good, '--dry-run');
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('Kiểm tra xong, không lưu gì: 2 dòng (2 dòng mới');
+    expectNothingStored();
+    const stored = run('ingest', good);
+    expect(stored.status, stored.stderr).toBe(0);
+    expect(inDb((db) => db.sqlite.prepare('SELECT period, online_count AS online FROM observations ORDER BY online').all())).toEqual([
+      { period: '2024-05', online: 10 },
+      { period: '2024-05', online: 1234 },
+    ]);
+  }, 60_000);
 
   it('exits 1 on a file it cannot read as CSV', () => {
     const res = ingest('semicolons.csv', 'period;service_code;locality_code;online_count;total_count\n2024-05;KS;01;1;2\n');
     expect(res.status).toBe(1);
-    expect(res.stderr).toContain('nothing was stored (400)');
+    expect(res.stderr).toContain('Chưa lưu gì (400): Các cột trong tệp được ngăn cách bằng dấu chấm phẩy (;)');
+    expect(res.stderr).toContain('Nothing was stored (400)');
     expect(res.stderr).toContain('semicolons');
     expectNothingStored();
   });
@@ -145,8 +175,8 @@ describe('command-line tools', () => {
 
       const outside = ingest('outside.csv', csv([['2024-06', 'KS', '79', 1, 2], ['2024-06', 'KS', '08', 1, 2]]), '--publisher', String(id));
       expect(outside.status).toBe(1);
-      expect(outside.stderr).toContain('nothing was stored (403)');
-      expect(outside.stderr).toContain("row 3, locality_code: locality 08 (Tỉnh Tuyên Quang) is outside this token's scope");
+      expect(outside.stderr).toContain('Nothing was stored (403)');
+      expect(outside.stderr).toContain("Line 3, column locality_code: locality 08 (Tỉnh Tuyên Quang) is outside this token's scope");
       expect(inDb((db) => [count(db, 'observations'), storedBatches(db)])).toEqual([2, 1]);
     });
 

@@ -72,9 +72,12 @@ describe('old communes and history across the reform', () => {
   it('refuses an old commune after the reform with what it became, and a split one with every part', async () => {
     const res = await post(`${HEADER}\n2025-07,A,00001,1,2\n2025-07,A,00100,1,2\n`);
     expect(res.statusCode).toBe(422);
+    expect(res.json().errors[1].message_vi).toBe(
+      'Dòng 3, cột locality_code: địa bàn 00100 (Phường Quảng An) đã kết thúc ngày 2025-06-30. Từ ngày 2025-07-01, địa bàn này được chia cho 00097 (Phường Hồng Hà) và 00103 (Phường Tây Hồ): xin ghi từng phần theo xã, phường mới.',
+    );
     expect(res.json().errors.map((e: { message: string }) => e.message)).toEqual([
-      '00001 (Phường Phúc Xá) ended on 2025-06-30; since 2025-07-01 it is part of 00097 (Phường Hồng Hà)',
-      '00100 (Phường Quảng An) ended on 2025-06-30; since 2025-07-01 it is split between 00097 (Phường Hồng Hà) and 00103 (Phường Tây Hồ): report each part under its new commune',
+      'Line 2, column locality_code: 00001 (Phường Phúc Xá) ended on 2025-06-30; since 2025-07-01 it is part of 00097 (Phường Hồng Hà)',
+      'Line 3, column locality_code: 00100 (Phường Quảng An) ended on 2025-06-30; since 2025-07-01 it is split between 00097 (Phường Hồng Hà) and 00103 (Phường Tây Hồ): report each part under its new commune',
     ]);
   });
 
@@ -84,20 +87,25 @@ describe('old communes and history across the reform', () => {
     const ownProvince = await post(`${HEADER}\n2025-05,A,74,1,2\n2025-05,B,74,1,2\n`);
     expect(ownProvince.statusCode).toBe(422);
     expect(ownProvince.json().errors).toEqual([
-      { row: 2, column: 'locality_code', value: '74', message: 'would count dossiers twice: a row for a commune of 74 (Tỉnh Bình Dương) for this service and month is already stored' },
+      expect.objectContaining({
+        row: 2,
+        column: 'locality_code',
+        value: '74',
+        message: 'Line 2, column locality_code: would count dossiers twice: a row for a commune of 74 (Tỉnh Bình Dương) for this service and month is already stored',
+      }),
     ]);
     expect((await post(`${HEADER}\n2025-05,A,79,1,2\n`)).statusCode).toBe(201);
 
     const inBatch = await post(`${HEADER}\n2024-01,A,01,1,2\n2024-01,A,00001,1,2\n2024-01,B,00001,1,2\n`);
     expect(inBatch.statusCode).toBe(422);
     expect(inBatch.json().errors.map((e: { row: number; message: string }) => [e.row, e.message])).toEqual([
-      [2, 'would count dossiers twice: a row for a commune of 01 (Thành phố Hà Nội) for this service and month is in this batch at row 3'],
-      [3, 'would count dossiers twice: a row for its province 01 (Thành phố Hà Nội) for this service and month is in this batch at row 2'],
+      [2, 'Line 2, column locality_code: would count dossiers twice: a row for a commune of 01 (Thành phố Hà Nội) for this service and month is in this batch at row 3'],
+      [3, 'Line 3, column locality_code: would count dossiers twice: a row for its province 01 (Thành phố Hà Nội) for this service and month is in this batch at row 2'],
     ]);
     // A stored old province row blocks its old communes.
     expect((await post(`${HEADER}\n2024-02,A,01,1,2\n`)).statusCode).toBe(201);
     const stored = await post(`${HEADER}\n2024-02,A,00001,1,2\n`);
-    expect(stored.json().errors[0].message).toBe('would count dossiers twice: a row for its province 01 (Thành phố Hà Nội) for this service and month is already stored');
+    expect(stored.json().errors[0].message).toBe('Line 2, column locality_code: would count dossiers twice: a row for its province 01 (Thành phố Hà Nội) for this service and month is already stored');
   });
 
   it('lists the sources of a new commune and the parts of a split old one', async () => {
