@@ -6,13 +6,11 @@ import { isDiskFull } from '../../db/disk-full.ts';
 import { answerLanguage } from '../accept-language.ts';
 
 /**
- * Answers with the contract's error body. A message known in both languages (given as texts,
- * or one of TRANSLATED by its English) goes out with message_vi and message_en, and `message`
- * in the language the request's Accept-Language asks for.
+ * Answers with the contract's error body. A message given in both languages goes out with
+ * message_vi and message_en, and `message` in the language the request's Accept-Language asks for.
  */
 export function sendError(reply: FastifyReply, status: number, error: string, message: string | Texts): FastifyReply {
-  const texts = typeof message === 'string' ? TRANSLATED.get(message) : message;
-  if (texts) return sendTranslatedError(reply.request, reply, status, error, texts);
+  if (typeof message !== 'string') return sendTranslatedError(reply.request, reply, status, error, message);
   return reply.code(status).send({ error, message });
 }
 
@@ -36,27 +34,6 @@ export const DISK_FULL: Texts = {
   vi: 'Ổ đĩa của máy chủ đã đầy nên chưa có gì được lưu (không ghi dở dòng nào). Vui lòng gửi lại đúng tệp này sau.',
   en: "The server's disk is full, so nothing was stored (not one row was half-written). Send the same file again later.",
 };
-
-/**
- * The messages other plugins send as English that the write endpoints' clients read in either
- * language: the bearer-token refusals (server/plugins/auth.ts). New ones are better sent as texts.
- */
-const TRANSLATED = new Map<string, Texts>([
-  [
-    'send your publisher token as "Authorization: Bearer <token>"',
-    {
-      vi: 'Chưa có mã truy cập. Xin gửi mã truy cập của đơn vị trong tiêu đề «Authorization: Bearer <mã>».',
-      en: 'send your publisher token as "Authorization: Bearer <token>"',
-    },
-  ],
-  [
-    'the token is unknown or has been revoked',
-    {
-      vi: 'Mã truy cập không đúng hoặc đã bị thu hồi. Xin kiểm tra lại mã, hoặc đề nghị quản trị viên của đơn vị cấp mã mới.',
-      en: 'the token is unknown or has been revoked',
-    },
-  ],
-]);
 
 const KNOWN: Record<string, [number, string, Texts]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [
