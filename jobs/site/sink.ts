@@ -88,13 +88,16 @@ export function writeFile(path: string, data: string | Uint8Array, options: { co
 }
 
 /**
- * Every build rewrites its pages and data, so their siblings cost every quick build: brotli 4
- * and gzip 3, measured on a demo build's 39 MB of pages and data, one core: brotli 4 at 113 MB/s
- * to 15.4% of the bytes (5: 82 MB/s, 14.4%; 6: 68 MB/s, 14.3%; 7: 9 MB/s), gzip 3 at 193 MB/s to
- * 18.7% (4: 156 MB/s, 17.9%; 6: 93 MB/s, 16.8%). The assets, the same from build to build, are
- * compressed once per process at the best levels (assets.ts).
+ * Every build rewrites its pages and data, so their siblings cost every quick build: a
+ * one-province batch at bench scale (1,000 services) rewrites ~200 MB of pages and data. CPU time
+ * on 53.5 MB of that build's service pages, service data and province pages (2026-12-07): brotli 4
+ * at 81–89 MB/s to 16.8% of the bytes, 3 at 144 MB/s to 17.7%, 2 at 157–178 MB/s to 17.9%, 1 at
+ * 298 MB/s to 20.6%; gzip 3 at 145–157 MB/s to 19.9%, gzip 1 no faster (147–159 MB/s, 20.4%).
+ * Brotli 2 halves the brotli time (~1.1 s of CPU a quick build, of ~11 s) for 6.5% more bytes.
+ * The assets, the same from build to build, are compressed once per process at the best levels
+ * (assets.ts).
  */
-const FAST = { brotli: 4, gzip: 3 };
+const FAST = { brotli: 2, gzip: 3 };
 export const BEST = { brotli: 11, gzip: 9 };
 
 export function compress(data: string | Uint8Array, levels: { brotli: number; gzip: number } = FAST): { br: Buffer; gzip: Buffer } {
