@@ -1,16 +1,18 @@
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_TO, NEW_PROVINCES } from './dataset.ts';
-import { COMMUNES, COMMUNE_MONTHS, COMMUNE_SERVICES, communeServiceCode } from './communes.ts';
+import { COMMUNES, COMMUNE_MONTHS, COMMUNE_SERVICES, communeRows, communeServiceCode } from './communes.ts';
 import { startServer } from './server.ts';
 import { type Expected, fullSiteBuild, publishedSeconds, uploadToSiteSeconds } from './site.ts';
 
 type RecordFn = (metric: string, value: number, unit: string, goal?: string, pass?: boolean | null) => void;
 
-/** The uploads go into the dataset's last month: a revision of rows every commune already has. */
+/** The commune uploads go into the dataset's last month (after BENCH_TO): a revision of rows every commune already has. */
 const MONTH = COMMUNE_MONTHS[COMMUNE_MONTHS.length - 1]!;
 /** Hà Nội: 126 communes, 37,800 rows a month. */
 const PROVINCE = NEW_PROVINCES[0]!;
+/** Far above the goals: a slow upload is measured and marked missed rather than ending the run. */
+const LIMIT_SECONDS = 900;
 
 /** Files and bytes of a build as written: pages and data, and their .br/.gz siblings apart; bytes allocated count each inode once. */
 export function siteOnDisk(siteDir: string): { files: number; bytes: number; compressedFiles: number; compressedBytes: number; allocated: number } {
@@ -62,7 +64,7 @@ export async function communeSite(env: Record<string, string> & { SITE_DIR: stri
     const communes = COMMUNES.filter((c) => c.province === PROVINCE).map((c) => c.code);
     const one = (code: string, online: number) => {
       const batch = communeBatch([code], online);
-      return publishedSeconds(live, token, batch.csv, batch.expected);
+      return publishedSeconds(live, token, batch.csv, batch.expected, LIMIT_SECONDS);
     };
     // Right after a start the builder may still be reading the rollups: counted apart, as at province scale.
     record(`commune scale: one commune, one month (${COMMUNE_SERVICES} rows) visible, right after the server started`, await one(communes[0]!, 7), 's');
@@ -71,11 +73,14 @@ export async function communeSite(env: Record<string, string> & { SITE_DIR: stri
     const province = async (online: number) => {
       const batch = communeBatch(communes, online);
       // A build goes live whole (one rename), so its first and last commune stand for all of them.
-      return publishedSeconds(live, token, batch.csv, [batch.expected[0]!, batch.expected[batch.expected.length - 1]!]);
+      return publishedSeconds(live, token, batch.csv, [batch.expected[0]!, batch.expected[batch.expected.length - 1]!], LIMIT_SECONDS);
     };
     const both = Math.max(await province(5), await province(4));
     record(`commune scale: one province, one month (${communes.length} communes × ${COMMUNE_SERVICES} = ${(communes.length * COMMUNE_SERVICES).toLocaleString('en')} rows) visible (slower of two)`, both, 's', '< 15 s', both < 15);
-    const provinceRows = await uploadToSiteSeconds(live, token, services, BENCH_TO, 7);
+    // The province's own rows: its month also holds its communes' rows of the dataset, untouched above (MONTH is later).
+    const communeSums = { online: 0, total: 0 };
+    for (const [, , , online, total] of communeRows(PROVINCE, BENCH_TO)) (communeSums.online += online), (communeSums.total += total);
+    const provinceRows = await uploadToSiteSeconds(live, token, services, BENCH_TO, 7, communeSums, LIMIT_SECONDS);
     record(`commune scale: the province-scale upload (${services} province rows) visible`, provinceRows, 's', '< 5 s', provinceRows < 5);
   } finally {
     await live.stop();

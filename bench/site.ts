@@ -44,11 +44,18 @@ export function pageWeights(siteDir: string): { homeKb: number; provinceKb: numb
  * Sends a one-province, one-month batch (one row per service) with new counts, then polls the
  * published province file until it shows them: the time readers wait to see an upload.
  */
-export async function uploadToSiteSeconds(server: RunningServer, token: string, services: number, month: string, online: number): Promise<number> {
+export async function uploadToSiteSeconds(server: RunningServer, token: string, services: number, month: string, online: number, others: Sums = { online: 0, total: 0 }, limitSeconds = 120): Promise<number> {
   const province = NEW_PROVINCES[0]!;
   const lines = ['period,service_code,locality_code,online_count,total_count'];
   for (let s = 0; s < services; s++) lines.push(`${month},${serviceCode(s)},${province},${online},9`);
-  return publishedSeconds(server, token, lines.join('\n') + '\n', [{ file: `/data/localities/${province}.json`, month, online: online * services, total: 9 * services }]);
+  // The province's month also sums its communes' rows (`others`) where it has any (commune scale).
+  const file = `/data/localities/${province}.json`;
+  return publishedSeconds(server, token, lines.join('\n') + '\n', [{ file, month, online: online * services + others.online, total: 9 * services + others.total }], limitSeconds);
+}
+
+interface Sums {
+  online: number;
+  total: number;
 }
 
 /** A published chart file (fields and rows, as /data/localities/{code}.json) and the month's sums it must show. */
@@ -61,9 +68,10 @@ export interface Expected {
 
 /**
  * Sends a CSV batch, then polls the published files until every one shows its expected sums:
- * the seconds from sending to visible on the site (polled every 100 ms, through the server).
+ * the seconds from sending to visible on the site (polled every 100 ms, through the server). Throws
+ * after `limitSeconds`.
  */
-export async function publishedSeconds(server: RunningServer, token: string, csv: string, expected: Expected[]): Promise<number> {
+export async function publishedSeconds(server: RunningServer, token: string, csv: string, expected: Expected[], limitSeconds = 120): Promise<number> {
   const started = performance.now();
   const res = await fetch(`${server.url}/api/v1/observations`, {
     method: 'POST',
@@ -76,7 +84,7 @@ export async function publishedSeconds(server: RunningServer, token: string, csv
     const shown = await Promise.all(waiting.map((e) => shows(server, e)));
     waiting = waiting.filter((_, i) => !shown[i]);
     if (waiting.length === 0) return (performance.now() - started) / 1000;
-    if (performance.now() - started > 120_000) throw new Error(`the site did not show the upload within 120 s (${waiting[0]!.file})`);
+    if (performance.now() - started > limitSeconds * 1000) throw new Error(`the site did not show the upload within ${limitSeconds} s (${waiting[0]!.file})`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
