@@ -195,7 +195,7 @@ export const batches = sqliteTable(
     id: integer('id').primaryKey(),
     publisherId: integer('publisher_id').references(() => publishers.id),
     source: text('source', { enum: ['api', 'cli', 'demo', 'pull'] }).notNull(),
-    format: text('format', { enum: ['csv', 'json'] }).notNull(),
+    format: text('format', { enum: ['csv', 'json', 'xlsx'] }).notNull(),
     receivedAt: text('received_at').notNull(),
     sha256: text('sha256').notNull(),
     byteSize: integer('byte_size').notNull(),
@@ -329,7 +329,7 @@ export const pullSources = sqliteTable('pull_sources', {
   kind: text('kind', { enum: ['url', 'folder'] }).notNull(),
   location: text('location').notNull(),
   /** null = from the Content-Type header or the file name. */
-  format: text('format', { enum: ['csv', 'json'] }),
+  format: text('format', { enum: ['csv', 'json', 'xlsx'] }),
   publisherId: integer('publisher_id')
     .notNull()
     .references(() => publishers.id),

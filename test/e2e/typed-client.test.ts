@@ -39,6 +39,8 @@ export async function roundTrip(baseUrl: string, adminToken: string) {
   const writer = createClient<paths>({ baseUrl, headers: { authorization: \`Bearer \${publisher.data.token}\` } });
   const sent = await writer.POST('/api/v1/observations', { body: { observations: ${rows} } });
   if (!sent.data) throw new Error(\`ingest: \${JSON.stringify(sent.error)}\`);
+  // 200 is a dry run's answer, 201 a stored batch's: the types make the client tell them apart.
+  if ('dry_run' in sent.data) throw new Error('a dry run answered a real send');
   const inserted: number = sent.data.inserted;
 
   const reader = createClient<paths>({ baseUrl });

@@ -430,7 +430,7 @@ describe('computeSignals on constructed data', () => {
         { service_code: 'T', locality_code: '01', due_month: '2026-06', target_rate: 0.25 },
         { service_code: 'T', locality_code: '01', due_month: '2036-10', target_rate: 0.9 },
       ]);
-      expect(outcome).toEqual({ status: 200, body: { targets: 7, created: 7, updated: 0 } });
+      expect(outcome).toMatchObject({ status: 200, body: { targets: 7, created: 7, updated: 0 } });
     });
 
     const byDue = (flags: Flag[], locality: string, due: string) => flags.find((f) => f.locality_code === locality && f.metrics.due_month === due)!;
@@ -499,7 +499,7 @@ describe('computeSignals on constructed data', () => {
         { service_code: 'T', locality_code: '01', due_month: '2027-12', target_rate: 0.6 },
         { service_code: null, locality_code: '01', due_month: '2027-12', target_rate: 0.7 },
       ]);
-      expect(again).toEqual({ status: 200, body: { targets: 2, created: 1, updated: 1 } });
+      expect(again).toMatchObject({ status: 200, body: { targets: 2, created: 1, updated: 1 } });
       expect(listTargets(db.sqlite).map(({ service_code, locality_code, locality_name, due_month, target_rate, created_at }) => [service_code, locality_code, locality_name, due_month, target_rate, created_at.slice(0, 10)])).toEqual([
         [null, '01', 'Thành phố Hà Nội', '2027-12', 0.7, expect.any(String)],
         ['T', '01', 'Thành phố Hà Nội', '2027-12', 0.6, '2026-11-15'],
@@ -536,7 +536,7 @@ describe('computeSignals on constructed data', () => {
       expect(outcome.body.errors[6]!.message).toContain('already given at row 2');
       expect(listTargets(db.sqlite)).toEqual([]);
       const ok = importTargets(db.sqlite, Buffer.from(body.split('\n').slice(0, 3).join('\n')), 'csv', NOW);
-      expect(ok).toEqual({ status: 200, body: { targets: 2, created: 2, updated: 0 } });
+      expect(ok).toMatchObject({ status: 200, body: { targets: 2, created: 2, updated: 0 } });
       expect(listTargets(db.sqlite).map((t) => [t.service_code, t.locality_code, t.target_rate])).toEqual([
         ['T', '01', 0.5],
         [null, 'VN', 1],
