@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatMonth, formatRate } from '../../web/i18n.ts';
 import type { DataPackage, DataResource, DataSnapshot, Point, SiteMeta } from '../../web/model.ts';
@@ -84,7 +84,11 @@ const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 export function writeDataReleases(siteDir: string, liveDir: string | null, national: Point[], pkg: DataPackage, meta: SiteMeta, zipIsCurrent: boolean): DataSnapshot[] {
   const dataDir = join(siteDir, 'data');
   const liveData = liveDir ? join(liveDir, 'data') : null;
-  if (liveData && existsSync(join(liveData, ARCHIVE))) linkBuild(join(liveData, ARCHIVE), join(dataDir, ARCHIVE));
+  if (liveData && existsSync(join(liveData, ARCHIVE))) {
+    mkdirSync(join(dataDir, ARCHIVE), { recursive: true });
+    // The snapshots, each folder as it was; the index is written anew below (never through a link into the live build).
+    linkBuild(join(liveData, ARCHIVE), join(dataDir, ARCHIVE), ['index.json']);
+  }
   const snapshots = readSnapshots(liveData);
   const previous = liveData ? readJson<ReleaseState>(join(liveData, STATE)) : null;
   const authority = tagAuthority(meta.site_url);
