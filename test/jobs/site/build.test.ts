@@ -256,7 +256,10 @@ describe('static site build', () => {
         expect(statSync(join(fx.site, 'data', r.path as string)).size, r.name).toBeGreaterThan(0);
       }
       for (const file of topLevel) expect(listed, file).toContain(file);
-      for (const file of walk(join(fx.site, 'data', 'observations')).filter((f) => !/\.(br|gz)$/.test(f))) expect(listed, file).toContain(`observations/${file}`);
+      for (const file of walk(join(fx.site, 'data', 'observations')).filter((f) => !/\.(br|gz)$/.test(f))) {
+        if (file.endsWith('.metadata.json')) expect(listed, file).toContain(`observations/${file.replace(/\.metadata\.json$/, '.csv')}`);
+        else expect(listed, file).toContain(`observations/${file}`);
+      }
       for (const r of pkg.resources.filter((x) => x.format === 'csv')) {
         const first = Array.isArray(r.path) ? r.path[0]! : r.path;
         expect(r.schema?.fields.map((f) => f.name), r.name).toEqual(parseCsv(dataFile(fx.site, first)).header);
