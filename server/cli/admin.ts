@@ -1,12 +1,11 @@
-import { createAdmin, getAdmin, listAdmins, nationalCaller, revokeAdmin } from '../../db/admins.ts';
+import { createAdmin, getAdmin, listAdmins, revokeAdmin } from '../../db/admins.ts';
 import { recordAudit } from '../../db/audit.ts';
 import { localityRegistry } from '../../db/localities/registry.ts';
-import { openDb } from '../../db/open.ts';
 import { resolveScope } from '../../db/scopes.ts';
 import { serviceIdsByCode } from '../../db/services.ts';
 import { readExpiry } from '../../db/tokens.ts';
-import { configFromEnv } from '../config.ts';
-import { cliArgs, fail } from './args.ts';
+import { fail } from './args.ts';
+import { accountCli, codeList } from './account-cli.ts';
 
 const USAGE = `Usage:
   npm run admin -- create --name NAME --localities 79 [--services CODE,CODE] [--expires-at 2027-12-31T17:00:00Z]
@@ -17,25 +16,15 @@ A scoped admin (a province's IT unit, or a ministry with --localities VN --servi
 the publishers, targets and pull sources within its scope through the API. --localities VN with no
 --services makes a national admin. The token is printed once; only its hash is stored.`;
 
-const split = (list: string | undefined) => (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const { positionals, values, db, consoleActor, origin } = accountCli(USAGE, 'npm run admin');
 
-const { positionals, values } = cliArgs(USAGE, {
-  name: { type: 'string' },
-  localities: { type: 'string' },
-  services: { type: 'string' },
-  'expires-at': { type: 'string' },
-});
-const db = openDb(configFromEnv().dbPath);
-/** In the audit, the server's console acts as the national admin. */
-const consoleActor = { ...nationalCaller(db), name: 'CLI' };
-const origin = { remoteAddr: null, userAgent: 'npm run admin' };
 
 switch (positionals[0]) {
   case 'create': {
     if (!values.name || !values.localities) fail(`create needs --name and --localities\n\n${USAGE}`, 2);
     const resolved = resolveScope(localityRegistry(db.sqlite), serviceIdsByCode(db.sqlite), {
-      localities: split(values.localities as string),
-      services: split(values.services as string | undefined),
+      localities: codeList(values.localities as string),
+      services: codeList(values.services as string | undefined),
     });
     if (!resolved.ok) fail(resolved.en);
     const expiry = readExpiry(values['expires-at'] as string | undefined, new Date());

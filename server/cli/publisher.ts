@@ -1,10 +1,8 @@
-import { nationalCaller } from '../../db/admins.ts';
 import { recordAudit } from '../../db/audit.ts';
-import { openDb } from '../../db/open.ts';
 import { createPublisher, getPublisher, revokePublisher } from '../../db/publishers.ts';
 import { readExpiry } from '../../db/tokens.ts';
-import { configFromEnv } from '../config.ts';
-import { cliArgs, fail } from './args.ts';
+import { fail } from './args.ts';
+import { accountCli, codeList } from './account-cli.ts';
 
 const USAGE = `Usage:
   npm run publisher -- create --name NAME --localities 01,79 [--services CODE,CODE] [--expires-at 2027-12-31T17:00:00Z]
@@ -13,18 +11,8 @@ const USAGE = `Usage:
 The token is printed once; only its hash is stored. Locality codes are today's units
 (a province covers its communes and the old provinces merged into it).`;
 
-const split = (list: string | undefined) => (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const { positionals, values, db, consoleActor, origin } = accountCli(USAGE, 'npm run publisher');
 
-const { positionals, values } = cliArgs(USAGE, {
-  name: { type: 'string' },
-  localities: { type: 'string' },
-  services: { type: 'string' },
-  'expires-at': { type: 'string' },
-});
-const db = openDb(configFromEnv().dbPath);
-/** In the audit, the server's console acts as the national admin. */
-const consoleActor = { ...nationalCaller(db), name: 'CLI' };
-const origin = { remoteAddr: null, userAgent: 'npm run publisher' };
 
 switch (positionals[0]) {
   case 'create': {
@@ -34,8 +22,8 @@ switch (positionals[0]) {
     const result = db.sqlite.transaction(() => {
       const created = createPublisher(db.sqlite, {
         name: values.name as string,
-        localities: split(values.localities as string),
-        services: values.services ? split(values.services as string) : undefined,
+        localities: codeList(values.localities as string),
+        services: values.services ? codeList(values.services as string) : undefined,
         expiresAt: expiry.expiresAt,
       });
       if (created.ok) {
