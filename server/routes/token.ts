@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { localityRegistry } from '../../db/localities/registry.ts';
+import { FIRST_MONTH, currentMonth } from '../../db/months.ts';
 import { getPublisher } from '../../db/publishers.ts';
 import { ErrorBody, Nullable } from '../schemas.ts';
 
@@ -11,9 +12,10 @@ const Whoami = Type.Object({
   localities: Type.Array(Type.Object({ code: Type.String(), name: Type.String() }), { description: 'what the token may write: these units and every unit under them' }),
   services: Nullable(Type.Array(Type.String(), { description: 'null = every service' })),
   expires_at: Nullable(Type.String({ description: 'ISO UTC; null = never' })),
+  periods: Type.Object({ from: Type.String(), to: Type.String() }, { description: 'the months a row may have: from 2000-01 to the current month (YYYY-MM)' }),
 });
 
-/** GET /api/v1/token: what a publisher's token may write, so that the desk can say it before a file is sent. */
+/** GET /api/v1/token: what a publisher's token may write (localities, services, months), so that the desk can say it before a file is sent. */
 const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/api/v1/token',
@@ -37,6 +39,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         localities: [...record.scope.localityIds].map((id) => registry.get(id)).map((l) => ({ code: l.code, name: l.name })),
         services: record.scope.serviceCodes,
         expires_at: record.expiresAt,
+        periods: { from: FIRST_MONTH, to: currentMonth() },
       };
     },
   );

@@ -85,18 +85,22 @@ function init(): void {
     });
   }
 
+  let scopeOf: string | null = null;
+  /** Says what the token may write; the line keeps its text until the new one arrives, so nothing below it moves twice. */
   async function showScope(): Promise<void> {
-    scope.textContent = '';
-    if (!token()) return;
+    if (token() === scopeOf) return;
+    scopeOf = token();
+    if (!token()) return void (scope.textContent = '');
     try {
       const res = await fetch(new URL('token', api), { headers: { Authorization: `Bearer ${token()}`, 'Accept-Language': lang } });
       if (!res.ok) {
         scope.textContent = t.scopeUnknown;
         return;
       }
-      const me = (await res.json()) as { localities: Array<{ code: string; name: string }>; services: string[] | null; expires_at: string | null };
+      const me = (await res.json()) as { localities: Array<{ code: string; name: string }>; services: string[] | null; expires_at: string | null; periods: { from: string; to: string } };
       const places = me.localities.some((l) => l.code === 'VN') ? t.scopeAll : me.localities.map((l) => `${l.name} (${l.code})`).join(', ');
-      const parts = [fill(t.scope, { localities: places })];
+      const month = (m: string) => `${m.slice(5, 7)}/${m.slice(0, 4)}`;
+      const parts = [fill(t.scope, { localities: places }), fill(t.scopePeriods, { from: month(me.periods.from), to: month(me.periods.to) })];
       if (me.services && me.services.length > 0) parts.push(fill(t.scopeServices, { services: me.services.join(', ') }));
       if (me.expires_at) parts.push(fill(t.scopeExpires, { when: new Date(me.expires_at).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB') }));
       scope.textContent = parts.join(' ');
@@ -113,6 +117,7 @@ function init(): void {
   $<HTMLButtonElement>('desk-forget').addEventListener('click', () => {
     sessionStorage.removeItem(TOKEN_KEY);
     tokenInput.value = '';
+    scopeOf = '';
     scope.textContent = '';
     tokenInput.focus();
   });

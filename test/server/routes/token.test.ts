@@ -20,6 +20,7 @@ describe('GET /api/v1/token', () => {
     expect(body.localities.find((l) => l.code === '79')?.name).toBe('Thành phố Hồ Chí Minh');
     expect(body.services).toEqual(['KS']);
     expect(body.expires_at).toBeNull();
+    expect((body as unknown as { periods: unknown }).periods).toEqual({ from: '2000-01', to: new Date().toISOString().slice(0, 7) });
   });
 
   it('is a 401 in the asked language without a token or with an unknown one', async () => {

@@ -20,6 +20,7 @@ export interface DeskStrings {
   network: string;
   scope: string;
   scopeAll: string;
+  scopePeriods: string;
   scopeServices: string;
   scopeExpires: string;
   scopeUnknown: string;
@@ -100,6 +101,7 @@ const DESK: Record<Lang, DeskStrings> = {
     network: 'Không kết nối được máy chủ. Hãy thử lại.',
     scope: 'Mã này được gửi số liệu cho: {localities}.',
     scopeAll: 'mọi địa phương',
+    scopePeriods: 'Các tháng từ {from} đến {to}.',
     scopeServices: 'Chỉ các dịch vụ: {services}.',
     scopeExpires: 'Mã hết hạn lúc {when}.',
     scopeUnknown: 'Không kiểm tra được mã truy cập này.',
@@ -123,6 +125,7 @@ const DESK: Record<Lang, DeskStrings> = {
     network: 'The server could not be reached. Try again.',
     scope: 'This token may send figures for: {localities}.',
     scopeAll: 'every locality',
+    scopePeriods: 'Months from {from} to {to}.',
     scopeServices: 'Only the services: {services}.',
     scopeExpires: 'The token expires at {when}.',
     scopeUnknown: 'This token could not be checked.',
