@@ -122,10 +122,12 @@ const build = fullSiteBuild(env);
 record(`full site build from scratch (${build.pages} pages, ${build.imagesRendered} images drawn)`, build.ms / 1000, 's');
 record('full site build peak RSS', build.peakRssMiB, 'MiB', '< 1024 MiB', build.peakRssMiB < 1024);
 record(`writing the raw observations in that build (${build.raw.written} parts by year and province)`, build.raw.ms / 1000, 's');
+record(`writing the ${build.spreadsheets.written} spreadsheets (XLSX) in that build`, build.spreadsheets.ms / 1000, 's');
 // The same build again: every image is unchanged and reused, so the difference is the images' cost.
 const again = fullSiteBuild(env);
 record('full site build without drawing images', again.ms / 1000, 's', '< 60 s', again.ms < 60_000);
 record(`raw observations in that build: ${again.raw.linked} unchanged parts linked, ${again.raw.written} written`, again.raw.ms / 1000, 's');
+record(`spreadsheets in that build: ${again.spreadsheets.linked} unchanged linked, ${again.spreadsheets.written} written`, again.spreadsheets.ms / 1000, 's');
 const imageSeconds = (build.ms - again.ms) / 1000;
 record(`drawing all ${build.imagesRendered} chart images (PNG + SVG)`, imageSeconds, 's', '< 30 s', imageSeconds < 30);
 const weight = pageWeights(env.SITE_DIR);

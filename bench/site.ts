@@ -5,7 +5,7 @@ import { NEW_PROVINCES, serviceCode } from './dataset.ts';
 import type { RunningServer } from './server.ts';
 
 /** Runs `npm run build-site` (full) as its own process; the build reports its time and peak RSS. */
-export function fullSiteBuild(env: Record<string, string>): { ms: number; peakRssMiB: number; pages: number; imagesRendered: number; raw: { written: number; linked: number; ms: number } } {
+export function fullSiteBuild(env: Record<string, string>): { ms: number; peakRssMiB: number; pages: number; imagesRendered: number; raw: { written: number; linked: number; ms: number }; spreadsheets: { written: number; linked: number; ms: number } } {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'jobs/cli/build-site.ts'], { env: { ...process.env, ...env }, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`site build failed: ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!);
