@@ -18,3 +18,24 @@ export function answerLanguage(header: string | string[] | undefined): Lang {
   }
   return best?.lang ?? 'en';
 }
+
+/** A message given in both languages; `message` is set from them. */
+interface Bilingual {
+  message: string;
+  message_vi?: string;
+  message_en?: string;
+}
+
+/**
+ * An answer in the client's language: `message` of the body and of each row error in `errors`
+ * becomes the message_vi or message_en the Accept-Language asks for. Every write answer that
+ * carries both languages (the ingest, the catalogue and targets imports) goes out through here.
+ */
+export function inAnswerLanguage<T>(body: T, header: string | string[] | undefined): T {
+  if (typeof body !== 'object' || body === null || !('message' in body)) return body;
+  const lang = answerLanguage(header);
+  const pick = <M extends Bilingual>(m: M): M => ({ ...m, message: (lang === 'vi' ? m.message_vi : m.message_en) ?? m.message });
+  const b = body as T & Bilingual & { errors?: unknown };
+  const errors = Array.isArray(b.errors) ? { errors: (b.errors as Bilingual[]).map(pick) } : {};
+  return { ...pick(b), ...errors };
+}

@@ -21,6 +21,17 @@ export const RowErrorSchema = Type.Object({
   message_en: Type.Optional(Type.String()),
 });
 
+/** A refused import (422): every row error at once, in both languages; nothing was stored. */
+export const InvalidRows = Type.Object({
+  error: Type.String(),
+  message: Type.String({ description: 'In the language Accept-Language asks for (vi or en; en by default)' }),
+  message_vi: Type.String(),
+  message_en: Type.String(),
+  error_count: Type.Integer({ description: 'every error found; at most 1,000 are listed' }),
+  errors: Type.Array(RowErrorSchema),
+  demo: Type.Optional(Type.Boolean()),
+});
+
 /** A value, or null. */
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 

@@ -4,6 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isDiskFull } from '../../db/disk-full.ts';
 import { answerLanguage } from '../accept-language.ts';
+import { validationTexts } from '../validation-messages.ts';
 
 /**
  * Answers with the contract's error body. A message given in both languages goes out with
@@ -70,26 +71,31 @@ export default fp<{ siteDir?: string; dataFolder?: string | null }>(
         return sendError(reply, status, error, status === 400 ? { vi: `${texts.vi} (${err.message}).`, en: `${texts.en}: ${err.message}` } : texts);
       }
       if (err.validation) {
-        // "must be equal to one of the allowed values" says nothing without the values.
-        const allowed = err.validation.find((v) => v.keyword === 'enum')?.params.allowedValues as unknown[] | undefined;
-        const message = `${err.validationContext ?? 'request'} ${err.message.replace(/^\w+\/?/, '').trim() || 'is invalid'}`.trim();
-        return sendError(reply, 400, 'bad_request', allowed ? `${message}; allowed values: ${allowed.join(', ')}` : message);
+        // "must be equal to one of the allowed values" says nothing without the values: both languages list them.
+        return sendTranslatedError(request, reply, 400, 'bad_request', validationTexts(err.validationContext, err.validation, err.message));
       }
       if (isDiskFull(err, dataFolder)) {
         request.log.error({ err }, 'disk full: the request was refused and nothing of it stored');
         return sendTranslatedError(request, reply, 507, 'disk_full', DISK_FULL);
       }
       const status = err.statusCode ?? 500;
-      if (status >= 400 && status < 500) return sendError(reply, status, err.code?.toLowerCase() ?? 'bad_request', err.message);
+      if (status >= 400 && status < 500) {
+        // Fastify's own refusals (a bad header, a method it does not take): its words, and ours in Vietnamese.
+        return sendTranslatedError(request, reply, status, err.code?.toLowerCase() ?? 'bad_request', { vi: `Yêu cầu không hợp lệ (${err.message}).`, en: err.message });
+      }
       request.log.error({ err }, 'unhandled error');
-      return sendError(reply, 500, 'internal_error', 'something went wrong on our side; the request changed nothing');
+      return sendTranslatedError(request, reply, 500, 'internal_error', {
+        vi: 'Máy chủ gặp lỗi khi xử lý yêu cầu; yêu cầu này không làm thay đổi dữ liệu nào. Xin thử lại sau.',
+        en: 'something went wrong on our side; the request changed nothing',
+      });
     });
     fastify.setNotFoundHandler((request, reply) => {
       // A reader who followed a broken link gets the site's page; programs get JSON.
       const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
       const page = siteDir ? join(siteDir, '404.html') : null;
       if (wantsPage && page && existsSync(page)) return reply.code(404).type('text/html; charset=utf-8').send(readFileSync(page));
-      return sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}; see /docs`);
+      const route = `${request.method} ${request.url.split('?')[0]}`;
+      return sendTranslatedError(request, reply, 404, 'not_found', { vi: `Không có đường dẫn ${route}; xem tài liệu API ở /docs.`, en: `no route ${route}; see /docs` });
     });
   },
   { name: 'errors' },

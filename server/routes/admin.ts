@@ -4,9 +4,10 @@ import { listBatches } from '../../db/batches.ts';
 import { CATALOGUE_FIELDS, importCatalogue } from '../../db/catalogue.ts';
 import { listPublishers } from '../../db/publishers.ts';
 import { SERVICE_CODE_PATTERN, upsertService } from '../../db/services.ts';
+import { inAnswerLanguage } from '../accept-language.ts';
 import { audit, callerOf, refuseUnlessNational, withinCaller } from '../admin-scope.ts';
 import { CSV, JSON_MEDIA, csvBody, documentedBody } from '../raw-bodies.ts';
-import { DemoFlag, ErrorBody, Month, RowErrorSchema, adminErrors } from '../schemas.ts';
+import { DemoFlag, ErrorBody, InvalidRows, Month, adminErrors } from '../schemas.ts';
 import { ServiceSchema } from './services.ts';
 
 const ServiceBody = Type.Object(
@@ -94,7 +95,7 @@ const adminRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes: number }> = async (
             200: Type.Object({ services: Type.Integer(), created: Type.Integer(), updated: Type.Integer(), demo: DemoFlag }),
             ...adminErrors,
             415: ErrorBody,
-            422: Type.Object({ error: Type.String(), message: Type.String(), error_count: Type.Integer(), errors: Type.Array(RowErrorSchema), demo: DemoFlag }),
+            422: InvalidRows,
           },
         },
       },
@@ -109,7 +110,7 @@ const adminRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes: number }> = async (
           }
           return result;
         })();
-        return reply.code(outcome.status).send(outcome.body);
+        return reply.code(outcome.status).send(inAnswerLanguage(outcome.body, request.headers['accept-language']));
       },
     );
   });

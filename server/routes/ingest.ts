@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { BodyKind, Format, IngestOutcome } from '../../db/ingest/ingest.ts';
 import { MAX_TOTAL_COUNT, OBSERVATION_FIELDS, WITHDRAWAL_FIELDS } from '../../db/ingest/types.ts';
 import type { IngestRunner } from '../../db/ingest/worker.ts';
-import { answerLanguage } from '../accept-language.ts';
+import { inAnswerLanguage } from '../accept-language.ts';
 import { CSV, JSON_MEDIA, XLSX, csvBody, documentedBody, xlsxBody } from '../raw-bodies.ts';
 import { Demo, ErrorBody, RowErrorSchema } from '../schemas.ts';
 
@@ -54,15 +54,6 @@ function formatOf(contentType: string | undefined): Format {
   const type = (contentType ?? '').toLowerCase();
   if (type.includes('spreadsheetml')) return 'xlsx';
   return type.includes('json') ? 'json' : 'csv';
-}
-
-/** An answer in the client's language: `message` of the body and of each row error. */
-function localized(outcome: IngestOutcome, acceptLanguage: string | string[] | undefined): IngestOutcome['body'] {
-  const body = outcome.body;
-  if (!('message_vi' in body)) return body;
-  const lang = answerLanguage(acceptLanguage);
-  const pick = <T extends { message: string; message_vi?: string; message_en?: string }>(m: T): T => ({ ...m, message: (lang === 'vi' ? m.message_vi : m.message_en) ?? m.message });
-  return 'errors' in body ? { ...pick(body), errors: body.errors.map(pick) } : pick(body);
 }
 
 const RowKey = {
@@ -174,7 +165,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fasti
     },
     async (request, reply) => {
       const outcome = await send(request, 'observations');
-      return reply.code(outcome.status).send(localized(outcome, request.headers['accept-language']) as never);
+      return reply.code(outcome.status).send(inAnswerLanguage(outcome.body, request.headers['accept-language']) as never);
     },
   );
 
@@ -200,7 +191,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (fasti
       const outcome = await send(request, 'withdrawals');
       if (outcome.status === 201) return reply.code(201).send({ batch_id: outcome.body.batch_id, withdrawn: outcome.body.withdrawn ?? 0 });
       if (outcome.status === 200) return reply.code(200).send({ dry_run: true, withdrawn: outcome.body.withdrawn ?? 0 });
-      return reply.code(outcome.status).send(localized(outcome, request.headers['accept-language']) as never);
+      return reply.code(outcome.status).send(inAnswerLanguage(outcome.body, request.headers['accept-language']) as never);
     },
   );
 };

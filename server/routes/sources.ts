@@ -6,7 +6,7 @@ import { type Static, Type } from 'typebox';
 import { getPublisher, publisherExists } from '../../db/publishers.ts';
 import { type PullSource, deleteSource, getSource, listSources, upsertSource } from '../../db/pull-sources.ts';
 import { audit, refuseOutside, refuseUnlessNational, scopeWords, withinCaller } from '../admin-scope.ts';
-import { sendError } from '../plugins/errors.ts';
+import { type Texts, sendTranslatedError } from '../plugins/errors.ts';
 import { DemoFlag, ErrorBody, Nullable, adminErrors } from '../schemas.ts';
 
 /** The scheduled pulls, as server.ts runs them (absent where nothing pulls, e.g. in most tests). */
@@ -79,7 +79,35 @@ function auditLocation(s: Pick<PullSource, 'kind' | 'location'>): string {
   const url = new URL(s.location);
   return `${url.origin}${url.pathname}${url.search || url.username || url.password ? ' (credentials and query left out)' : ''}`;
 }
-const notFound = (name: string) => `no pull source "${name}"; GET /api/v1/sources lists them`;
+/** The messages of this route's refusals, in both languages, each written once. */
+const SOURCE_MESSAGES = {
+  notFound: (name: string): Texts => ({
+    vi: `Không có nguồn kéo số liệu tên "${name}". GET /api/v1/sources liệt kê các nguồn.`,
+    en: `no pull source "${name}"; GET /api/v1/sources lists them`,
+  }),
+  urlOrFolder: {
+    vi: 'Xin ghi đúng một trong hai trường: "url" (một tệp qua HTTP(S)) hoặc "folder" (một thư mục nhận tệp trên máy chủ).',
+    en: 'give exactly one of "url" (an HTTP(S) file) or "folder" (a drop folder)',
+  },
+  folderNotAbsolute: (folder: string): Texts => ({
+    vi: `"folder" phải là đường dẫn tuyệt đối trên máy chủ (bắt đầu bằng /), không phải "${folder}".`,
+    en: `"folder" must be an absolute path, not "${folder}"`,
+  }),
+  badUrl: (url: string): Texts => ({ vi: `"url" không phải là địa chỉ URL hợp lệ: "${url}".`, en: `"url" is not a valid URL: "${url}"` }),
+  badSchedule: (schedule: string): Texts => ({
+    vi: `"schedule" không phải là biểu thức cron: "${schedule}" (ví dụ "${DEFAULT_SCHEDULE}" là mỗi giờ vào phút 17).`,
+    en: `"schedule" is not a cron expression: "${schedule}" (e.g. "${DEFAULT_SCHEDULE}" = every hour at :17)`,
+  }),
+  noPublisher: (id: number): Texts => ({
+    vi: `Không có đơn vị gửi số liệu số ${id} đang hoạt động. Xin tạo đơn vị bằng POST /api/v1/publishers trước.`,
+    en: `no active publisher ${id}: create one with POST /api/v1/publishers`,
+  }),
+  pullsNotRunning: {
+    vi: 'Tiến trình này không chạy việc kéo số liệu theo lịch nên không kéo ngay được.',
+    en: 'scheduled pulls do not run in this process',
+  },
+} satisfies Record<string, Texts | ((...args: never[]) => Texts)>;
+const notFound = SOURCE_MESSAGES.notFound;
 
 /**
  * Admin endpoints for scheduled pulls (bearer ADMIN_TOKEN or a scoped admin's): sources are kept
@@ -145,7 +173,7 @@ const sourceRoutes: FastifyPluginAsyncTypebox<{ pulls?: PullRunner }> = async (f
     },
     async (request, reply) => {
       const source = getSource(db.sqlite, request.params.name);
-      if (!source) return sendError(reply, 404, 'not_found', notFound(request.params.name));
+      if (!source) return sendTranslatedError(request, reply, 404, 'not_found', notFound(request.params.name));
       if (!publisherInScope(request, source.publisherId)) return refuseOutside(db, request, reply, sourceWords(source));
       return view(source);
     },
@@ -166,16 +194,16 @@ const sourceRoutes: FastifyPluginAsyncTypebox<{ pulls?: PullRunner }> = async (f
     },
     async (request, reply) => {
       const { url, folder, publisher_id, format = null, schedule = DEFAULT_SCHEDULE, timeout_s = 30, retries = 3, enabled = true } = request.body;
-      if ((url === undefined) === (folder === undefined)) return sendError(reply, 400, 'bad_request', 'give exactly one of "url" (an HTTP(S) file) or "folder" (a drop folder)');
+      if ((url === undefined) === (folder === undefined)) return sendTranslatedError(request, reply, 400, 'bad_request', SOURCE_MESSAGES.urlOrFolder);
       // A drop folder is a path on this server: only a national admin may point a pull at one.
       if (folder !== undefined) {
         const refused = refuseUnlessNational(db, request, reply, { vi: 'đặt nguồn kéo từ thư mục trên máy chủ (folder)', en: 'set a pull source from a folder on the server' });
         if (refused) return refused;
       }
-      if (folder !== undefined && !isAbsolute(folder)) return sendError(reply, 400, 'bad_request', `"folder" must be an absolute path, not "${folder}"`);
-      if (url !== undefined && !URL.canParse(url)) return sendError(reply, 400, 'bad_request', `"url" is not a valid URL: "${url}"`);
-      if (!validCron(schedule)) return sendError(reply, 400, 'bad_request', `"schedule" is not a cron expression: "${schedule}" (e.g. "${DEFAULT_SCHEDULE}" = every hour at :17)`);
-      if (!publisherExists(db.sqlite, publisher_id)) return sendError(reply, 400, 'bad_request', `no active publisher ${publisher_id}: create one with POST /api/v1/publishers`);
+      if (folder !== undefined && !isAbsolute(folder)) return sendTranslatedError(request, reply, 400, 'bad_request', SOURCE_MESSAGES.folderNotAbsolute(folder));
+      if (url !== undefined && !URL.canParse(url)) return sendTranslatedError(request, reply, 400, 'bad_request', SOURCE_MESSAGES.badUrl(url));
+      if (!validCron(schedule)) return sendTranslatedError(request, reply, 400, 'bad_request', SOURCE_MESSAGES.badSchedule(schedule));
+      if (!publisherExists(db.sqlite, publisher_id)) return sendTranslatedError(request, reply, 400, 'bad_request', SOURCE_MESSAGES.noPublisher(publisher_id));
       const publisher = publisherInScope(request, publisher_id);
       if (!publisher) {
         const theirs = getPublisher(db, publisher_id)!;
@@ -219,7 +247,7 @@ const sourceRoutes: FastifyPluginAsyncTypebox<{ pulls?: PullRunner }> = async (f
     },
     async (request, reply) => {
       const source = getSource(db.sqlite, request.params.name);
-      if (!source) return sendError(reply, 404, 'not_found', notFound(request.params.name));
+      if (!source) return sendTranslatedError(request, reply, 404, 'not_found', notFound(request.params.name));
       const publisher = publisherInScope(request, source.publisherId);
       if (!publisher) return refuseOutside(db, request, reply, sourceWords(source));
       db.sqlite.transaction(() => {
@@ -245,9 +273,9 @@ const sourceRoutes: FastifyPluginAsyncTypebox<{ pulls?: PullRunner }> = async (f
     async (request, reply) => {
       const source = getSource(db.sqlite, request.params.name);
       if (source && !publisherInScope(request, source.publisherId)) return refuseOutside(db, request, reply, sourceWords(source));
-      if (!pulls) return sendError(reply, 503, 'pulls_not_running', 'scheduled pulls do not run in this process');
+      if (!pulls) return sendTranslatedError(request, reply, 503, 'pulls_not_running', SOURCE_MESSAGES.pullsNotRunning);
       const result = await pulls.runNow(request.params.name);
-      return result ?? sendError(reply, 404, 'not_found', notFound(request.params.name));
+      return result ?? sendTranslatedError(request, reply, 404, 'not_found', notFound(request.params.name));
     },
   );
 };

@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { localityRegistry } from '../../db/localities/registry.ts';
 import { coversService, coversUnit } from '../../db/scopes.ts';
-import { type TargetInput, type TargetScope, type TargetsOutcome, TARGET_FIELDS, deleteTarget, getTarget, importTargets, listTargets, upsertTargets } from '../../db/watch/targets.ts';
-import { answerLanguage } from '../accept-language.ts';
+import { rowError } from '../../db/ingest/messages.ts';
+import { type TargetInput, type TargetScope, type TargetsOutcome, TARGET_FIELDS, TARGET_MESSAGES, deleteTarget, getTarget, importTargets, listTargets, upsertTargets } from '../../db/watch/targets.ts';
+import { inAnswerLanguage } from '../accept-language.ts';
 import { audit, callerOf, callerScopeText, refuseOutside } from '../admin-scope.ts';
 import { sendTranslatedError } from '../plugins/errors.ts';
 import { CSV, JSON_MEDIA, csvBody, documentedBody } from '../raw-bodies.ts';
-import { DemoFlag, ErrorBody, Nullable, RowErrorSchema, adminErrors } from '../schemas.ts';
+import { DemoFlag, ErrorBody, InvalidRows, Nullable, RowErrorSchema, adminErrors } from '../schemas.ts';
 
 const MonthText = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' });
 
@@ -42,8 +43,6 @@ const targetBodies = documentedBody({
     `${TARGET_FIELDS.join(',')}\n,79,2026-12,0.8\n`,
   ),
 });
-
-const InvalidRows = Type.Object({ error: Type.String(), message: Type.String(), error_count: Type.Integer(), errors: Type.Array(RowErrorSchema), demo: DemoFlag });
 
 const OutsideRows = Type.Object({
   error: Type.Literal('outside_scope'),
@@ -144,30 +143,25 @@ const targetRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async
         }
         return result;
       })();
-      if (outcome.status === 403) return reply.code(403).send(outsideRows(request, outcome.outside));
+      const language = request.headers['accept-language'];
+      if (outcome.status === 403) return reply.code(403).send(inAnswerLanguage(outsideRows(request, outcome.outside, Buffer.isBuffer(body) ? 'csv' : 'json'), language));
       if (outcome.status === 200) return reply.code(outcome.body.created > 0 ? 201 : 200).send(outcome.body);
-      return reply.code(outcome.status).send(outcome.body);
+      return reply.code(outcome.status).send(inAnswerLanguage(outcome.body, language));
     },
   );
 
   /** Every row outside the caller's scope, each with its row, in both languages. */
-  function outsideRows(request: Parameters<typeof callerOf>[0], rows: Array<{ row: number; service_code: string | null; locality_code: string }>) {
+  function outsideRows(request: Parameters<typeof callerOf>[0], rows: Array<{ row: number; service_code: string | null; locality_code: string }>, kind: 'csv' | 'json') {
     const mine = callerScopeText(db, callerOf(request));
     const vi = `${rows.length} chỉ tiêu nằm ngoài phạm vi quản trị của bạn [${mine.vi}]; chưa lưu chỉ tiêu nào.`;
     const en = `${rows.length} target(s) outside your admin scope [${mine.en}]; nothing was stored`;
-    const lang = answerLanguage(request.headers['accept-language']);
     return {
       error: 'outside_scope' as const,
-      message: lang === 'vi' ? vi : en,
+      message: en,
       message_vi: vi,
       message_en: en,
       error_count: rows.length,
-      errors: rows.slice(0, 1000).map((r) => ({
-        row: r.row,
-        column: 'locality_code',
-        value: r.locality_code,
-        message: `${r.service_code === null ? 'all services' : `service ${r.service_code}`} in ${r.locality_code} is outside your scope [${mine.en}]`,
-      })),
+      errors: rows.slice(0, 1000).map((r) => rowError(kind, r.row, 'locality_code', r.locality_code, TARGET_MESSAGES.outsideScope(r.service_code, r.locality_code, mine))),
     };
   }
 

@@ -129,10 +129,11 @@ describe('admin endpoints', () => {
       const payload = `{"services":[{"code":${deep},"name_vi":"A","online_level":${deep}},{"code":"B","name_vi":"B","name_en":{"x":1},"online_level":"full"}]}`;
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/services', payload, headers: { ...adminHeaders(), 'content-type': 'application/json' } });
       expect(res.statusCode, res.body).toBe(422);
+      // Each row error starts with where it is, in both languages (issue 15), like the ingest's.
       expect(res.json().errors).toEqual([
-        { row: 1, column: 'code', value: '[…]', message: expect.stringContaining('code is required') },
-        { row: 1, column: 'online_level', value: '[…]', message: expect.stringContaining('"full" or "partial"') },
-        { row: 2, column: 'name_en', value: '{…}', message: 'name_en must be text' },
+        expect.objectContaining({ row: 1, column: 'code', value: '[…]', message: expect.stringContaining('code is required') }),
+        expect.objectContaining({ row: 1, column: 'online_level', value: '[…]', message: expect.stringContaining('"full" or "partial"') }),
+        { row: 2, column: 'name_en', value: '{…}', message: 'Item 2, column name_en: name_en must be text', message_en: 'Item 2, column name_en: name_en must be text', message_vi: 'Phần tử thứ 2, cột name_en: name_en phải là chuỗi văn bản.' },
       ]);
       expect(count(t.db, 'services')).toBe(0);
     });
