@@ -32,7 +32,8 @@ export interface PublisherRecord {
   revokedAt: string | null;
 }
 
-export type CreateResult = { ok: true; id: number; token: string } | { ok: false; message: string };
+/** A refusal says why in English (`message`, for the CLI) and in Vietnamese (`message_vi`, for the API). */
+export type CreateResult = { ok: true; id: number; token: string } | { ok: false; message: string; message_vi: string };
 
 /**
  * Creates a publisher and its token. The token is shown once: only the hash of its
@@ -43,15 +44,15 @@ export function createPublisher(sqlite: Database.Database, input: PublisherInput
   const localityIds: number[] = [];
   for (const code of input.localities) {
     const unit = registry.current(code);
-    if (!unit) return { ok: false, message: `unknown locality code "${code}"` };
+    if (!unit) return { ok: false, message: `unknown locality code "${code}"`, message_vi: `Không có địa bàn mã "${code}"; danh sách địa bàn ở /api/v1/localities.` };
     localityIds.push(unit.id);
   }
-  if (localityIds.length === 0) return { ok: false, message: 'a publisher needs at least one locality' };
+  if (localityIds.length === 0) return { ok: false, message: 'a publisher needs at least one locality', message_vi: 'Đơn vị gửi số liệu cần được giao ít nhất một địa bàn.' };
   const serviceIds: number[] = [];
   const known = serviceIdsByCode(sqlite);
   for (const code of input.services ?? []) {
     const id = known.get(code);
-    if (id === undefined) return { ok: false, message: `unknown service code "${code}"` };
+    if (id === undefined) return { ok: false, message: `unknown service code "${code}"`, message_vi: `Không có thủ tục mã "${code}" trong danh mục; danh mục ở /api/v1/services.` };
     serviceIds.push(id);
   }
 

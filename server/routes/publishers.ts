@@ -93,7 +93,7 @@ const publisherRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         }
         return created;
       })();
-      if (!result.ok) return sendTranslatedError(request, reply, 400, 'bad_request', { vi: result.message, en: result.message });
+      if (!result.ok) return sendTranslatedError(request, reply, 400, 'bad_request', { vi: result.message_vi, en: result.message });
       request.log.info({ publisher: result.id, admin: callerOf(request).id }, 'publisher created');
       return reply.code(201).send({ id: result.id, token: result.token });
     },
