@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { getService, listServices } from '../../db/services.ts';
-import { sendError } from '../plugins/errors.ts';
+import { sendTranslatedError } from '../plugins/errors.ts';
 import { DemoFlag, ErrorBody, Nullable } from '../schemas.ts';
 
 export const ServiceSchema = Type.Object({
@@ -44,7 +44,10 @@ const serviceRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const service = getService(fastify.db.sqlite, request.params.code);
-      if (!service) return sendError(reply, 404, 'not_found', `unknown service "${request.params.code}"; see /api/v1/services`);
+      if (!service) return sendTranslatedError(request, reply, 404, 'not_found', {
+          vi: `Không có thủ tục mã "${request.params.code}"; danh mục thủ tục ở /api/v1/services.`,
+          en: `unknown service "${request.params.code}"; see /api/v1/services`,
+        });
       const { id: _id, ...rest } = service;
       return rest;
     },

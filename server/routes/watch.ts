@@ -6,7 +6,7 @@ import { reportingTimeZone } from '../../db/months.ts';
 import { getService } from '../../db/services.ts';
 import { DEFAULT_DUE_DAY, DEFAULT_THRESHOLD, SIGNALS, type Signal, type WatchResult, computeSignals, flagPage, sortFlags } from '../../db/watch/signals.ts';
 import { noCommuneData } from '../../db/watch/explain.ts';
-import { sendError } from '../plugins/errors.ts';
+import { sendTranslatedError } from '../plugins/errors.ts';
 import { DemoFlag, ErrorBody, Nullable } from '../schemas.ts';
 
 const MonthText = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' });
@@ -134,18 +134,18 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       let localityCode: string | undefined;
       const localityUnit = locality === undefined ? undefined : fastify.localities.current(locality);
       if (locality !== undefined) {
-        if (!localityUnit) return sendError(reply, 404, 'not_found', `unknown locality "${locality}"; see /api/v1/localities`);
+        if (!localityUnit) return sendTranslatedError(request, reply, 404, 'not_found', { vi: `Không có địa bàn mã "${locality}"; danh sách địa bàn ở /api/v1/localities.`, en: `unknown locality "${locality}"; see /api/v1/localities` });
         localityCode = localityUnit.code;
       }
       // Flags name today's units: a unit's own code and its children's codes cover it.
       let under: ((code: string | null) => boolean) | null = null;
       const withinUnit = within === undefined ? undefined : fastify.localities.current(within);
       if (within !== undefined) {
-        if (!withinUnit) return sendError(reply, 404, 'not_found', `unknown locality "${within}"; see /api/v1/localities`);
+        if (!withinUnit) return sendTranslatedError(request, reply, 404, 'not_found', { vi: `Không có địa bàn mã "${within}"; danh sách địa bàn ở /api/v1/localities.`, en: `unknown locality "${within}"; see /api/v1/localities` });
         const codes = new Set([withinUnit.code, ...fastify.localities.children(withinUnit).map((c) => c.code)]);
         under = withinUnit.level === 'country' ? () => true : (code) => code !== null && codes.has(code);
       }
-      if (service !== undefined && !getService(sqlite, service)) return sendError(reply, 404, 'not_found', `unknown service "${service}"; see /api/v1/services`);
+      if (service !== undefined && !getService(sqlite, service)) return sendTranslatedError(request, reply, 404, 'not_found', { vi: `Không có thủ tục mã "${service}"; danh mục thủ tục ở /api/v1/services.`, en: `unknown service "${service}"; see /api/v1/services` });
       const result = watchResult(sqlite, threshold);
       // A province asked for with what is under it, or a commune: say so when no commune reported.
       const data = result.commune_data;
