@@ -154,7 +154,7 @@ describe('the watch list at commune level', () => {
       ],
       NOW,
     );
-    expect(stored).toEqual({ status: 200, body: { targets: 3, created: 3, updated: 0 } });
+    expect(stored).toMatchObject({ status: 200, body: { targets: 3, created: 3, updated: 0 } });
     expect(listTargets(db.sqlite).map((t) => [t.locality_code, t.locality_name])).toContainEqual([C.BEN_THANH, 'Phường Bến Thành']);
     const flags = flagsOf('target');
     const a = find(flags, 'A', C.BEN_THANH)!;
