@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { eq, max } from 'drizzle-orm';
 import type { Db } from './open.ts';
 import { batches } from './schema.ts';
+import type { Texts } from './ingest/types.ts';
 
 export interface BatchRecord {
   id: number;
@@ -55,11 +56,15 @@ export function listBatches(
  * Why an `as_of_batch` has no state of its own, or null when it has: only a stored batch
  * changed the numbers, and one beyond the newest would answer with numbers that will change.
  */
-export function asOfBatchProblem(db: Db, id: number): string | null {
+export function asOfBatchProblem(db: Db, id: number): Texts | null {
   const last = db.orm.select({ id: max(batches.id) }).from(batches).where(eq(batches.outcome, 'stored')).get()?.id ?? 0;
-  const latest = `the last stored batch is ${last}`;
+  const latest = { vi: `Lô được lưu gần nhất là lô ${last}.`, en: `the last stored batch is ${last}` };
   const found = db.orm.select({ outcome: batches.outcome }).from(batches).where(eq(batches.id, id)).get();
-  if (found?.outcome === 'rejected') return `batch ${id} was refused and has no state of its own; ${latest}`;
-  if (!found || id > last) return `batch ${id} does not exist${id > last ? ' yet' : ''}; ${latest}`;
+  if (found?.outcome === 'rejected') {
+    return { vi: `Lô ${id} đã bị từ chối nên không có số liệu riêng để xem. ${latest.vi}`, en: `batch ${id} was refused and has no state of its own; ${latest.en}` };
+  }
+  if (!found || id > last) {
+    return { vi: `Lô ${id} ${id > last ? 'chưa có' : 'không tồn tại'}. ${latest.vi}`, en: `batch ${id} does not exist${id > last ? ' yet' : ''}; ${latest.en}` };
+  }
   return null;
 }

@@ -4,6 +4,7 @@ import { LOOKBACK_MONTHS, type UnitsByMonth, addUnit, coverageOf } from './cover
 import type { Locality, LocalityRegistry } from './localities/registry.ts';
 import { type Month, addMonths } from './months.ts';
 import { listServices } from './services.ts';
+import type { Texts } from './ingest/types.ts';
 
 export type BreakdownBy = 'province' | 'commune' | 'service';
 
@@ -22,9 +23,20 @@ export interface BreakdownQuery {
 }
 
 /** Why a breakdown cannot be made (a province has no provinces), or null. */
-export function breakdownProblem(locality: Locality, by: BreakdownBy): string | null {
-  if (by === 'province' && locality.level !== 'country') return `${locality.code} is a ${locality.level}: by=province needs locality=VN`;
-  if (by === 'commune' && locality.level === 'commune') return `${locality.code} is a commune: use by=service for its services`;
+export function breakdownProblem(locality: Locality, by: BreakdownBy): Texts | null {
+  if (by === 'province' && locality.level !== 'country') {
+    const level = locality.level === 'province' ? 'một tỉnh, thành phố' : 'một xã, phường';
+    return {
+      vi: `${locality.code} (${locality.name}) là ${level}: muốn so sánh các tỉnh, thành phố (by=province) xin chọn locality=VN.`,
+      en: `${locality.code} is a ${locality.level}: by=province needs locality=VN`,
+    };
+  }
+  if (by === 'commune' && locality.level === 'commune') {
+    return {
+      vi: `${locality.code} (${locality.name}) là một xã, phường, không có đơn vị cấp dưới: để xem từng thủ tục của địa bàn này, xin dùng by=service.`,
+      en: `${locality.code} is a commune: use by=service for its services`,
+    };
+  }
   return null;
 }
 

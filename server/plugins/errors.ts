@@ -6,15 +6,6 @@ import { isDiskFull } from '../../db/disk-full.ts';
 import { answerLanguage } from '../accept-language.ts';
 import { validationTexts } from '../validation-messages.ts';
 
-/**
- * Answers with the contract's error body. A message given in both languages goes out with
- * message_vi and message_en, and `message` in the language the request's Accept-Language asks for.
- */
-export function sendError(reply: FastifyReply, status: number, error: string, message: string | Texts): FastifyReply {
-  if (typeof message !== 'string') return sendTranslatedError(reply.request, reply, status, error, message);
-  return reply.code(status).send({ error, message });
-}
-
 /** One message in both languages. */
 export interface Texts {
   vi: string;
@@ -68,7 +59,7 @@ export default fp<{ siteDir?: string; dataFolder?: string | null }>(
       const known = err.code ? KNOWN[err.code] : undefined;
       if (known) {
         const [status, error, texts] = known;
-        return sendError(reply, status, error, status === 400 ? { vi: `${texts.vi} (${err.message}).`, en: `${texts.en}: ${err.message}` } : texts);
+        return sendTranslatedError(request, reply, status, error, status === 400 ? { vi: `${texts.vi} (${err.message}).`, en: `${texts.en}: ${err.message}` } : texts);
       }
       if (err.validation) {
         // "must be equal to one of the allowed values" says nothing without the values: both languages list them.

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { sendError } from './errors.ts';
+import { sendTranslatedError } from './errors.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 const MINUTE = 60_000;
@@ -54,7 +54,10 @@ export default fp<RateLimitOptions>(
       const limit = await perAddress(request);
       if (limit.isAllowed || !limit.isExceeded) return undefined;
       reply.header('retry-after', limit.ttlInSeconds);
-      return sendError(reply, 429, 'rate_limited', `too many requests: at most ${limit.max} writes a minute from one address; retry in ${limit.ttlInSeconds} s`);
+      return sendTranslatedError(request, reply, 429, 'rate_limited', {
+        vi: `Quá nhiều yêu cầu: mỗi địa chỉ chỉ được gửi tối đa ${limit.max} lần ghi trong một phút. Xin thử lại sau ${limit.ttlInSeconds} giây.`,
+        en: `too many requests: at most ${limit.max} writes a minute from one address; retry in ${limit.ttlInSeconds} s`,
+      });
     });
   },
   { name: 'rate-limit' },

@@ -6,9 +6,9 @@ import { breakdown, breakdownProblem } from '../../db/breakdown.ts';
 import type { Locality } from '../../db/localities/registry.ts';
 import { addMonths, currentMonth } from '../../db/months.ts';
 import { getService } from '../../db/services.ts';
-import { sendError } from '../plugins/errors.ts';
+import { type Texts, sendTranslatedError } from '../plugins/errors.ts';
 import { DemoFlag, ErrorBody } from '../schemas.ts';
-import { MonthParam, badMonth, badRange } from './query.ts';
+import { MonthParam, badMonth, badRange, localityNotIn, unknownLocality, unknownService } from './query.ts';
 
 const BucketSchema = Type.Object({
   period: Type.String({ description: 'YYYY-MM, YYYY-Qn or YYYY' }),
@@ -64,18 +64,18 @@ const BreakdownSchema = Type.Object({
 /** GET /api/v1/adoption: the adoption rate of a service (or all) in a locality, over time; /breakdown: its units side by side. */
 const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   /** The locality and service a query names, or what is unknown. */
-  const scopeOf = (locality: string, service: string | undefined, at?: string): { unit: Locality; serviceId: number | null } | string => {
+  const scopeOf = (locality: string, service: string | undefined, at?: string): { unit: Locality; serviceId: number | null } | Texts => {
     let unit: Locality | undefined;
     if (at === undefined) unit = fastify.localities.current(locality);
     else {
       const resolved = fastify.localities.resolve(locality, at);
-      if (!resolved.ok) return resolved.message;
+      if (!resolved.ok) return localityNotIn(locality, at, resolved.problem, fastify.localities);
       unit = resolved.locality;
     }
-    if (!unit) return `unknown locality "${locality}"; see /api/v1/localities`;
+    if (!unit) return unknownLocality(locality);
     if (service === undefined) return { unit, serviceId: null };
     const found = getService(fastify.db.sqlite, service);
-    return found ? { unit, serviceId: found.id } : `unknown service "${service}"; see /api/v1/services`;
+    return found ? { unit, serviceId: found.id } : unknownService(service);
   };
 
   fastify.get(
@@ -103,12 +103,12 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { service, locality = 'VN', at, from, to, granularity = 'month', as_of_batch: asOfBatch } = request.query;
       const rangeProblem = badRange(from, to) ?? (at === undefined ? null : badMonth(at));
-      if (rangeProblem) return sendError(reply, 400, 'bad_request', rangeProblem);
+      if (rangeProblem) return sendTranslatedError(request, reply, 400, 'bad_request', rangeProblem);
       const scope = scopeOf(locality, service, at);
-      if (typeof scope === 'string') return sendError(reply, 404, 'not_found', scope);
+      if (!('unit' in scope)) return sendTranslatedError(request, reply, 404, 'not_found', scope);
       const { unit, serviceId } = scope;
       const batchProblem = asOfBatch === undefined ? null : asOfBatchProblem(fastify.db, asOfBatch);
-      if (batchProblem) return sendError(reply, 404, 'not_found', batchProblem);
+      if (batchProblem) return sendTranslatedError(request, reply, 404, 'not_found', batchProblem);
       const series = adoptionSeries(fastify.db.sqlite, fastify.localities, { serviceId, locality: unit, from, to, granularity, asOfBatch });
       // A frozen answer can be cached for good.
       if (asOfBatch !== undefined) reply.header('cache-control', 'public, max-age=31536000, immutable');
@@ -148,12 +148,15 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const to = request.query.to ?? addMonths(today, -1);
       const from = request.query.from ?? addMonths(to, -11);
       const rangeProblem = badRange(from, to);
-      if (rangeProblem) return sendError(reply, 400, 'bad_request', rangeProblem);
-      if (by === 'service' && service !== undefined) return sendError(reply, 400, 'bad_request', 'by=service lists every service: leave out service=');
+      if (rangeProblem) return sendTranslatedError(request, reply, 400, 'bad_request', rangeProblem);
+      if (by === 'service' && service !== undefined) return sendTranslatedError(request, reply, 400, 'bad_request', {
+          vi: 'by=service liệt kê mọi thủ tục nên không dùng kèm tham số service: xin bỏ service= khỏi yêu cầu.',
+          en: 'by=service lists every service: leave out service=',
+        });
       const scope = scopeOf(locality, service);
-      if (typeof scope === 'string') return sendError(reply, 404, 'not_found', scope);
+      if (!('unit' in scope)) return sendTranslatedError(request, reply, 404, 'not_found', scope);
       const problem = breakdownProblem(scope.unit, by);
-      if (problem) return sendError(reply, 400, 'bad_request', problem);
+      if (problem) return sendTranslatedError(request, reply, 400, 'bad_request', problem);
       const rows = breakdown(fastify.db.sqlite, fastify.localities, { locality: scope.unit, by, serviceId: scope.serviceId, from, to, today });
       return { locality: scope.unit.code, by, service: service ?? 'all', from, to, rows };
     },

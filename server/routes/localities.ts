@@ -3,8 +3,8 @@ import { Type } from 'typebox';
 import { searchLocalities } from '../../db/localities/search.ts';
 import { currentMonth } from '../../db/months.ts';
 import { DemoFlag, ErrorBody } from '../schemas.ts';
-import { MonthParam, badMonth } from './query.ts';
-import { sendError } from '../plugins/errors.ts';
+import { MonthParam, badMonth, localityNotIn } from './query.ts';
+import { sendTranslatedError } from '../plugins/errors.ts';
 
 const LocalitySchema = Type.Object({
   code: Type.String(),
@@ -45,13 +45,17 @@ const localityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const at = request.query.at ?? currentMonth();
-      if (badMonth(at)) return sendError(reply, 400, 'bad_request', badMonth(at)!);
+      const monthProblem = badMonth(at);
+      if (monthProblem) return sendTranslatedError(request, reply, 400, 'bad_request', monthProblem);
       const registry = fastify.localities;
       const { level, parent: parentCode, q } = request.query;
       let units = registry.at(at).filter((u) => !level || u.level === level);
       if (parentCode !== undefined) {
         const parent = registry.resolve(parentCode, at);
-        if (!parent.ok) return sendError(reply, 404, 'not_found', `parent ${parent.message}`);
+        if (!parent.ok) {
+          const problem = localityNotIn(parentCode, at, parent.problem, registry);
+          return sendTranslatedError(request, reply, 404, 'not_found', { vi: `Tham số parent: ${problem.vi}`, en: `parent ${problem.en}` });
+        }
         units = units.filter((u) => u.parentId === parent.locality.id);
       }
       const levelOrder = { country: 0, province: 1, commune: 2 };

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listObservations, observationHistory } from '../../db/observations.ts';
 import { getService } from '../../db/services.ts';
-import { sendError } from '../plugins/errors.ts';
+import { sendTranslatedError } from '../plugins/errors.ts';
 import { DemoFlag, ErrorBody } from '../schemas.ts';
-import { MonthParam, badMonth, badRange } from './query.ts';
+import { MonthParam, badMonth, badRange, localityNotIn, unknownLocality, unknownService } from './query.ts';
 
 const ObservationSchema = Type.Object({
   period: Type.String(),
@@ -67,17 +67,17 @@ const observationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { service, locality, within, from, to, limit = 1000, offset = 0 } = request.query;
       const rangeProblem = badRange(from, to);
-      if (rangeProblem) return sendError(reply, 400, 'bad_request', rangeProblem);
+      if (rangeProblem) return sendTranslatedError(request, reply, 400, 'bad_request', rangeProblem);
       const serviceId = serviceIdOf(service);
-      if (serviceId === undefined) return sendError(reply, 404, 'not_found', `unknown service "${service}"`);
+      if (serviceId === undefined) return sendTranslatedError(request, reply, 404, 'not_found', unknownService(service!));
       let localityIds: number[] | null = null;
       if (locality !== undefined) {
         localityIds = fastify.localities.all().filter((u) => u.code === locality).map((u) => u.id);
-        if (localityIds.length === 0) return sendError(reply, 404, 'not_found', `unknown locality "${locality}"`);
+        if (localityIds.length === 0) return sendTranslatedError(request, reply, 404, 'not_found', unknownLocality(locality));
       }
       if (within !== undefined) {
         const unit = fastify.localities.current(within);
-        if (!unit) return sendError(reply, 404, 'not_found', `unknown locality "${within}"`);
+        if (!unit) return sendTranslatedError(request, reply, 404, 'not_found', unknownLocality(within));
         // The country holds every row; any other unit, its members in today's boundaries.
         if (unit.level !== 'country') {
           const members = new Set(fastify.localities.memberIds(unit));
@@ -113,11 +113,11 @@ const observationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { service, locality, period } = request.query;
       const monthProblem = badMonth(period);
-      if (monthProblem) return sendError(reply, 400, 'bad_request', monthProblem);
+      if (monthProblem) return sendTranslatedError(request, reply, 400, 'bad_request', monthProblem);
       const serviceId = serviceIdOf(service);
-      if (serviceId === undefined || serviceId === null) return sendError(reply, 404, 'not_found', `unknown service "${service}"`);
+      if (serviceId === undefined || serviceId === null) return sendTranslatedError(request, reply, 404, 'not_found', unknownService(service!));
       const resolved = fastify.localities.resolve(locality, period);
-      if (!resolved.ok) return sendError(reply, 404, 'not_found', resolved.message);
+      if (!resolved.ok) return sendTranslatedError(request, reply, 404, 'not_found', localityNotIn(locality, period, resolved.problem, fastify.localities));
       const revisions = observationHistory(fastify.db.sqlite, resolved.locality.id, serviceId, period);
       return { service, locality, locality_name: resolved.locality.name, period, revisions };
     },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ChartManifest } from '../../web/model.ts';
-import { sendError } from '../plugins/errors.ts';
+import { type Texts, sendTranslatedError } from '../plugins/errors.ts';
 import { ErrorBody } from '../schemas.ts';
 
 export interface OembedOptions {
@@ -29,6 +29,16 @@ const OembedSchema = Type.Object({
   thumbnail_height: Type.Integer(),
   cache_age: Type.Integer(),
 });
+
+const NOT_OURS: Texts = {
+  vi: 'Địa chỉ url không phải là địa chỉ đầy đủ (bắt đầu bằng https://) của một trang trên trang web này.',
+  en: 'url is not an absolute URL of this site',
+};
+const NO_CHART: Texts = {
+  vi: 'Không có biểu đồ nào ở địa chỉ này. Xin gửi địa chỉ của một trang biểu đồ hoặc của một biểu đồ nhúng (embed) trên trang web này.',
+  en: 'no chart at that URL: send the address of a chart page or an embed of this site',
+};
+const ONLY_JSON: Texts = { vi: 'Máy chủ chỉ trả lời oEmbed ở dạng JSON: xin dùng format=json hoặc bỏ tham số format.', en: 'only format=json is offered' };
 
 const escapeAttribute = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
@@ -72,18 +82,18 @@ const oembedRoutes: FastifyPluginAsyncTypebox<OembedOptions> = async (fastify, {
     },
     async (request, reply) => {
       const { url, format = 'json', maxwidth, maxheight } = request.query;
-      if (format !== 'json') return sendError(reply, 501, 'not_implemented', 'only format=json is offered');
+      if (format !== 'json') return sendTranslatedError(request, reply, 501, 'not_implemented', ONLY_JSON);
       let asked: URL;
       try {
         asked = new URL(url);
       } catch {
-        return sendError(reply, 404, 'not_found', 'url is not an absolute URL of this site');
+        return sendTranslatedError(request, reply, 404, 'not_found', NOT_OURS);
       }
       const hosts = [ourHost, request.headers.host];
       const charts = manifest();
       const path = asked.pathname.endsWith('/') ? asked.pathname : `${asked.pathname}/`;
       const chart = hosts.includes(asked.host) ? charts?.charts.find((c) => c.page === path || c.embed === path) : undefined;
-      if (!chart) return sendError(reply, 404, 'not_found', 'no chart at that URL: send the address of a chart page or an embed of this site');
+      if (!chart) return sendTranslatedError(request, reply, 404, 'not_found', NO_CHART);
 
       const embed = new URL(chart.embed, publicUrl);
       // Every parameter spelled out, so the embed never changes view when defaults change.

@@ -110,6 +110,52 @@ describe('error messages in Vietnamese and English', () => {
       expect(body.message_en).toContain('allowed values: 1, true, 0, false');
     });
 
+    it('the read routes: a bad month (400)', async () => {
+      const res = await inject('GET', '/api/v1/localities?at=2026-13', language);
+      expect(res.statusCode, res.body).toBe(400);
+      const body = expectAnswerBilingual(res, lang, 'bad month');
+      expect(body.message_vi).toContain('Tháng «2026-13» không hợp lệ');
+      expect(body.message_en).toBe('2026-13 is not a month: months are 01 to 12');
+      const reversed = await inject('GET', '/api/v1/observations?from=2025-05&to=2025-01', language);
+      expect(reversed.statusCode, reversed.body).toBe(400);
+      expectAnswerBilingual(reversed, lang, 'from after to');
+    });
+
+    it('the read routes: an unknown locality (404)', async () => {
+      const res = await inject('GET', '/api/v1/adoption?locality=XX', language);
+      expect(res.statusCode, res.body).toBe(404);
+      expect(expectAnswerBilingual(res, lang, 'unknown locality').message_vi).toContain('«XX»');
+      const history = await inject('GET', '/api/v1/observations/history?service=KS&locality=00001&period=2025-08', language);
+      expect(history.statusCode, history.body).toBe(404);
+      expect(expectAnswerBilingual(history, lang, 'ended locality').message_vi).toMatch(/^Địa bàn 00001 .* đã kết thúc ngày 2025-06-30/);
+      const parent = await inject('GET', '/api/v1/localities?parent=XX', language);
+      expect(parent.statusCode, parent.body).toBe(404);
+      expectAnswerBilingual(parent, lang, 'unknown parent');
+    });
+
+    it('the read routes: an unknown service (404)', async () => {
+      const res = await inject('GET', '/api/v1/observations?service=NOPE', language);
+      expect(res.statusCode, res.body).toBe(404);
+      const body = expectAnswerBilingual(res, lang, 'unknown service');
+      expect(body.message_vi).toContain('«NOPE»');
+      expect(body.message_en).toBe('unknown service "NOPE"; see /api/v1/services');
+      const breakdown = await inject('GET', '/api/v1/adoption/breakdown?by=service&service=KS', language);
+      expect(breakdown.statusCode, breakdown.body).toBe(400);
+      expectAnswerBilingual(breakdown, lang, 'by=service with service');
+    });
+
+    it('oembed: a url outside the site (404) and format=xml (501)', async () => {
+      const res = await inject('GET', `/oembed?url=${encodeURIComponent('https://example.org/charts/x/')}`, language);
+      expect(res.statusCode, res.body).toBe(404);
+      expect(expectAnswerBilingual(res, lang, 'oembed elsewhere').message_en).toBe('no chart at that URL: send the address of a chart page or an embed of this site');
+      const relative = await inject('GET', '/oembed?url=charts', language);
+      expect(relative.statusCode, relative.body).toBe(404);
+      expectAnswerBilingual(relative, lang, 'oembed relative');
+      const xml = await inject('GET', '/oembed?url=charts&format=xml', language);
+      expect(xml.statusCode, xml.body).toBe(501);
+      expectAnswerBilingual(xml, lang, 'oembed xml');
+    });
+
     it('a body that fails its schema, and an enum value', async () => {
       const body = await inject('PUT', '/api/v1/services/A1', { ...adminHeaders(), ...language }, { name_vi: 'Thủ tục A' });
       expect(body.statusCode, body.body).toBe(400);
