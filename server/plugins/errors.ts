@@ -70,6 +70,9 @@ export default fp<{ siteDir?: string; dataFolder?: string | null }>(
         return sendTranslatedError(request, reply, 507, 'disk_full', DISK_FULL);
       }
       const status = err.statusCode ?? 500;
+      // A plugin's refusal that says itself in both languages (the per-token write limit).
+      const own = (err as FastifyError & { texts?: Texts }).texts;
+      if (own && status >= 400 && status < 500) return sendTranslatedError(request, reply, status, err.code ?? 'bad_request', own);
       if (status >= 400 && status < 500) {
         // Fastify's own refusals (a bad header, a method it does not take): its words, and ours in Vietnamese.
         return sendTranslatedError(request, reply, status, err.code?.toLowerCase() ?? 'bad_request', { vi: `Yêu cầu không hợp lệ (${err.message}).`, en: err.message });

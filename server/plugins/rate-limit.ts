@@ -38,11 +38,13 @@ export default fp<RateLimitOptions>(
     });
     await fastify.register(rateLimit, {
       global: false,
-      errorResponseBuilder: (_request, context) => ({
-        statusCode: 429,
-        code: 'rate_limited',
-        message: `too many requests: at most ${context.max} writes a minute per token; retry in ${Math.ceil(context.ttl / 1000)} s`,
-      }),
+      errorResponseBuilder: (_request, context) => {
+        const texts = {
+          vi: `Quá nhiều yêu cầu: mỗi mã truy cập chỉ được gửi tối đa ${context.max} lần ghi trong một phút. Xin thử lại sau ${Math.ceil(context.ttl / 1000)} giây.`,
+          en: `too many requests: at most ${context.max} writes a minute per token; retry in ${Math.ceil(context.ttl / 1000)} s`,
+        };
+        return { statusCode: 429, code: 'rate_limited', message: texts.en, texts };
+      },
     });
 
     // The route hooks above run after authentication, and the plugin's handler runs once per

@@ -22,7 +22,7 @@ describe('write rate limit and audit trail', () => {
     const limited = await post(first.headers);
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(limited.json()).toMatchObject({ error: 'rate_limited', message: expect.stringContaining('3 writes a minute') });
+    expect(limited.json()).toMatchObject({ error: 'rate_limited', message: expect.stringContaining('3 writes a minute'), message_vi: expect.stringMatching(/^Quá nhiều yêu cầu: mỗi mã truy cập chỉ được gửi tối đa 3 lần ghi/) });
     // Another token is counted on its own.
     expect((await post(second.headers)).statusCode).toBe(201);
   });
