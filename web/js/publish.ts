@@ -86,6 +86,8 @@ function init(): void {
   }
 
   let scopeOf: string | null = null;
+  /** The token's localities, for the links after a send: the pages that now show its figures. */
+  let places: Array<{ code: string; name: string }> = [];
   /** Says what the token may write; the line keeps its text until the new one arrives, so nothing below it moves twice. */
   async function showScope(): Promise<void> {
     if (token() === scopeOf) return;
@@ -98,9 +100,10 @@ function init(): void {
         return;
       }
       const me = (await res.json()) as { localities: Array<{ code: string; name: string }>; services: string[] | null; expires_at: string | null; periods: { from: string; to: string } };
-      const places = me.localities.some((l) => l.code === 'VN') ? t.scopeAll : me.localities.map((l) => `${l.name} (${l.code})`).join(', ');
+      places = me.localities.filter((l) => l.code !== 'VN');
+      const named = me.localities.some((l) => l.code === 'VN') ? t.scopeAll : me.localities.map((l) => `${l.name} (${l.code})`).join(', ');
       const month = (m: string) => `${m.slice(5, 7)}/${m.slice(0, 4)}`;
-      const parts = [fill(t.scope, { localities: places }), fill(t.scopePeriods, { from: month(me.periods.from), to: month(me.periods.to) })];
+      const parts = [fill(t.scope, { localities: named }), fill(t.scopePeriods, { from: month(me.periods.from), to: month(me.periods.to) })];
       if (me.services && me.services.length > 0) parts.push(fill(t.scopeServices, { services: me.services.join(', ') }));
       if (me.expires_at) parts.push(fill(t.scopeExpires, { when: new Date(me.expires_at).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB') }));
       scope.textContent = parts.join(' ');
@@ -171,14 +174,16 @@ function init(): void {
     errors.hidden = false;
   }
 
+  /** The pages that show what was sent: the token's localities, the overview and the open data. */
   function localityLinks(): HTMLElement {
     const p = document.createElement('p');
     p.append(`${t.links} `);
-    for (const [i, path] of ['', 'localities/', 'data/'].entries()) {
+    const pages = [...places.map((l) => [`localities/${l.code}/`, l.name]), ['', t.overview], ['data/', t.openData]];
+    for (const [i, [path, label]] of pages.entries()) {
       if (i > 0) p.append(' · ');
       const a = document.createElement('a');
-      a.href = new URL(path, site).href;
-      a.textContent = new URL(path, site).pathname;
+      a.href = new URL(path!, site).href;
+      a.textContent = label!;
       p.appendChild(a);
     }
     return p;

@@ -25,6 +25,8 @@ export interface DeskStrings {
   scopeExpires: string;
   scopeUnknown: string;
   links: string;
+  overview: string;
+  openData: string;
   withdrawConfirm: string;
   withdrawWould: string;
   withdrawn: string;
@@ -106,6 +108,8 @@ const DESK: Record<Lang, DeskStrings> = {
     scopeExpires: 'Mã hết hạn lúc {when}.',
     scopeUnknown: 'Không kiểm tra được mã truy cập này.',
     links: 'Xem trên trang:',
+    overview: 'Tổng quan',
+    openData: 'Dữ liệu mở',
     withdrawConfirm: 'Sẽ rút lại {n} dòng:',
     withdrawWould: 'Các dòng có trong dữ liệu và có thể rút lại: {n}.',
     withdrawn: 'Đã rút lại {n} dòng (lô {batch}).',
@@ -130,6 +134,8 @@ const DESK: Record<Lang, DeskStrings> = {
     scopeExpires: 'The token expires at {when}.',
     scopeUnknown: 'This token could not be checked.',
     links: 'See it on the site:',
+    overview: 'Overview',
+    openData: 'Open data',
     withdrawConfirm: '{n} rows will be withdrawn:',
     withdrawWould: 'Rows stored and able to be withdrawn: {n}.',
     withdrawn: 'Withdrew {n} rows (batch {batch}).',
