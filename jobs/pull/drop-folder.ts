@@ -29,7 +29,9 @@ export function readyFiles(folder: string, settleMs: number, now = Date.now()): 
     if (name.startsWith('.') || !/\.(csv|json)$/i.test(name)) continue;
     const path = join(folder, name);
     const stat = statSync(path, { throwIfNoEntry: false });
-    if (!stat?.isFile() || now - stat.mtimeMs < settleMs) continue;
+    // mtime has sub-millisecond precision and `now` does not: a file written in the same
+    // millisecond as the pull began would otherwise look newer than the pull.
+    if (!stat?.isFile() || now - Math.floor(stat.mtimeMs) < settleMs) continue;
     files.push({ name, path, size: stat.size });
   }
   return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
