@@ -9,6 +9,9 @@ export interface ObservationRow {
   locality_name: string;
   online_count: number;
   total_count: number;
+  end_to_end_count: number | null;
+  fee_count: number | null;
+  paid_online_count: number | null;
   rate: number | null;
   batch_id: number;
 }
@@ -38,7 +41,7 @@ export function listObservations(sqlite: Database.Database, f: ObservationFilter
   const rows = sqlite
     .prepare(
       `SELECT o.period, s.code AS service_code, l.code AS locality_code, l.name AS locality_name,
-              o.online_count, o.total_count, o.batch_id
+              o.online_count, o.total_count, o.end_to_end_count, o.fee_count, o.paid_online_count, o.batch_id
        FROM observations o JOIN services s ON s.id = o.service_id JOIN localities l ON l.id = o.locality_id
        WHERE ${where.join(' AND ')}
        ORDER BY o.locality_id, o.service_id, o.period LIMIT ? OFFSET ?`,
@@ -51,6 +54,9 @@ export function listObservations(sqlite: Database.Database, f: ObservationFilter
 export interface RevisionRow {
   online_count: number;
   total_count: number;
+  end_to_end_count: number | null;
+  fee_count: number | null;
+  paid_online_count: number | null;
   rate: number | null;
   batch_id: number;
   received_at: string;
@@ -64,7 +70,7 @@ export interface RevisionRow {
 export function observationHistory(sqlite: Database.Database, localityId: number, serviceId: number, period: Month): RevisionRow[] {
   const earlier = sqlite
     .prepare(
-      `SELECT r.online_count, r.total_count, r.batch_id, b.received_at, r.superseded_by,
+      `SELECT r.online_count, r.total_count, r.end_to_end_count, r.fee_count, r.paid_online_count, r.batch_id, b.received_at, r.superseded_by,
               CASE WHEN r.withdrawn THEN r.superseded_by END AS withdrawn_by
        FROM observation_revisions r JOIN batches b ON b.id = r.batch_id
        WHERE r.locality_id = ? AND r.service_id = ? AND r.period = ? ORDER BY r.id`,
@@ -72,7 +78,7 @@ export function observationHistory(sqlite: Database.Database, localityId: number
     .all(localityId, serviceId, period) as Array<Omit<RevisionRow, 'rate' | 'current'>>;
   const current = sqlite
     .prepare(
-      `SELECT o.online_count, o.total_count, o.batch_id, b.received_at, NULL AS superseded_by, NULL AS withdrawn_by
+      `SELECT o.online_count, o.total_count, o.end_to_end_count, o.fee_count, o.paid_online_count, o.batch_id, b.received_at, NULL AS superseded_by, NULL AS withdrawn_by
        FROM observations o JOIN batches b ON b.id = o.batch_id
        WHERE o.locality_id = ? AND o.service_id = ? AND o.period = ?`,
     )

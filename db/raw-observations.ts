@@ -1,7 +1,18 @@
 import type Database from 'better-sqlite3';
 import type { Month } from './months.ts';
 
-export type ObservationCells = [period: string, service_code: string, locality_code: string, locality_name: string, online_count: number, total_count: number, batch_id: number];
+export type ObservationCells = [
+  period: string,
+  service_code: string,
+  locality_code: string,
+  locality_name: string,
+  online_count: number,
+  total_count: number,
+  end_to_end_count: number | null,
+  fee_count: number | null,
+  paid_online_count: number | null,
+  batch_id: number,
+];
 
 /** One part of the raw observations: an area in today's boundaries (a current province, or VN) and a year. */
 export interface AreaYear {
@@ -30,7 +41,7 @@ export function areaYears(sqlite: Database.Database): AreaYear[] {
 export function* iterateObservations(sqlite: Database.Database, localityIds: number[], from: Month, to: Month): Generator<ObservationCells> {
   const statement = sqlite
     .prepare(
-      `SELECT o.period, s.code, l.code, l.name, o.online_count, o.total_count, o.batch_id
+      `SELECT o.period, s.code, l.code, l.name, o.online_count, o.total_count, o.end_to_end_count, o.fee_count, o.paid_online_count, o.batch_id
        FROM observations o JOIN services s ON s.id = o.service_id JOIN localities l ON l.id = o.locality_id
        WHERE o.locality_id = ? AND o.period BETWEEN ? AND ?
        ORDER BY o.service_id, o.period`,

@@ -70,7 +70,8 @@ export const services = sqliteTable(
     nameVi: text('name_vi').notNull(),
     nameEn: text('name_en'),
     agency: text('agency'),
-    onlineLevel: text('online_level', { enum: ['full', 'partial'] }).notNull(),
+    /** `none`: not offered online (counts in the share of services offered online). */
+    onlineLevel: text('online_level', { enum: ['full', 'partial', 'none'] }).notNull(),
     onlineSince: text('online_since'),
     updatedAt: text('updated_at').notNull(),
   },
@@ -228,6 +229,10 @@ export const observations = sqliteTable(
     period: text('period').notNull(),
     onlineCount: integer('online_count').notNull(),
     totalCount: integer('total_count').notNull(),
+    /** The optional measures (contract "Indicators"); null = not reported, never zero. */
+    endToEndCount: integer('end_to_end_count'),
+    feeCount: integer('fee_count'),
+    paidOnlineCount: integer('paid_online_count'),
     batchId: integer('batch_id')
       .notNull()
       .references(() => batches.id),
@@ -251,6 +256,9 @@ export const observationRevisions = sqliteTable(
     period: text('period').notNull(),
     onlineCount: integer('online_count').notNull(),
     totalCount: integer('total_count').notNull(),
+    endToEndCount: integer('end_to_end_count'),
+    feeCount: integer('fee_count'),
+    paidOnlineCount: integer('paid_online_count'),
     batchId: integer('batch_id')
       .notNull()
       .references(() => batches.id),
@@ -262,6 +270,21 @@ export const observationRevisions = sqliteTable(
   },
   (t) => [index('revisions_key').on(t.localityId, t.serviceId, t.period)],
 );
+
+/**
+ * The rollups' sums of the optional measures. Each measure counts only the rows that reported
+ * it: its numerator, its denominator over those same rows, and how many rows (for coverage).
+ */
+const measureSums = () => ({
+  endToEndCount: integer('end_to_end_count').notNull().default(0),
+  /** Σ total_count of the rows that reported end_to_end_count. */
+  endToEndBase: integer('end_to_end_base').notNull().default(0),
+  endToEndRows: integer('end_to_end_rows').notNull().default(0),
+  paidOnlineCount: integer('paid_online_count').notNull().default(0),
+  /** Σ fee_count of the rows that reported paid_online_count. */
+  paidOnlineBase: integer('paid_online_base').notNull().default(0),
+  paidOnlineRows: integer('paid_online_rows').notNull().default(0),
+});
 
 /**
  * Sums per service, month and area in today's boundaries (a current province, or VN for
@@ -279,6 +302,7 @@ export const rollupServiceArea = sqliteTable(
     totalCount: integer('total_count').notNull(),
     selfRows: integer('self_rows').notNull(),
     subRows: integer('sub_rows').notNull(),
+    ...measureSums(),
   },
   (t) => [primaryKey({ columns: [t.serviceId, t.period, t.areaId] })],
 );
@@ -293,6 +317,7 @@ export const rollupArea = sqliteTable(
     totalCount: integer('total_count').notNull(),
     selfRows: integer('self_rows').notNull(),
     subRows: integer('sub_rows').notNull(),
+    ...measureSums(),
     /** The batch that last changed these sums or any service's sums for this area and month: warm caches re-read only those. */
     changedIn: integer('changed_in').notNull().default(0),
   },
@@ -312,6 +337,7 @@ export const rollupUnit = sqliteTable(
     /** Sums over the unit's services: a commune's figures, and a province's communes side by side, without reading its rows. */
     onlineCount: integer('online_count').notNull().default(0),
     totalCount: integer('total_count').notNull().default(0),
+    ...measureSums(),
     /** The batch that last changed the unit's rows in this month: a warm site build re-reads only those communes. */
     changedIn: integer('changed_in').notNull().default(0),
   },

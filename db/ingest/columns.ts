@@ -1,9 +1,16 @@
 import type { ColumnProblem } from './messages.ts';
 import { closest } from './text.ts';
-import { OBSERVATION_FIELDS } from './types.ts';
+import { OBSERVATION_FIELDS, REQUIRED_OBSERVATION_FIELDS } from './types.ts';
 
-/** Checks column names against the known fields: each problem, for messages.badColumns. */
-export function columnProblems(columns: string[], fields: readonly string[] = OBSERVATION_FIELDS, required: readonly string[] = fields): ColumnProblem[] {
+/**
+ * Checks column names against the known fields: each problem, for messages.badColumns. By
+ * default the observations' columns, of which the measures may be left out.
+ */
+export function columnProblems(
+  columns: string[],
+  fields: readonly string[] = OBSERVATION_FIELDS,
+  required: readonly string[] = fields === OBSERVATION_FIELDS ? REQUIRED_OBSERVATION_FIELDS : fields,
+): ColumnProblem[] {
   const problems: ColumnProblem[] = [];
   const seen = new Set<string>();
   for (const column of columns) {

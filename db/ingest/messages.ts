@@ -6,7 +6,7 @@
  */
 import type { Locality, LocalityRegistry } from '../localities/registry.ts';
 import type { Month } from '../months.ts';
-import { MAX_TOTAL_COUNT, OBSERVATION_FIELDS, type ParseFailure, type RowError, type Texts } from './types.ts';
+import { MAX_TOTAL_COUNT, MEASURE_FIELDS, REQUIRED_OBSERVATION_FIELDS, type ParseFailure, type RowError, type Texts } from './types.ts';
 
 export type { Texts };
 
@@ -56,8 +56,9 @@ export function invalidRowsSummary(errors: number, rows: number): Texts {
 
 // ---- Reading the body (400) --------------------------------------------------------------
 
-const EXPECTED = OBSERVATION_FIELDS.join(', ');
-const columnsOf = (fields?: readonly string[]) => (fields ?? OBSERVATION_FIELDS).join(', ');
+const EXPECTED = `${REQUIRED_OBSERVATION_FIELDS.join(', ')} (optional: ${MEASURE_FIELDS.join(', ')})`;
+const EXPECTED_VI = `${REQUIRED_OBSERVATION_FIELDS.join(', ')} (có thể thêm: ${MEASURE_FIELDS.join(', ')})`;
+const columnsOf = (fields: readonly string[] | undefined, lang: 'vi' | 'en' = 'vi') => (fields ? fields.join(', ') : lang === 'vi' ? EXPECTED_VI : EXPECTED);
 
 /** What we could tell about bytes that are not UTF-8. */
 export interface EncodingGuess {
@@ -91,7 +92,7 @@ export function notUtf8(guess: EncodingGuess, format: 'csv' | 'json'): Texts {
 export function emptyCsv(fields?: readonly string[]): Texts {
   return {
     vi: `Tệp trống. Xin gửi một dòng tiêu đề và các dòng số liệu (các cột: ${columnsOf(fields)}).`,
-    en: `the body is empty: send a header row and data rows (the columns are ${columnsOf(fields)})`,
+    en: `the body is empty: send a header row and data rows (the columns are ${columnsOf(fields, 'en')})`,
   };
 }
 
@@ -108,7 +109,7 @@ export function wrongDelimiter(delimiter: string, fields?: readonly string[]): T
   const name = names[delimiter] ?? { vi: g(delimiter), en: q(delimiter) };
   return {
     vi: `Các cột trong tệp được ngăn cách bằng ${name.vi}. Xin dùng dấu phẩy (,) để ngăn cách các cột (các cột: ${columnsOf(fields)}); trong Excel, hãy lưu dưới dạng «CSV UTF-8 (Comma delimited)».`,
-    en: `the file is separated by ${name.en}; separate columns with commas (the columns are ${columnsOf(fields)})`,
+    en: `the file is separated by ${name.en}; separate columns with commas (the columns are ${columnsOf(fields, 'en')})`,
   };
 }
 
@@ -216,7 +217,7 @@ export function xlsxNoSheet(): Texts {
 }
 export function xlsxHeaderNotInRow1(): Texts {
   return {
-    vi: `Hàng 1 của trang tính đầu tiên phải là dòng tiêu đề (các cột: ${EXPECTED}), nhưng hàng này đang trống. Xin xóa các hàng trống hoặc tiêu đề phụ ở trên.`,
+    vi: `Hàng 1 của trang tính đầu tiên phải là dòng tiêu đề (các cột: ${EXPECTED_VI}), nhưng hàng này đang trống. Xin xóa các hàng trống hoặc tiêu đề phụ ở trên.`,
     en: `row 1 of the first sheet must be the header (the columns are ${EXPECTED}), but it is empty: remove blank or title rows above it`,
   };
 }
@@ -320,6 +321,34 @@ export function onlineOverTotal(online: number, total: number): Texts {
   return {
     vi: `số hồ sơ trực tuyến (${online}) lớn hơn tổng số hồ sơ (${total}). Tổng số hồ sơ phải gồm mọi hình thức tiếp nhận, kể cả trực tuyến.`,
     en: `online_count (${online}) is greater than total_count (${total}): the total counts every channel, online included`,
+  };
+}
+
+export function endToEndOverOnline(endToEnd: number, online: number): Texts {
+  return {
+    vi: `số hồ sơ xử lý toàn trình trực tuyến (${endToEnd}) lớn hơn số hồ sơ trực tuyến (${online}). Hồ sơ toàn trình là một phần của hồ sơ nộp trực tuyến.`,
+    en: `end_to_end_count (${endToEnd}) is greater than online_count (${online}): dossiers handled end-to-end are among those submitted online`,
+  };
+}
+
+export function feeOverTotal(fee: number, total: number): Texts {
+  return {
+    vi: `số hồ sơ phải nộp phí, lệ phí (${fee}) lớn hơn tổng số hồ sơ (${total}).`,
+    en: `fee_count (${fee}) is greater than total_count (${total}): fee-bearing dossiers are among all dossiers`,
+  };
+}
+
+export function paidOverFee(paid: number, fee: number): Texts {
+  return {
+    vi: `số hồ sơ thanh toán trực tuyến (${paid}) lớn hơn số hồ sơ phải nộp phí, lệ phí (${fee}).`,
+    en: `paid_online_count (${paid}) is greater than fee_count (${fee}): dossiers paid online are among the fee-bearing ones`,
+  };
+}
+
+export function paidWithoutFee(): Texts {
+  return {
+    vi: 'có số hồ sơ thanh toán trực tuyến nhưng thiếu số hồ sơ phải nộp phí, lệ phí. Xin điền cả fee_count.',
+    en: 'paid_online_count needs fee_count in the same row: the share paid online is of the fee-bearing dossiers',
   };
 }
 

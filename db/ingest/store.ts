@@ -55,7 +55,42 @@ export interface StoreOptions {
   withdrawalError?: RowErrorMaker;
 }
 
-interface Delta {
+/** What a row adds to the rollups' sums of the optional measures: each only where the row reported it. */
+interface MeasureSums {
+  endToEnd: number;
+  endToEndBase: number;
+  endToEndRows: number;
+  paidOnline: number;
+  paidOnlineBase: number;
+  paidOnlineRows: number;
+}
+const MEASURE_SUMS = ['endToEnd', 'endToEndBase', 'endToEndRows', 'paidOnline', 'paidOnlineBase', 'paidOnlineRows'] as const;
+/** The same, as the rollups' columns, in the same order. */
+const MEASURE_SQL = ['end_to_end_count', 'end_to_end_base', 'end_to_end_rows', 'paid_online_count', 'paid_online_base', 'paid_online_rows'];
+const noMeasures = (): MeasureSums => ({ endToEnd: 0, endToEndBase: 0, endToEndRows: 0, paidOnline: 0, paidOnlineBase: 0, paidOnlineRows: 0 });
+
+/** Adds `sign` × a row's measures to `into`. */
+function addMeasures(into: MeasureSums, row: Counts, sign: 1 | -1): void {
+  if (row.endToEnd !== null) {
+    into.endToEnd += sign * row.endToEnd;
+    into.endToEndBase += sign * row.total;
+    into.endToEndRows += sign;
+  }
+  if (row.paidOnline !== null) {
+    into.paidOnline += sign * row.paidOnline;
+    into.paidOnlineBase += sign * row.fee!;
+    into.paidOnlineRows += sign;
+  }
+}
+
+function addSums(into: MeasureSums, from: MeasureSums): void {
+  for (const k of MEASURE_SUMS) into[k] += from[k];
+}
+
+/** A row's counts: the two every row has and the optional measures (null = not reported). */
+type Counts = Pick<ValidRow, 'online' | 'total' | 'endToEnd' | 'fee' | 'paidOnline'>;
+
+interface Delta extends MeasureSums {
   serviceId: number;
   period: string;
   areaId: number;
@@ -91,22 +126,28 @@ function runChunked<T>(statement: { one: Database.Statement; chunk: Database.Sta
 }
 
 /** The rollups' columns, in the order of their upserts' VALUES. */
-const SERVICE_AREA_COLUMNS = ['serviceId', 'period', 'areaId', 'online', 'total', 'selfRows', 'subRows'] as const;
-const AREA_COLUMNS = ['areaId', 'period', 'online', 'total', 'selfRows', 'subRows', 'changedIn'] as const;
-const UNIT_COLUMNS = ['localityId', 'period', 'rows', 'online', 'total', 'changedIn'] as const;
+const SERVICE_AREA_COLUMNS = ['serviceId', 'period', 'areaId', 'online', 'total', 'selfRows', 'subRows', ...MEASURE_SUMS] as const;
+const AREA_COLUMNS = ['areaId', 'period', 'online', 'total', 'selfRows', 'subRows', ...MEASURE_SUMS, 'changedIn'] as const;
+const UNIT_COLUMNS = ['localityId', 'period', 'rows', 'online', 'total', ...MEASURE_SUMS, 'changedIn'] as const;
+
+const OBSERVATION_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 function chunkParams(chunk: ValidRow[], batchId: number, demo: number): unknown[] {
   const params: unknown[] = [];
-  for (const r of chunk) params.push(r.localityId, r.serviceId, r.period, r.online, r.total, batchId, demo);
+  for (const r of chunk) params.push(r.localityId, r.serviceId, r.period, r.online, r.total, r.endToEnd, r.fee, r.paidOnline, batchId, demo);
   return params;
 }
 
 /** An observation's counts as stored, with the batch that sent them. */
-interface StoredRow {
-  online: number;
-  total: number;
+interface StoredRow extends Counts {
   batchId: number;
 }
+
+const sameCounts = (a: Counts, b: Counts) => a.online === b.online && a.total === b.total && a.endToEnd === b.endToEnd && a.fee === b.fee && a.paidOnline === b.paidOnline;
+
+/** `col = col + excluded.col` for each of the rollups' measure columns. */
+const ADD_MEASURES = MEASURE_SQL.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
+const placeholders = (n: number) => `(${Array(n).fill('?').join(', ')})`;
 
 /** Prepared statements of the write path, made once per database. */
 class Statements {
@@ -130,54 +171,55 @@ class Statements {
 
   constructor(sqlite: Database.Database) {
     this.insertObservation = sqlite.prepare(
-      `INSERT INTO observations (locality_id, service_id, period, online_count, total_count, batch_id, demo)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO observations (locality_id, service_id, period, online_count, total_count, end_to_end_count, fee_count, paid_online_count, batch_id, demo)
+       VALUES ${OBSERVATION_VALUES} ON CONFLICT DO NOTHING`,
     );
     this.insertChunk = sqlite.prepare(
-      `INSERT INTO observations (locality_id, service_id, period, online_count, total_count, batch_id, demo)
-       VALUES ${Array(CHUNK).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
+      `INSERT INTO observations (locality_id, service_id, period, online_count, total_count, end_to_end_count, fee_count, paid_online_count, batch_id, demo)
+       VALUES ${Array(CHUNK).fill(OBSERVATION_VALUES).join(', ')} ON CONFLICT DO NOTHING`,
     );
     this.selectObservation = sqlite.prepare(
-      `SELECT online_count AS online, total_count AS total, batch_id AS batchId
+      `SELECT online_count AS online, total_count AS total, end_to_end_count AS endToEnd, fee_count AS fee, paid_online_count AS paidOnline, batch_id AS batchId
        FROM observations WHERE locality_id = ? AND service_id = ? AND period = ?`,
     );
     this.updateObservation = sqlite.prepare(
-      `UPDATE observations SET online_count = ?, total_count = ?, batch_id = ?, demo = ?
+      `UPDATE observations SET online_count = ?, total_count = ?, end_to_end_count = ?, fee_count = ?, paid_online_count = ?, batch_id = ?, demo = ?
        WHERE locality_id = ? AND service_id = ? AND period = ?`,
     );
     this.insertRevision = sqlite.prepare(
-      `INSERT INTO observation_revisions (locality_id, service_id, period, online_count, total_count, batch_id, superseded_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO observation_revisions (locality_id, service_id, period, online_count, total_count, end_to_end_count, fee_count, paid_online_count, batch_id, superseded_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertWithdrawal = sqlite.prepare(
-      `INSERT INTO observation_revisions (locality_id, service_id, period, online_count, total_count, batch_id, superseded_by, withdrawn)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+      `INSERT INTO observation_revisions (locality_id, service_id, period, online_count, total_count, end_to_end_count, fee_count, paid_online_count, batch_id, superseded_by, withdrawn)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
     );
     this.deleteObservation = sqlite.prepare('DELETE FROM observations WHERE locality_id = ? AND service_id = ? AND period = ?');
     const serviceAreaUpsert = (rows: number) =>
       sqlite.prepare(
-        `INSERT INTO rollup_service_area (service_id, period, area_id, online_count, total_count, self_rows, sub_rows)
-         VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}
+        `INSERT INTO rollup_service_area (service_id, period, area_id, online_count, total_count, self_rows, sub_rows, ${MEASURE_SQL.join(', ')})
+         VALUES ${Array(rows).fill(placeholders(SERVICE_AREA_COLUMNS.length)).join(', ')}
          ON CONFLICT (service_id, period, area_id) DO UPDATE SET
            online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
-           self_rows = self_rows + excluded.self_rows, sub_rows = sub_rows + excluded.sub_rows`,
+           self_rows = self_rows + excluded.self_rows, sub_rows = sub_rows + excluded.sub_rows, ${ADD_MEASURES}`,
       );
     this.upsertServiceArea = { one: serviceAreaUpsert(1), chunk: serviceAreaUpsert(CHUNK) };
     const areaUpsert = (rows: number) =>
       sqlite.prepare(
-        `INSERT INTO rollup_area (area_id, period, online_count, total_count, self_rows, sub_rows, changed_in)
-         VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}
+        `INSERT INTO rollup_area (area_id, period, online_count, total_count, self_rows, sub_rows, ${MEASURE_SQL.join(', ')}, changed_in)
+         VALUES ${Array(rows).fill(placeholders(AREA_COLUMNS.length)).join(', ')}
          ON CONFLICT (area_id, period) DO UPDATE SET
            online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
-           self_rows = self_rows + excluded.self_rows, sub_rows = sub_rows + excluded.sub_rows, changed_in = excluded.changed_in`,
+           self_rows = self_rows + excluded.self_rows, sub_rows = sub_rows + excluded.sub_rows, ${ADD_MEASURES}, changed_in = excluded.changed_in`,
       );
     this.upsertArea = { one: areaUpsert(1), chunk: areaUpsert(CHUNK) };
     const unitUpsert = (rows: number) =>
       sqlite.prepare(
-        `INSERT INTO rollup_unit (locality_id, period, rows, online_count, total_count, changed_in) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}
+        `INSERT INTO rollup_unit (locality_id, period, rows, online_count, total_count, ${MEASURE_SQL.join(', ')}, changed_in)
+         VALUES ${Array(rows).fill(placeholders(UNIT_COLUMNS.length)).join(', ')}
          ON CONFLICT (locality_id, period) DO UPDATE SET
            rows = rows + excluded.rows, online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
-           changed_in = excluded.changed_in`,
+           ${ADD_MEASURES}, changed_in = excluded.changed_in`,
       );
     this.upsertUnit = { one: unitUpsert(1), chunk: unitUpsert(CHUNK) };
     this.serviceAreaRows = sqlite.prepare(
@@ -342,21 +384,25 @@ export function recordRejectedBatch(sqlite: Database.Database, info: BatchInfo, 
 /** Sums a batch adds to (or takes from) the rollups, gathered before they are written in key order. */
 class RollupDeltas {
   private readonly deltas = new Map<string, Delta>();
-  private readonly units = new Map<string, { localityId: number; period: string; rows: number; online: number; total: number; changedIn: number }>();
+  private readonly units = new Map<string, MeasureSums & { localityId: number; period: string; rows: number; online: number; total: number; changedIn: number }>();
 
-  /** `rows`: +1 for a new row, −1 for a withdrawn one, 0 for a revision. */
-  add(r: Pick<ValidRow, 'serviceId' | 'period' | 'areaId' | 'localityId' | 'level'>, online: number, total: number, rows: number): void {
+  /** Adds a row's counts (`sign` 1) or takes them out (−1); `rows`: +1 for a new row, −1 for a withdrawn one, 0 for a revision. */
+  add(r: Pick<ValidRow, 'serviceId' | 'period' | 'areaId' | 'localityId' | 'level'>, counts: Counts, sign: 1 | -1, rows: number): void {
     const key = `${r.serviceId}:${r.period}:${r.areaId}`;
     let d = this.deltas.get(key);
-    if (!d) this.deltas.set(key, (d = { serviceId: r.serviceId, period: r.period, areaId: r.areaId, online: 0, total: 0, selfRows: 0, subRows: 0 }));
-    d.online += online;
-    d.total += total;
+    if (!d) this.deltas.set(key, (d = { serviceId: r.serviceId, period: r.period, areaId: r.areaId, online: 0, total: 0, selfRows: 0, subRows: 0, ...noMeasures() }));
+    d.online += sign * counts.online;
+    d.total += sign * counts.total;
+    addMeasures(d, counts, sign);
     if (r.level === 'commune') d.subRows += rows;
     else d.selfRows += rows;
     const unitKey = `${r.localityId}:${r.period}`;
-    const u = this.units.get(unitKey);
-    if (u) (u.rows += rows), (u.online += online), (u.total += total);
-    else this.units.set(unitKey, { localityId: r.localityId, period: r.period, rows, online, total, changedIn: 0 });
+    let u = this.units.get(unitKey);
+    if (!u) this.units.set(unitKey, (u = { localityId: r.localityId, period: r.period, rows: 0, online: 0, total: 0, ...noMeasures(), changedIn: 0 }));
+    u.rows += rows;
+    u.online += sign * counts.online;
+    u.total += sign * counts.total;
+    addMeasures(u, counts, sign);
   }
 
   /** Writes the sums; `batchId` marks the area-months it changed. */
@@ -367,11 +413,12 @@ class RollupDeltas {
     runChunked(st.upsertServiceArea, ordered, SERVICE_AREA_COLUMNS);
     for (const d of ordered) {
       const key = `${d.areaId}:${d.period}`;
-      const a = byArea.get(key) ?? { period: d.period, areaId: d.areaId, online: 0, total: 0, selfRows: 0, subRows: 0, changedIn: batchId };
+      const a = byArea.get(key) ?? { period: d.period, areaId: d.areaId, online: 0, total: 0, selfRows: 0, subRows: 0, ...noMeasures(), changedIn: batchId };
       a.online += d.online;
       a.total += d.total;
       a.selfRows += d.selfRows;
       a.subRows += d.subRows;
+      addSums(a, d);
       byArea.set(key, a);
     }
     runChunked(st.upsertArea, [...byArea.values()], AREA_COLUMNS);
@@ -393,9 +440,9 @@ function withdraw(st: Statements, localities: LocalityRegistry, keys: Withdrawal
       errors.push(make(k.row, null, null, say.nothingToWithdraw(k.period, localities.get(k.localityId))));
       continue;
     }
-    st.insertWithdrawal.run(k.localityId, k.serviceId, k.period, old.online, old.total, old.batchId, batchId);
+    st.insertWithdrawal.run(k.localityId, k.serviceId, k.period, old.online, old.total, old.endToEnd, old.fee, old.paidOnline, old.batchId, batchId);
     st.deleteObservation.run(k.localityId, k.serviceId, k.period);
-    deltas.add(k, -old.online, -old.total, -1);
+    deltas.add(k, old, -1, -1);
   }
   return errors;
 }
@@ -445,18 +492,19 @@ export function storeBatch(
     let unchanged = 0;
     const insertedNow = (r: ValidRow) => {
       inserted++;
-      deltas.add(r, r.online, r.total, 1);
+      deltas.add(r, r, 1, 1);
     };
     const existing = (r: ValidRow) => st.selectObservation.get(r.localityId, r.serviceId, r.period) as StoredRow;
     const compareWith = (r: ValidRow, old: StoredRow) => {
-      if (old.online === r.online && old.total === r.total) {
+      if (sameCounts(old, r)) {
         unchanged++;
         return;
       }
       revised++;
-      st.insertRevision.run(r.localityId, r.serviceId, r.period, old.online, old.total, old.batchId, batchId);
-      st.updateObservation.run(r.online, r.total, batchId, demo, r.localityId, r.serviceId, r.period);
-      deltas.add(r, r.online - old.online, r.total - old.total, 0);
+      st.insertRevision.run(r.localityId, r.serviceId, r.period, old.online, old.total, old.endToEnd, old.fee, old.paidOnline, old.batchId, batchId);
+      st.updateObservation.run(r.online, r.total, r.endToEnd, r.fee, r.paidOnline, batchId, demo, r.localityId, r.serviceId, r.period);
+      deltas.add(r, old, -1, 0);
+      deltas.add(r, r, 1, 0);
     };
 
     // Rows go in chunks of one multi-row INSERT: a native call per chunk instead of per row.
@@ -472,7 +520,7 @@ export function storeBatch(
         }
       } else {
         for (const r of chunk) {
-          if (st.insertObservation.run(r.localityId, r.serviceId, r.period, r.online, r.total, batchId, demo).changes === 1) insertedNow(r);
+          if (st.insertObservation.run(r.localityId, r.serviceId, r.period, r.online, r.total, r.endToEnd, r.fee, r.paidOnline, batchId, demo).changes === 1) insertedNow(r);
           else compareWith(r, existing(r));
         }
       }

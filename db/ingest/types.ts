@@ -1,5 +1,10 @@
-/** The five fields of an observation, as the contract names them. */
-export const OBSERVATION_FIELDS = ['period', 'service_code', 'locality_code', 'online_count', 'total_count'] as const;
+/** The five fields every observation has, as the contract names them. */
+export const REQUIRED_OBSERVATION_FIELDS = ['period', 'service_code', 'locality_code', 'online_count', 'total_count'] as const;
+/** The optional measures of substantive adoption (the contract's "Indicators"); a row may leave any of them out. */
+export const MEASURE_FIELDS = ['end_to_end_count', 'fee_count', 'paid_online_count'] as const;
+export type MeasureField = (typeof MEASURE_FIELDS)[number];
+/** Every column an observation may have. */
+export const OBSERVATION_FIELDS = [...REQUIRED_OBSERVATION_FIELDS, ...MEASURE_FIELDS] as const;
 export type ObservationField = (typeof OBSERVATION_FIELDS)[number];
 /** A withdrawal names a stored row by its key. */
 export const WITHDRAWAL_FIELDS = ['period', 'service_code', 'locality_code'] as const;
@@ -65,4 +70,8 @@ export interface ValidRow {
   level: 'country' | 'province' | 'commune';
   online: number;
   total: number;
+  /** The optional measures; null = not reported (never taken for zero). */
+  endToEnd: number | null;
+  fee: number | null;
+  paidOnline: number | null;
 }

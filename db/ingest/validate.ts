@@ -2,7 +2,7 @@ import type { Locality, LocalityRegistry } from '../localities/registry.ts';
 import { FIRST_MONTH, MONTH_PATTERN, type Month } from '../months.ts';
 import * as say from './messages.ts';
 import { closest, valueText } from './text.ts';
-import { type Format, MAX_TOTAL_COUNT, OBSERVATION_FIELDS, type RawRow, type RowError, type Texts, type ValidRow, WITHDRAWAL_FIELDS } from './types.ts';
+import { type Format, MAX_TOTAL_COUNT, type MeasureField, OBSERVATION_FIELDS, type RawRow, type RowError, type Texts, type ValidRow, WITHDRAWAL_FIELDS } from './types.ts';
 
 export interface Scope {
   /** Locality ids the writer may write, with everything under or merged into them; null = all. */
@@ -55,13 +55,21 @@ export function validateRows(raw: RawRow[], ctx: ValidationContext): Validation 
       (report) => {
         const online = report.readable(item, 'online_count') ? checkCount(item.values.online_count, 'online_count', report, ctx.format) : undefined;
         const total = report.readable(item, 'total_count') ? checkCount(item.values.total_count, 'total_count', report, ctx.format) : undefined;
-        return online === undefined || total === undefined ? undefined : { online, total };
+        const endToEnd = optionalCount(item, 'end_to_end_count', report, ctx.format);
+        const fee = optionalCount(item, 'fee_count', report, ctx.format);
+        const paidOnline = optionalCount(item, 'paid_online_count', report, ctx.format);
+        if (online === undefined || total === undefined || endToEnd === undefined || fee === undefined || paidOnline === undefined) return undefined;
+        return { online, total, endToEnd, fee, paidOnline };
       },
-      ({ online, total }, report) => {
-        if (online > total) report.add('online_count', online, say.onlineOverTotal(online, total));
+      (c, report) => {
+        if (c.online > c.total) report.add('online_count', c.online, say.onlineOverTotal(c.online, c.total));
+        if (c.endToEnd !== null && c.endToEnd > c.online) report.add('end_to_end_count', c.endToEnd, say.endToEndOverOnline(c.endToEnd, c.online));
+        if (c.fee !== null && c.fee > c.total) report.add('fee_count', c.fee, say.feeOverTotal(c.fee, c.total));
+        if (c.paidOnline !== null && c.fee === null) report.add('paid_online_count', c.paidOnline, say.paidWithoutFee());
+        else if (c.paidOnline !== null && c.fee !== null && c.paidOnline > c.fee) report.add('paid_online_count', c.paidOnline, say.paidOverFee(c.paidOnline, c.fee));
       },
     );
-    if (key) rows.push({ ...key, online: key.counts.online, total: key.counts.total });
+    if (key) rows.push({ ...key, ...key.counts });
   }
   return { rows, errors: check.report.errors, scopeErrors: check.scopeErrors };
 }
@@ -220,6 +228,14 @@ function checkCount(value: unknown, column: string, report: Reporter, format: Fo
   if (n < 0) return report.add(column, value, say.countNegative(column, value));
   if (n > MAX_TOTAL_COUNT) return report.add(column, value, say.countOverLimit(column, value));
   return n;
+}
+
+/** A measure the row may leave out: null when it does (an empty cell or no column), undefined when it is wrong. */
+function optionalCount(item: RawRow, column: MeasureField, report: Reporter, format: Format): number | null | undefined {
+  if (!report.readable(item, column)) return undefined;
+  const value = item.values[column];
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return null;
+  return checkCount(value, column, report, format);
 }
 
 function countHint(column: string, value: string, text: string): Texts {

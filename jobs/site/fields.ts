@@ -19,3 +19,6 @@ export const UNITS = { dossiers: 'dossiers', ratio: 'ratio (0–1)', points: 'pe
 export const PERIOD = field('period', 'yearmonth', 'calendar month, YYYY-MM');
 export const ONLINE = field('online_count', 'integer', 'dossiers submitted online', UNITS.dossiers);
 export const TOTAL = field('total_count', 'integer', 'all dossiers, every channel', UNITS.dossiers);
+export const END_TO_END = field('end_to_end_count', 'integer', 'dossiers handled wholly online (toàn trình); empty = not reported', UNITS.dossiers);
+export const FEE = field('fee_count', 'integer', 'dossiers that carried a fee or charge; empty = not reported', UNITS.dossiers);
+export const PAID_ONLINE = field('paid_online_count', 'integer', 'fee-bearing dossiers paid online; empty = not reported', UNITS.dossiers);

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { type Locality, type LocalityRegistry, localityRegistry } from '../../db/localities/registry.ts';
 import { type AreaYear, areaYears, iterateObservations } from '../../db/raw-observations.ts';
 import type { DataPackage, DataResource, SiteMeta } from '../../web/model.ts';
-import { type Field, ONLINE, PERIOD, TOTAL, field } from './fields.ts';
+import { END_TO_END, FEE, type Field, ONLINE, PAID_ONLINE, PERIOD, TOTAL, field } from './fields.ts';
 import { CsvSink, type Table, csvResource, linkCsv, tableMetadata, writeSidecar } from './table-files.ts';
 
 /**
@@ -20,6 +20,9 @@ export const RAW_FIELDS: Field[] = [
   field('locality_name', 'string', 'the unit the code meant in that month'),
   ONLINE,
   TOTAL,
+  END_TO_END,
+  FEE,
+  PAID_ONLINE,
   field('batch_id', 'integer', 'the batch that sent the current counts'),
 ];
 
@@ -54,7 +57,7 @@ export function writeRawData(sqlite: Database.Database, dataDir: string, meta: S
   for (const part of parts) {
     const old = kept.get(partName(part.year, part.code));
     const file = old && typeof old.path === 'string' ? join(previous!.dir, old.path) : null;
-    if (old?.last_batch_id !== undefined && old.last_batch_id >= part.changedIn && file && existsSync(file)) {
+    if (old?.last_batch_id !== undefined && old.last_batch_id >= part.changedIn && sameColumns(old) && file && existsSync(file)) {
       // Its compressed siblings and its metadata too: nothing is written again.
       linkCsv(file, join(dataDir, old.path as string));
       resources.set(old.name, old);
@@ -70,6 +73,11 @@ export function writeRawData(sqlite: Database.Database, dataDir: string, meta: S
     linked: parts.length - written,
     ms: Math.round(performance.now() - started),
   };
+}
+
+/** Whether a live part has today's columns: a part written before a column was added is written again. */
+function sameColumns(resource: DataResource): boolean {
+  return resource.schema?.fields.map((f) => f.name).join() === RAW_FIELDS.map((f) => f.name).join();
 }
 
 /** One pass over an area's rows in the years to write, each row into its year's file. */

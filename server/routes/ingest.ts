@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { BodyKind, Format, IngestOutcome } from '../../db/ingest/ingest.ts';
-import { MAX_TOTAL_COUNT, OBSERVATION_FIELDS, WITHDRAWAL_FIELDS } from '../../db/ingest/types.ts';
+import { MAX_TOTAL_COUNT, OBSERVATION_FIELDS, REQUIRED_OBSERVATION_FIELDS, WITHDRAWAL_FIELDS } from '../../db/ingest/types.ts';
 import type { IngestRunner } from '../../db/ingest/worker.ts';
 import { inAnswerLanguage } from '../accept-language.ts';
 import { CSV, JSON_MEDIA, XLSX, csvBody, documentedBody, xlsxBody } from '../raw-bodies.ts';
@@ -69,6 +69,9 @@ const ObservationRow = Type.Object(
     ...RowKey,
     online_count: Type.Integer({ minimum: 0, maximum: MAX_TOTAL_COUNT, description: 'dossiers submitted online, at most total_count; a JSON integer' }),
     total_count: Type.Integer({ minimum: 0, maximum: MAX_TOTAL_COUNT, description: 'all dossiers, every channel; a JSON integer' }),
+    end_to_end_count: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: MAX_TOTAL_COUNT }), Type.Null()], { description: 'optional: dossiers handled wholly online (toàn trình), at most online_count' })),
+    fee_count: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: MAX_TOTAL_COUNT }), Type.Null()], { description: 'optional: dossiers that carried a fee or charge, at most total_count' })),
+    paid_online_count: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: MAX_TOTAL_COUNT }), Type.Null()], { description: 'optional: of those, paid online, at most fee_count (which it needs)' })),
   },
   { additionalProperties: false, description: 'One service, one locality, one calendar month. The same key sent again is a revision.' },
 );
@@ -78,8 +81,8 @@ const WithdrawalList = Type.Array(WithdrawalRow, { description: 'In row errors, 
 const observationBodies = documentedBody({
   [CSV]: csvBody(
     OBSERVATION_FIELDS,
-    OBSERVATION_FIELDS,
-    'Counts in digits only: 1,234, 1.5, -3 and 12e3 are row errors (422).',
+    REQUIRED_OBSERVATION_FIELDS,
+    'Counts in digits only: 1,234, 1.5, -3 and 12e3 are row errors (422). end_to_end_count, fee_count and paid_online_count may be left out, or left empty in a row.',
     `${OBSERVATION_FIELDS.join(',')}\n2026-10,1.001234,79,1520,2010\n`,
   ),
   [JSON_MEDIA]: Type.Object(

@@ -13,6 +13,9 @@ const ObservationSchema = Type.Object({
   locality_name: Type.String(),
   online_count: Type.Integer(),
   total_count: Type.Integer(),
+  end_to_end_count: Type.Union([Type.Integer(), Type.Null()], { description: 'dossiers handled wholly online; null = not reported' }),
+  fee_count: Type.Union([Type.Integer(), Type.Null()], { description: 'fee-bearing dossiers; null = not reported' }),
+  paid_online_count: Type.Union([Type.Integer(), Type.Null()], { description: 'fee-bearing dossiers paid online; null = not reported' }),
   rate: Type.Union([Type.Number(), Type.Null()]),
   batch_id: Type.Integer(),
 });
@@ -20,6 +23,9 @@ const ObservationSchema = Type.Object({
 const RevisionSchema = Type.Object({
   online_count: Type.Integer(),
   total_count: Type.Integer(),
+  end_to_end_count: Type.Union([Type.Integer(), Type.Null()], { description: 'dossiers handled wholly online; null = not reported' }),
+  fee_count: Type.Union([Type.Integer(), Type.Null()], { description: 'fee-bearing dossiers; null = not reported' }),
+  paid_online_count: Type.Union([Type.Integer(), Type.Null()], { description: 'fee-bearing dossiers paid online; null = not reported' }),
   rate: Type.Union([Type.Number(), Type.Null()]),
   batch_id: Type.Integer(),
   received_at: Type.String(),

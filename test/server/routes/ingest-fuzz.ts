@@ -9,7 +9,7 @@
  */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { OBSERVATION_FIELDS } from '../../../db/ingest/types.ts';
+import { REQUIRED_OBSERVATION_FIELDS } from '../../../db/ingest/types.ts';
 import { type TestApp, addServices, adminHeaders, count, testApp } from '../../helper.ts';
 
 const URL = '/api/v1/observations';
@@ -80,7 +80,7 @@ const csvQuote = (text: string) => `"${text.replaceAll('"', '""')}"`;
 const validCsv: fc.Arbitrary<Case> = fc
   .record({
     rows,
-    order: fc.shuffledSubarray<string>([...OBSERVATION_FIELDS], { minLength: 5, maxLength: 5 }),
+    order: fc.shuffledSubarray<string>([...REQUIRED_OBSERVATION_FIELDS], { minLength: 5, maxLength: 5 }),
     eol: fc.constantFrom('\n', '\r\n'),
     bom: fc.boolean(),
     quoted: fc.boolean(),
@@ -118,7 +118,7 @@ const nastyCell: fc.Arbitrary<string> = fc.oneof(
 /** CSV built from hostile cells, under a header that is sometimes right. */
 const hostileCsv: fc.Arbitrary<Case> = fc
   .record({
-    header: fc.oneof(fc.constant<string[]>([...OBSERVATION_FIELDS]), fc.array(fc.oneof(fc.constantFrom<string>(...OBSERVATION_FIELDS), nastyCell), { maxLength: 8 })),
+    header: fc.oneof(fc.constant<string[]>([...REQUIRED_OBSERVATION_FIELDS]), fc.array(fc.oneof(fc.constantFrom<string>(...REQUIRED_OBSERVATION_FIELDS), nastyCell), { maxLength: 8 })),
     lines: fc.array(fc.array(nastyCell, { maxLength: 8 }), { maxLength: 10 }),
     quote: fc.boolean(),
   })
@@ -131,8 +131,8 @@ const hostileCsv: fc.Arbitrary<Case> = fc
 const wideCsv: fc.Arbitrary<Case> = fc.record({ columns: fc.integer({ min: 500, max: 5000 }), inHeader: fc.boolean() }).map(({ columns, inHeader }) => {
   const extra = Array.from({ length: columns }, (_, i) => `c${i}`);
   const text = inHeader
-    ? `${[...OBSERVATION_FIELDS, ...extra].join(',')}\n${['2024-01', 'KS', '01', 1, 2, ...extra].join(',')}\n`
-    : `${OBSERVATION_FIELDS.join(',')}\n${['2024-01', 'KS', '01', 1, 2, ...extra].join(',')}\n`;
+    ? `${[...REQUIRED_OBSERVATION_FIELDS, ...extra].join(',')}\n${['2024-01', 'KS', '01', 1, 2, ...extra].join(',')}\n`
+    : `${REQUIRED_OBSERVATION_FIELDS.join(',')}\n${['2024-01', 'KS', '01', 1, 2, ...extra].join(',')}\n`;
   return caseOf(Buffer.from(text), 'text/csv');
 });
 
@@ -156,7 +156,7 @@ const deepJson: fc.Arbitrary<Case> = fc
 /** JSON rows whose values are anything JSON can say, including numbers no double holds. */
 const strangeJson: fc.Arbitrary<Case> = fc
   .array(
-    fc.dictionary(fc.oneof(fc.constantFrom(...OBSERVATION_FIELDS, '__proto__', 'constructor'), fc.string({ maxLength: 8 })), fc.oneof(fc.jsonValue({ maxDepth: 3 }), nastyCell), { maxKeys: 7 }),
+    fc.dictionary(fc.oneof(fc.constantFrom(...REQUIRED_OBSERVATION_FIELDS, '__proto__', 'constructor'), fc.string({ maxLength: 8 })), fc.oneof(fc.jsonValue({ maxDepth: 3 }), nastyCell), { maxKeys: 7 }),
     { maxLength: 10 },
   )
   .chain((items) =>
