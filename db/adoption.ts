@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type Coverage, type CoverageSource, LOOKBACK_MONTHS, type UnitsByMonth, addUnit, coverageOf, monthlyCoverage, reportingUnits } from './coverage.ts';
 import type { Locality, LocalityRegistry } from './localities/registry.ts';
+import { MEASURES, type Measure } from './indicators/measures.ts';
 import { type Month, addMonths, currentMonth } from './months.ts';
 
 export type Granularity = 'month' | 'quarter' | 'year';
@@ -28,6 +29,8 @@ export interface AdoptionQuery {
   asOfBatch?: number;
   /** The current month (never complete); by default the real one. */
   today?: Month;
+  /** What is divided: online ÷ total by default, or another measure over the rows that reported it. */
+  measure?: Measure;
 }
 
 interface MonthSum {
@@ -52,8 +55,9 @@ const LATEST = '9999-99';
 function monthlySums(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery): MonthSum[] {
   const range = [q.from ?? EARLIEST, q.to ?? LATEST];
   const unit = q.locality;
-  const sums = 'sum(online_count) AS online, sum(total_count) AS total';
-  const hasRows = 'HAVING sum(self_rows + sub_rows) > 0';
+  const m = q.measure ?? MEASURES.online;
+  const sums = `sum(${m.rollup.numerator}) AS online, sum(${m.rollup.denominator}) AS total`;
+  const hasRows = `HAVING sum(${m.areaRows}) > 0`;
   if (unit.level === 'country') {
     return q.serviceId === null
       ? (sqlite.prepare(`SELECT period, ${sums} FROM rollup_area WHERE period BETWEEN ? AND ? GROUP BY period ${hasRows} ORDER BY period`).all(...range) as MonthSum[])
@@ -73,9 +77,14 @@ function monthlySums(sqlite: Database.Database, registry: LocalityRegistry, q: A
   // All services of a commune (or a past unit) from its unit sums; one service from its rows.
   return (
     q.serviceId === null
-      ? sqlite.prepare(`SELECT period, ${sums} FROM rollup_unit WHERE locality_id IN (${inList}) AND period BETWEEN ? AND ? AND rows > 0 GROUP BY period ORDER BY period`).all(...ids, ...range)
+      ? sqlite
+          .prepare(`SELECT period, ${sums} FROM rollup_unit WHERE locality_id IN (${inList}) AND period BETWEEN ? AND ? AND ${m.unitRows} > 0 GROUP BY period ORDER BY period`)
+          .all(...ids, ...range)
       : sqlite
-          .prepare(`SELECT period, ${sums} FROM observations WHERE locality_id IN (${inList}) AND service_id = ? AND period BETWEEN ? AND ? GROUP BY period ORDER BY period`)
+          .prepare(
+            `SELECT period, sum(${m.rows.numerator}) AS online, sum(${m.rows.denominator}) AS total FROM observations
+             WHERE locality_id IN (${inList}) AND service_id = ? AND period BETWEEN ? AND ? AND ${m.rows.reported} GROUP BY period ORDER BY period`,
+          )
           .all(...ids, q.serviceId, ...range)
   ) as MonthSum[];
 }
@@ -131,11 +140,14 @@ function asOfRows(registry: LocalityRegistry, q: AdoptionQuery & { asOfBatch: nu
     filters.push('service_id = ?');
     params.push(q.serviceId);
   }
+  const m = q.measure ?? MEASURES.online;
+  filters.push(m.rows.reported);
   const where = filters.join(' AND ');
+  const columns = `locality_id, period, ${m.rows.numerator} AS online_count, ${m.rows.denominator} AS total_count`;
   return {
-    union: `SELECT locality_id, period, online_count, total_count FROM observations WHERE batch_id <= ? AND ${where}
+    union: `SELECT ${columns} FROM observations WHERE batch_id <= ? AND ${where}
             UNION ALL
-            SELECT locality_id, period, online_count, total_count FROM observation_revisions WHERE batch_id <= ? AND superseded_by > ? AND ${where}`,
+            SELECT ${columns} FROM observation_revisions WHERE batch_id <= ? AND superseded_by > ? AND ${where}`,
     params: [q.asOfBatch, ...params, q.asOfBatch, q.asOfBatch, ...params],
   };
 }
@@ -153,6 +165,7 @@ function monthlySumsAsOf(sqlite: Database.Database, registry: LocalityRegistry, 
 function reportingUnitsByMonth(sqlite: Database.Database, registry: LocalityRegistry, q: AdoptionQuery): UnitsByMonth {
   const range: [Month, Month] = [q.from ? addMonths(q.from, -LOOKBACK_MONTHS) : EARLIEST, q.to ?? LATEST];
   const { unitOf } = reportingUnits(registry, q.locality);
+  const m = q.measure ?? MEASURES.online;
   let pairs: Array<[number, Month]>;
   if (q.asOfBatch !== undefined) {
     const { union, params } = asOfRows(registry, { ...q, asOfBatch: q.asOfBatch }, range);
@@ -161,7 +174,7 @@ function reportingUnitsByMonth(sqlite: Database.Database, registry: LocalityRegi
     const table = q.serviceId === null ? 'rollup_area' : 'rollup_service_area';
     const service = q.serviceId === null ? '' : 'AND service_id = ?';
     pairs = sqlite
-      .prepare(`SELECT area_id, period FROM ${table} WHERE period BETWEEN ? AND ? ${service} AND self_rows + sub_rows > 0`)
+      .prepare(`SELECT area_id, period FROM ${table} WHERE period BETWEEN ? AND ? ${service} AND ${m.areaRows} > 0`)
       .raw(true)
       .all(...range, ...(q.serviceId === null ? [] : [q.serviceId])) as Array<[number, Month]>;
     return groupUnits(pairs, (id) => id);
@@ -170,8 +183,11 @@ function reportingUnitsByMonth(sqlite: Database.Database, registry: LocalityRegi
     const inList = ids.map(() => '?').join(',');
     pairs = (
       q.serviceId === null
-        ? sqlite.prepare(`SELECT locality_id, period FROM rollup_unit WHERE locality_id IN (${inList}) AND period BETWEEN ? AND ? AND rows > 0`).raw(true).all(...ids, ...range)
-        : sqlite.prepare(`SELECT locality_id, period FROM observations WHERE locality_id IN (${inList}) AND service_id = ? AND period BETWEEN ? AND ?`).raw(true).all(...ids, q.serviceId, ...range)
+        ? sqlite.prepare(`SELECT locality_id, period FROM rollup_unit WHERE locality_id IN (${inList}) AND period BETWEEN ? AND ? AND ${m.unitRows} > 0`).raw(true).all(...ids, ...range)
+        : sqlite
+            .prepare(`SELECT locality_id, period FROM observations WHERE locality_id IN (${inList}) AND service_id = ? AND period BETWEEN ? AND ? AND ${m.rows.reported}`)
+            .raw(true)
+            .all(...ids, q.serviceId, ...range)
     ) as Array<[number, Month]>;
   }
   return groupUnits(pairs, unitOf);

@@ -26,8 +26,8 @@ export const CATALOGUE_MESSAGES = {
   },
   name_vi: { vi: 'tên tiếng Việt của thủ tục (name_vi) là bắt buộc. Xin nhập tên thủ tục.', en: 'name_vi is required' },
   online_level: {
-    vi: 'mức độ trực tuyến (online_level) phải là "full" (toàn trình) hoặc "partial" (một phần).',
-    en: 'online_level must be "full" or "partial"',
+    vi: 'mức độ trực tuyến (online_level) phải là "full" (toàn trình), "partial" (một phần) hoặc "none" (chưa cung cấp trực tuyến).',
+    en: 'online_level must be "full", "partial" or "none" (not offered online)',
   },
   online_since: { vi: 'tháng bắt đầu trực tuyến (online_since) phải ghi theo dạng YYYY-MM, ví dụ 2019-01, hoặc để trống.', en: 'online_since must be YYYY-MM' },
 } satisfies Record<string, Texts>;
@@ -47,7 +47,7 @@ function serviceProblems(values: Record<string, unknown>): Array<{ column: strin
   const code = text('code');
   if (typeof code !== 'string' || !new RegExp(SERVICE_CODE_PATTERN).test(code)) problems.push({ column: 'code', texts: CATALOGUE_MESSAGES.code });
   if (typeof text('name_vi') !== 'string' || text('name_vi') === '') problems.push({ column: 'name_vi', texts: CATALOGUE_MESSAGES.name_vi });
-  if (!['full', 'partial'].includes(valueText(text('online_level')) ?? '')) problems.push({ column: 'online_level', texts: CATALOGUE_MESSAGES.online_level });
+  if (!['full', 'partial', 'none'].includes(valueText(text('online_level')) ?? '')) problems.push({ column: 'online_level', texts: CATALOGUE_MESSAGES.online_level });
   for (const k of ['name_en', 'agency']) {
     if (values[k] !== undefined && values[k] !== null && typeof values[k] !== 'string') problems.push({ column: k, texts: notText(k) });
   }

@@ -12,7 +12,7 @@ export interface ServiceInput {
   name_vi: string;
   name_en?: string | null;
   agency?: string | null;
-  online_level: 'full' | 'partial';
+  online_level: 'full' | 'partial' | 'none';
   online_since?: string | null;
 }
 

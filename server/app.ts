@@ -21,6 +21,7 @@ import adminAccountRoutes from './routes/admins.ts';
 import auditRoutes from './routes/audit.ts';
 import adoptionRoutes from './routes/adoption.ts';
 import healthRoutes, { type SiteBuild } from './routes/health.ts';
+import indicatorRoutes from './routes/indicators.ts';
 import ingestRoutes from './routes/ingest.ts';
 import localityRoutes from './routes/localities.ts';
 import observationRoutes from './routes/observations.ts';
@@ -106,6 +107,7 @@ export async function buildApp({ db, config, onBatchStored = () => {}, pulls, in
   await fastify.register(serviceRoutes);
   await fastify.register(localityRoutes);
   await fastify.register(adoptionRoutes);
+  await fastify.register(indicatorRoutes);
   await fastify.register(observationRoutes);
   const runner = ingest ?? ingestWorker(db.file, db.sqlite);
   // After in-flight requests (and so their batches) are done.

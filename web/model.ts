@@ -67,7 +67,7 @@ export interface ServiceSummary extends Window12 {
   name_vi: string;
   name_en: string | null;
   agency: string | null;
-  online_level: 'full' | 'partial';
+  online_level: 'full' | 'partial' | 'none';
   online_since: string | null;
 }
 

@@ -15,7 +15,7 @@ const ServiceBody = Type.Object(
     name_vi: Type.String({ minLength: 1, maxLength: 500 }),
     name_en: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
     agency: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
-    online_level: Type.Union([Type.Literal('full'), Type.Literal('partial')]),
+    online_level: Type.Union([Type.Literal('full'), Type.Literal('partial'), Type.Literal('none')], { description: 'none = not offered online (it still counts in the share of services offered online)' }),
     online_since: Type.Optional(Type.Union([Month, Type.Null()])),
   },
   { additionalProperties: false },
@@ -26,7 +26,7 @@ const catalogueBodies = documentedBody({
   [CSV]: csvBody(
     CATALOGUE_FIELDS,
     ['code', 'name_vi', 'online_level'],
-    'One service per line: online_level is full or partial, online_since YYYY-MM or empty.',
+    'One service per line: online_level is full, partial or none, online_since YYYY-MM or empty.',
     `${CATALOGUE_FIELDS.join(',')}\n1.001234,Đăng ký khai sinh,Birth registration,Bộ Tư pháp,full,2019-01\n`,
   ),
   [JSON_MEDIA]: Type.Object(

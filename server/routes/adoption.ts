@@ -5,19 +5,23 @@ import { asOfBatchProblem } from '../../db/batches.ts';
 import { breakdown, breakdownProblem } from '../../db/breakdown.ts';
 import type { Locality } from '../../db/localities/registry.ts';
 import { addMonths, currentMonth } from '../../db/months.ts';
+import { INDICATORS, indicatorById } from '../../db/indicators/catalogue.ts';
+import { indicatorSeries } from '../../db/indicators/series.ts';
 import { getService } from '../../db/services.ts';
 import { type Texts, sendTranslatedError } from '../plugins/errors.ts';
 import { DemoFlag, ErrorBody } from '../schemas.ts';
-import { MonthParam, badMonth, badRange, localityNotIn, unknownLocality, unknownService } from './query.ts';
+import { MonthParam, badMonth, badRange, localityNotIn, noAsOfForServices, unknownIndicator, unknownLocality, unknownService } from './query.ts';
 
 const BucketSchema = Type.Object({
   period: Type.String({ description: 'YYYY-MM, YYYY-Qn or YYYY' }),
   first_month: Type.String(),
   last_month: Type.String(),
   months: Type.Integer({ description: 'months in the bucket that have data' }),
-  online_count: Type.Integer(),
-  total_count: Type.Integer(),
-  rate: Type.Union([Type.Number(), Type.Null()], { description: 'Σonline / Σtotal, 4 decimals; null when the total is 0' }),
+  online_count: Type.Optional(Type.Integer({ description: 'without indicator=' })),
+  total_count: Type.Optional(Type.Integer({ description: 'without indicator=' })),
+  numerator: Type.Optional(Type.Integer({ description: 'with indicator=: Σ of its numerator over the rows (or services) that reported its measure' })),
+  denominator: Type.Optional(Type.Integer({ description: 'with indicator=: Σ of its denominator over the same rows (or services)' })),
+  rate: Type.Union([Type.Number(), Type.Null()], { description: 'Σonline / Σtotal (or Σnumerator / Σdenominator), 4 decimals; null when the denominator is 0' }),
   coverage: Type.Object(
     {
       reporting: Type.Integer({ description: 'expected units with a row in every month of the bucket' }),
@@ -29,6 +33,7 @@ const BucketSchema = Type.Object({
 });
 
 const AdoptionSchema = Type.Object({
+  indicator: Type.Optional(Type.String({ description: 'the indicator asked for (GET /api/v1/indicators)' })),
   service: Type.String(),
   locality: Type.String(),
   locality_name: Type.String(),
@@ -93,6 +98,12 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           from: Type.Optional(MonthParam),
           to: Type.Optional(MonthParam),
           granularity: Type.Optional(Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year')], { default: 'month' })),
+          indicator: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description: `an indicator of GET /api/v1/indicators (${INDICATORS.map((i) => i.id).join(', ')}): buckets of numerator, denominator and rate, counting only the rows that reported its measure`,
+            }),
+          ),
           as_of_batch: Type.Optional(
             Type.Integer({ minimum: 0, description: 'the numbers as they stood right after this stored batch; such answers never change (archived embeds). 404 for a batch that does not exist yet or was refused' }),
           ),
@@ -104,16 +115,21 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { service, locality = 'VN', at, from, to, granularity = 'month', as_of_batch: asOfBatch } = request.query;
       const rangeProblem = badRange(from, to) ?? (at === undefined ? null : badMonth(at));
       if (rangeProblem) return sendTranslatedError(request, reply, 400, 'bad_request', rangeProblem);
+      const indicator = request.query.indicator === undefined ? null : indicatorById(request.query.indicator);
+      if (indicator === undefined) return sendTranslatedError(request, reply, 400, 'bad_request', unknownIndicator(request.query.indicator!));
+      if (indicator && !indicator.measure && asOfBatch !== undefined) return sendTranslatedError(request, reply, 400, 'bad_request', noAsOfForServices(indicator.id));
       const scope = scopeOf(locality, service, at);
       if (!('unit' in scope)) return sendTranslatedError(request, reply, 404, 'not_found', scope);
       const { unit, serviceId } = scope;
       const batchProblem = asOfBatch === undefined ? null : asOfBatchProblem(fastify.db, asOfBatch);
       if (batchProblem) return sendTranslatedError(request, reply, 404, 'not_found', batchProblem);
-      const series = adoptionSeries(fastify.db.sqlite, fastify.localities, { serviceId, locality: unit, from, to, granularity, asOfBatch });
+      const query = { serviceId, locality: unit, from, to, granularity, asOfBatch };
+      const series = indicator ? indicatorSeries(fastify.db.sqlite, fastify.localities, indicator, query) : adoptionSeries(fastify.db.sqlite, fastify.localities, query);
       // A frozen answer can be cached for good.
       if (asOfBatch !== undefined) reply.header('cache-control', 'public, max-age=31536000, immutable');
       const history = fastify.localities.historyLimit(unit);
       return {
+        ...(indicator ? { indicator: indicator.id } : {}),
         service: service ?? 'all',
         locality: unit.code,
         locality_name: unit.name,

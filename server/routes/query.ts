@@ -37,6 +37,22 @@ export function unknownLocality(code: string): Texts {
   };
 }
 
+/** An id that names no indicator. */
+export function unknownIndicator(id: string): Texts {
+  return {
+    vi: `Không có chỉ số «${id}». Danh sách chỉ số ở /api/v1/indicators.`,
+    en: `unknown indicator "${id}"; see /api/v1/indicators`,
+  };
+}
+
+/** as_of_batch freezes dossier counts; an indicator that counts services reads the catalogue of today. */
+export function noAsOfForServices(id: string): Texts {
+  return {
+    vi: `Chỉ số «${id}» đếm số thủ tục theo danh mục hiện nay nên không dùng được với as_of_batch; xin bỏ as_of_batch hoặc chọn chỉ số đếm hồ sơ.`,
+    en: `the indicator "${id}" counts services in today's catalogue, so as_of_batch does not apply to it; leave out as_of_batch or choose an indicator of dossiers`,
+  };
+}
+
 /** A code that names no service of the catalogue. */
 export function unknownService(code: string): Texts {
   return {

@@ -9,7 +9,7 @@ export const ServiceSchema = Type.Object({
   name_vi: Type.String(),
   name_en: Nullable(Type.String()),
   agency: Nullable(Type.String()),
-  online_level: Type.String({ enum: ['full', 'partial'] }),
+  online_level: Type.String({ enum: ['full', 'partial', 'none'] }),
   online_since: Nullable(Type.String()),
   updated_at: Type.String(),
   demo: DemoFlag,

@@ -1,0 +1,46 @@
+import type Database from 'better-sqlite3';
+import { type AdoptionQuery, type Bucket, adoptionSeries, rateOf } from '../adoption.ts';
+import type { LocalityRegistry } from '../localities/registry.ts';
+import { monthRange } from '../months.ts';
+import { listServices } from '../services.ts';
+import type { Indicator } from './catalogue.ts';
+import { MEASURES } from './measures.ts';
+import { type ServiceMonthSums, serviceMonthSums, totalsByService } from './service-sums.ts';
+
+/** A bucket of an indicator: Σ numerator ÷ Σ denominator, with who reported (the contract's "Indicators"). */
+export type IndicatorBucket = Omit<Bucket, 'online_count' | 'total_count'> & { numerator: number; denominator: number };
+
+/**
+ * An indicator's series. A dossier indicator divides its measure's sums (the rollups, over the
+ * rows that reported it, coverage included); a service indicator counts services in each bucket,
+ * over the months and units the online counts cover.
+ */
+export function indicatorSeries(sqlite: Database.Database, registry: LocalityRegistry, indicator: Indicator, q: AdoptionQuery): IndicatorBucket[] {
+  if (indicator.measure) {
+    return adoptionSeries(sqlite, registry, { ...q, measure: MEASURES[indicator.measure] }).map(({ online_count, total_count, ...b }) => ({
+      ...b,
+      numerator: online_count,
+      denominator: total_count,
+    }));
+  }
+  const buckets = adoptionSeries(sqlite, registry, { ...q, measure: MEASURES.online });
+  if (buckets.length === 0) return [];
+  const services = listServices(sqlite).filter((s) => q.serviceId === null || s.id === q.serviceId);
+  const rows = serviceMonthSums(sqlite, registry, {
+    locality: q.locality,
+    from: buckets[0]!.first_month,
+    to: buckets[buckets.length - 1]!.last_month,
+    serviceIds: q.serviceId === null ? null : [q.serviceId],
+  });
+  const byMonth = new Map<string, ServiceMonthSums[]>();
+  for (const r of rows) {
+    const list = byMonth.get(r.period);
+    if (list) list.push(r);
+    else byMonth.set(r.period, [r]);
+  }
+  return buckets.map(({ online_count: _o, total_count: _t, ...b }) => {
+    const inBucket = monthRange(b.first_month, b.last_month).flatMap((m) => byMonth.get(m) ?? []);
+    const { numerator, denominator } = indicator.ratio({ services, sums: totalsByService(inBucket), month: b.last_month });
+    return { ...b, numerator, denominator, rate: rateOf(numerator, denominator) };
+  });
+}

@@ -1,0 +1,79 @@
+import type Database from 'better-sqlite3';
+import type { Locality, LocalityRegistry } from '../localities/registry.ts';
+import type { Month } from '../months.ts';
+
+/** One service's sums in a locality and month: the counts every row has and each measure over the rows that reported it. */
+export interface ServiceSums {
+  serviceId: number;
+  online: number;
+  total: number;
+  endToEnd: number;
+  endToEndBase: number;
+  endToEndRows: number;
+  paidOnline: number;
+  paidOnlineBase: number;
+  paidOnlineRows: number;
+}
+
+export interface ServiceMonthSums extends ServiceSums {
+  period: Month;
+}
+
+const ROLLUP_SUMS = `sum(online_count) AS online, sum(total_count) AS total,
+  sum(end_to_end_count) AS endToEnd, sum(end_to_end_base) AS endToEndBase, sum(end_to_end_rows) AS endToEndRows,
+  sum(paid_online_count) AS paidOnline, sum(paid_online_base) AS paidOnlineBase, sum(paid_online_rows) AS paidOnlineRows`;
+const ROW_SUMS = `sum(online_count) AS online, sum(total_count) AS total,
+  coalesce(sum(end_to_end_count), 0) AS endToEnd, coalesce(sum(CASE WHEN end_to_end_count IS NOT NULL THEN total_count END), 0) AS endToEndBase, count(end_to_end_count) AS endToEndRows,
+  coalesce(sum(paid_online_count), 0) AS paidOnline, coalesce(sum(CASE WHEN paid_online_count IS NOT NULL THEN fee_count END), 0) AS paidOnlineBase, count(paid_online_count) AS paidOnlineRows`;
+
+/**
+ * Each service's sums per month in a locality (today's boundaries), for the indicators that count
+ * services and for the scorecard: the country and current provinces from rollup_service_area,
+ * communes and past units from their rows. `serviceIds` narrows to some services (a ministry's).
+ */
+export function serviceMonthSums(
+  sqlite: Database.Database,
+  registry: LocalityRegistry,
+  q: { locality: Locality; from: Month; to: Month; serviceIds?: number[] | null },
+): ServiceMonthSums[] {
+  const services = q.serviceIds ? `AND service_id IN (${q.serviceIds.map(() => '?').join(',')})` : '';
+  const serviceParams = q.serviceIds ?? [];
+  const unit = q.locality;
+  if (unit.level === 'country' || (unit.level === 'province' && unit.successorId === null)) {
+    const area = unit.level === 'country' ? '' : 'AND area_id = ?';
+    return sqlite
+      .prepare(
+        `SELECT service_id AS serviceId, period, ${ROLLUP_SUMS} FROM rollup_service_area
+         WHERE period BETWEEN ? AND ? ${area} ${services} AND self_rows + sub_rows > 0 GROUP BY service_id, period`,
+      )
+      .all(q.from, q.to, ...(unit.level === 'country' ? [] : [unit.id]), ...serviceParams) as ServiceMonthSums[];
+  }
+  const ids = registry.memberIds(unit);
+  return sqlite
+    .prepare(
+      `SELECT service_id AS serviceId, period, ${ROW_SUMS} FROM observations
+       WHERE locality_id IN (${ids.map(() => '?').join(',')}) AND period BETWEEN ? AND ? ${services} GROUP BY service_id, period`,
+    )
+    .all(...ids, q.from, q.to, ...serviceParams) as ServiceMonthSums[];
+}
+
+/** Sums each service's months into one total per service. */
+export function totalsByService(rows: Iterable<ServiceSums>): Map<number, ServiceSums> {
+  const out = new Map<number, ServiceSums>();
+  for (const r of rows) {
+    const t = out.get(r.serviceId);
+    if (!t) {
+      out.set(r.serviceId, { serviceId: r.serviceId, online: r.online, total: r.total, endToEnd: r.endToEnd, endToEndBase: r.endToEndBase, endToEndRows: r.endToEndRows, paidOnline: r.paidOnline, paidOnlineBase: r.paidOnlineBase, paidOnlineRows: r.paidOnlineRows });
+      continue;
+    }
+    t.online += r.online;
+    t.total += r.total;
+    t.endToEnd += r.endToEnd;
+    t.endToEndBase += r.endToEndBase;
+    t.endToEndRows += r.endToEndRows;
+    t.paidOnline += r.paidOnline;
+    t.paidOnlineBase += r.paidOnlineBase;
+    t.paidOnlineRows += r.paidOnlineRows;
+  }
+  return out;
+}
