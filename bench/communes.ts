@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { monthRange } from '../db/months.ts';
 import { hash } from './dataset.ts';
-import { post } from './ingest.ts';
+import { type CeilingRow, post } from './ingest.ts';
 import { type RunningServer, peakRssMiB } from './server.ts';
 import { percentile, timeRequests } from './stats.ts';
 
@@ -52,9 +52,10 @@ function csvOf(rows: Iterable<[string, string, string, number, number]>): string
 }
 
 /** Every row of the dataset, for the raw insert ceiling: [commune index, service index, period, online, total]. */
-export function* communeCeilingRows(): Generator<[number, number, string, number, number]> {
+export function* communeCeilingRows(): Generator<CeilingRow> {
   const index = new Map(COMMUNES.map((c, i) => [c.code, 1000 + i]));
-  for (const month of COMMUNE_MONTHS) for (const province of PROVINCES) for (const [period, service, commune, online, total] of communeRows(province, month)) yield [index.get(commune)!, Number(service.slice(2)), period, online, total];
+  for (const month of COMMUNE_MONTHS)
+    for (const province of PROVINCES) for (const [period, service, commune, online, total] of communeRows(province, month)) yield [index.get(commune)!, Number(service.slice(2)), period, online, total, null, null, null];
 }
 
 type Record = (metric: string, value: number, unit: string, goal?: string, pass?: boolean | null) => void;

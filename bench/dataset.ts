@@ -36,8 +36,11 @@ export function provincesOf(month: string): string[] {
   return month < REORGANISATION_MONTH ? OLD_PROVINCES : NEW_PROVINCES;
 }
 
-/** Rows of one month as [period, service, locality, online, total]. */
-export function* monthRows(month: string, services: number): Generator<[string, string, string, number, number]> {
+/** A row of the province dataset: [period, service, locality, online, total, end_to_end, fee, paid_online]. */
+export type BenchRow = [string, string, string, number, number, number, number, number];
+
+/** Rows of one month, every optional measure filled (issue 16: ingest is measured with them). */
+export function* monthRows(month: string, services: number): Generator<BenchRow> {
   const m = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
   const progress = (m - 2020 * 12) / 82;
   for (const province of provincesOf(month)) {
@@ -46,13 +49,18 @@ export function* monthRows(month: string, services: number): Generator<[string, 
       const h = hash(s, p, m);
       const total = 20 + (h % 5000);
       const online = Math.floor(total * Math.min(1, progress * ((h >>> 12) % 100) / 100));
-      yield [month, serviceCode(s), province, online, total];
+      const endToEnd = Math.floor(online * (((h >>> 5) % 90) / 100));
+      const fee = s % 3 === 0 ? 0 : Math.floor(total * (((h >>> 8) % 80) / 100));
+      const paidOnline = Math.floor(fee * Math.min(1, progress * ((h >>> 16) % 100) / 100));
+      yield [month, serviceCode(s), province, online, total, endToEnd, fee, paidOnline];
     }
   }
 }
 
+export const BENCH_HEADER = 'period,service_code,locality_code,online_count,total_count,end_to_end_count,fee_count,paid_online_count';
+
 export function monthCsv(month: string, services: number): string {
-  const lines = ['period,service_code,locality_code,online_count,total_count'];
+  const lines = [BENCH_HEADER];
   for (const r of monthRows(month, services)) lines.push(r.join(','));
   return lines.join('\n') + '\n';
 }

@@ -8,7 +8,9 @@ import { type RunningServer } from './server.ts';
  * The raw ceiling: the same rows through one plain prepared INSERT in one transaction,
  * into a table shaped like observations, with ids already resolved and the same pragmas.
  */
-export function rawInsertCeiling(dir: string, rowsOf: () => Iterable<[number, number, string, number, number]>, name = 'ceiling'): { rows: number; seconds: number; rowsPerSecond: number } {
+export type CeilingRow = [number, number, string, number, number, number | null, number | null, number | null];
+
+export function rawInsertCeiling(dir: string, rowsOf: () => Iterable<CeilingRow>, name = 'ceiling'): { rows: number; seconds: number; rowsPerSecond: number } {
   const file = join(dir, `${name}.db`);
   openDb(file).sqlite.close();
   const sqlite = new Database(file);
@@ -16,9 +18,10 @@ export function rawInsertCeiling(dir: string, rowsOf: () => Iterable<[number, nu
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('cache_size = -65536');
   sqlite.exec(`CREATE TABLE plain (locality_id INTEGER NOT NULL, service_id INTEGER NOT NULL, period TEXT NOT NULL,
-    online_count INTEGER NOT NULL, total_count INTEGER NOT NULL, batch_id INTEGER NOT NULL, demo INTEGER NOT NULL,
+    online_count INTEGER NOT NULL, total_count INTEGER NOT NULL, end_to_end_count INTEGER, fee_count INTEGER, paid_online_count INTEGER,
+    batch_id INTEGER NOT NULL, demo INTEGER NOT NULL,
     PRIMARY KEY (locality_id, service_id, period)) WITHOUT ROWID`);
-  const insert = sqlite.prepare('INSERT INTO plain VALUES (?, ?, ?, ?, ?, 1, 0)');
+  const insert = sqlite.prepare('INSERT INTO plain VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 0)');
   let rows = 0;
   const started = performance.now();
   sqlite.transaction(() => {
@@ -33,10 +36,10 @@ export function rawInsertCeiling(dir: string, rowsOf: () => Iterable<[number, nu
 }
 
 /** The province dataset as the ceiling's rows, ids already resolved. */
-export function* provinceCeilingRows(services: number): Generator<[number, number, string, number, number]> {
+export function* provinceCeilingRows(services: number): Generator<CeilingRow> {
   for (const month of benchMonths()) {
     const provinceIndex = new Map(provincesOf(month).map((p, i) => [p, i + (month < '2025-07' ? 100 : 0)]));
-    for (const [period, service, locality, online, total] of monthRows(month, services)) yield [provinceIndex.get(locality)!, Number(service.slice(2)), period, online, total];
+    for (const [period, service, locality, ...counts] of monthRows(month, services)) yield [provinceIndex.get(locality)!, Number(service.slice(2)), period, ...counts];
   }
 }
 

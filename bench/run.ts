@@ -10,6 +10,7 @@ import { reliability } from './reliability.ts';
 import { peakRssMiB, startServer } from './server.ts';
 import { fullSiteBuild, pageWeights, uploadToSiteSeconds } from './site.ts';
 import { timeRequests } from './stats.ts';
+import { INDICATORS } from '../db/indicators/catalogue.ts';
 import { openDb } from '../db/open.ts';
 import { computeSignals } from '../db/watch/signals.ts';
 
@@ -95,6 +96,19 @@ try {
   );
   record('adoption province/service/month p50', local.p50, 'ms');
   record('adoption province/service/month p99', local.p99, 'ms', '< 50 ms', local.p99 < 50);
+  // Issue 16: every indicator, nationally by year and for a province by month.
+  for (const indicator of INDICATORS) {
+    const timing = await timeRequests(
+      Array.from({ length: queries }, (_, i) =>
+        i % 2 === 0
+          ? `${api.url}/api/v1/adoption?indicator=${indicator.id}&granularity=year`
+          : `${api.url}/api/v1/adoption?indicator=${indicator.id}&locality=${NEW_PROVINCES[i % NEW_PROVINCES.length]}&granularity=month`,
+      ),
+    );
+    record(`adoption ?indicator=${indicator.id} (national/year, province/month) p99`, timing.p99, 'ms', '< 50 ms', timing.p99 < 50);
+  }
+  const cards = await timeRequests(Array.from({ length: Math.min(queries, 100) }, (_, i) => `${api.url}/api/v1/scorecard?locality=${i % 2 ? NEW_PROVINCES[i % NEW_PROVINCES.length] : 'VN'}&year=2025`));
+  record('scorecard (VN or a province, 2025) p99', cards.p99, 'ms');
   const rss = peakRssMiB(api.pid);
   record('server peak RSS (ingest + reads)', rss, 'MiB', '< 1024 MiB', rss < 1024);
   if (communeCeiling) await communeScale(api, ADMIN, token, env.DB_PATH, communeCeiling.rowsPerSecond, record, queries);
