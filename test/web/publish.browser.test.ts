@@ -14,15 +14,17 @@ import { build, freePort } from '../jobs/site/fixture.ts';
 import { CHROMIUM, HAS_CHROMIUM, expectNoAxeViolations, launchBrowser, recordProblems } from './browser.ts';
 
 const HEADER = 'period,service_code,locality_code,online_count,total_count';
-/** Line 3: a count with a decimal point; line 4: online above total; line 5: a province outside the token's scope. */
-const BAD = [HEADER, '2026-09,KS-01,79,40,100', '2026-09,KS-01,79,1.5,100', '2026-10,KS-01,79,120,100', '2026-10,KS-01,01,1,2'].join('\n') + '\n';
+/** With the optional measures, left empty where not counted. */
+const MEASURED = `${HEADER},end_to_end_count,fee_count,paid_online_count`;
+/** Line 3: a count with a decimal point; line 4: online above total; line 5: a province outside the token's scope; line 6: more end-to-end than online. */
+const BAD = [MEASURED, '2026-09,KS-01,79,40,100,,,', '2026-09,KS-01,79,1.5,100,,,', '2026-10,KS-01,79,120,100,,,', '2026-10,KS-01,01,1,2,,,', '2026-11,KS-01,79,10,100,11,,'].join('\n') + '\n';
 const GOOD = [HEADER, '2026-09,KS-01,79,40,100', '2026-10,KS-01,79,55,100'].join('\n') + '\n';
 
 async function xlsxFile(): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('Số liệu');
-  sheet.addRow(HEADER.split(','));
-  sheet.addRow(['2026-08', 'KS-01', '79', 30, 100]);
+  sheet.addRow(MEASURED.split(','));
+  sheet.addRow(['2026-08', 'KS-01', '79', 30, 100, 20, 50, 25]);
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
@@ -102,9 +104,10 @@ describe.skipIf(!HAS_CHROMIUM)(`the publishers' desk in Chromium (skipped when $
       await page.waitForSelector('#desk-errors:not([hidden])');
       const rows = await page.$$eval('#desk-errors-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent ?? '')));
       const lines = rows.map((r) => r[0]);
-      // The decimal count (3), online above total (4) and the province outside the scope (5): one answer.
-      expect(lines).toEqual(expect.arrayContaining(['3', '4', '5']));
+      // The decimal count (3), online above total (4), the province outside the scope (5) and end-to-end above online (6): one answer.
+      expect(lines).toEqual(expect.arrayContaining(['3', '4', '5', '6']));
       expect(rows.find((r) => r[0] === '3')![1]).toBe('online_count');
+      expect(rows.find((r) => r[0] === '6')!.slice(1, 3)).toEqual(['end_to_end_count', '11']);
       expect(await page.textContent('#desk-errors-summary')).toMatch(/^Tệp có \d+ lỗi, chưa lưu gì/);
       expect(await page.getAttribute('#desk-errors-summary', 'role')).toBe('alert');
       const download = page.waitForEvent('download');
@@ -151,7 +154,12 @@ describe.skipIf(!HAS_CHROMIUM)(`the publishers' desk in Chromium (skipped when $
       await choose(page, '#desk-file', 'figures.xlsx', await xlsxFile(), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       expect(await answered(page, '#desk-send', /\/api\/v1\/observations$/)).toBe(201);
       await expect.poll(() => page.textContent('#desk-result'), { timeout: 15_000 }).toMatch(/Stored as batch \d+: 1 rows, 1 inserted/);
-      expect((t.db.sqlite.prepare("SELECT online_count FROM observations WHERE period = '2026-08'").get() as { online_count: number }).online_count).toBe(30);
+      expect(t.db.sqlite.prepare("SELECT online_count, end_to_end_count, fee_count, paid_online_count FROM observations WHERE period = '2026-08'").get()).toEqual({
+        online_count: 30,
+        end_to_end_count: 20,
+        fee_count: 50,
+        paid_online_count: 25,
+      });
       expect(problems).toEqual([]);
     } finally {
       await close();
