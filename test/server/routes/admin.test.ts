@@ -116,7 +116,7 @@ describe('admin endpoints', () => {
       expect(res.json()).toMatchObject({
         error: 'invalid_rows',
         error_count: 1,
-        errors: [{ row: 3, column: 'online_level', value: 'sometimes', message: expect.stringContaining('"full" or "partial"') }],
+        errors: [{ row: 3, column: 'online_level', value: 'sometimes', message: expect.stringContaining('"full", "partial" or "none"') }],
       });
       expect(count(t.db, 'services')).toBe(0);
     });
@@ -132,7 +132,7 @@ describe('admin endpoints', () => {
       // Each row error starts with where it is, in both languages (issue 15), like the ingest's.
       expect(res.json().errors).toEqual([
         expect.objectContaining({ row: 1, column: 'code', value: '[…]', message: expect.stringContaining('code is required') }),
-        expect.objectContaining({ row: 1, column: 'online_level', value: '[…]', message: expect.stringContaining('"full" or "partial"') }),
+        expect.objectContaining({ row: 1, column: 'online_level', value: '[…]', message: expect.stringContaining('"full", "partial" or "none"') }),
         { row: 2, column: 'name_en', value: '{…}', message: 'Item 2, column name_en: name_en must be text', message_en: 'Item 2, column name_en: name_en must be text', message_vi: 'Phần tử thứ 2, cột name_en: name_en phải là chuỗi văn bản.' },
       ]);
       expect(count(t.db, 'services')).toBe(0);

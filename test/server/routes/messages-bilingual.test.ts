@@ -71,7 +71,7 @@ describe('error messages in Vietnamese and English', () => {
       const body = expectAnswerBilingual(res, lang, 'catalogue');
       expect(body.errors!.map((e) => e.column)).toEqual(['name_vi', 'online_level']);
       expect(body.errors![1]!.message_vi).toMatch(/^Dòng 2, cột online_level: /);
-      expect(body.errors![1]!.message_en).toBe('Line 2, column online_level: online_level must be "full" or "partial"');
+      expect(body.errors![1]!.message_en).toBe('Line 2, column online_level: online_level must be "full", "partial" or "none" (not offered online)');
     });
 
     it('the targets import: its row errors (422), JSON and CSV', async () => {
