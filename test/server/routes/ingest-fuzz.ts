@@ -9,7 +9,7 @@
  */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { REQUIRED_OBSERVATION_FIELDS } from '../../../db/ingest/types.ts';
+import { MEASURE_FIELDS, REQUIRED_OBSERVATION_FIELDS } from '../../../db/ingest/types.ts';
 import { type TestApp, addServices, adminHeaders, count, testApp } from '../../helper.ts';
 
 const URL = '/api/v1/observations';
@@ -40,6 +40,10 @@ interface Row {
   locality_code: string;
   online_count: number;
   total_count: number;
+  /** The optional measures: null = not reported (an empty cell, or JSON null). */
+  end_to_end_count: number | null;
+  fee_count: number | null;
+  paid_online_count: number | null;
 }
 
 /** A case: the body, its content type, and how many data rows it holds when we know it. */
@@ -68,8 +72,22 @@ const row: fc.Arbitrary<Row> = fc
     locality_code: fc.constantFrom(...LOCALITIES),
     total_count: fc.oneof(fc.nat({ max: 1000 }), fc.nat({ max: 1_000_000_000 })),
     share: fc.double({ min: 0, max: 1, noNaN: true }),
+    // Shares of online, total and fee for the measures, or null when the row leaves one out.
+    endToEnd: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
+    fee: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
+    paid: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
   })
-  .map(({ share, ...r }) => ({ ...r, online_count: Math.floor(r.total_count * share) }));
+  .map(({ share, endToEnd, fee, paid, ...r }) => {
+    const online_count = Math.floor(r.total_count * share);
+    const fee_count = fee === null ? null : Math.floor(r.total_count * fee);
+    return {
+      ...r,
+      online_count,
+      end_to_end_count: endToEnd === null ? null : Math.floor(online_count * endToEnd),
+      fee_count,
+      paid_online_count: paid === null || fee_count === null ? null : Math.floor(fee_count * paid),
+    };
+  });
 
 /** Rows with distinct keys: a valid batch (the spreadsheet fuzzing builds its workbooks from them too). */
 export const rows = fc.uniqueArray(row, { minLength: 1, maxLength: 40, selector: (r) => `${r.period}|${r.service_code}|${r.locality_code}` });
@@ -81,18 +99,25 @@ const validCsv: fc.Arbitrary<Case> = fc
   .record({
     rows,
     order: fc.shuffledSubarray<string>([...REQUIRED_OBSERVATION_FIELDS], { minLength: 5, maxLength: 5 }),
+    // Without the measures' columns, or with them (empty cells where a row leaves one out).
+    measures: fc.boolean(),
     eol: fc.constantFrom('\n', '\r\n'),
     bom: fc.boolean(),
     quoted: fc.boolean(),
     finalEol: fc.boolean(),
     type: fc.constantFrom('text/csv', 'text/csv; charset=utf-8', 'TEXT/CSV'),
   })
-  .map(({ rows, order, eol, bom, quoted, finalEol, type }) => {
-    const cell = (v: string | number) => (quoted ? csvQuote(String(v)) : String(v));
+  .map(({ rows: all, order: required, measures, eol, bom, quoted, finalEol, type }) => {
+    const cell = (v: string | number | null) => (quoted ? csvQuote(String(v ?? '')) : String(v ?? ''));
+    const order = measures ? [...required, ...MEASURE_FIELDS] : required;
+    const rows = measures ? all : all.map(withoutMeasures);
     const lines = [order.join(','), ...rows.map((r) => order.map((f) => cell(r[f as keyof Row])).join(','))];
     const text = (bom ? '\uFEFF' : '') + lines.join(eol) + (finalEol ? eol : '');
     return caseOf(Buffer.from(text), type, { rows: rows.length, valid: true });
   });
+
+/** A row as sent without the measures' columns: nothing reported. */
+const withoutMeasures = (r: Row): Row => ({ ...r, end_to_end_count: null, fee_count: null, paid_online_count: null });
 
 const validJson: fc.Arbitrary<Case> = fc
   .record({ rows, space: fc.constantFrom(0, 2) })
@@ -243,28 +268,36 @@ export const mutatedBody: fc.Arbitrary<Case> = fc.record({ base: validBody, muta
 
 // ---- The property ------------------------------------------------------------------------
 
+/** Σ online, Σ total and each measure's numerator, denominator and rows, in the observations and in each rollup, as one text. */
+const OBSERVED_SUMS = `SELECT coalesce(sum(online_count), 0) || ',' || coalesce(sum(total_count), 0) || ',' ||
+  coalesce(sum(end_to_end_count), 0) || ',' || coalesce(sum(CASE WHEN end_to_end_count IS NOT NULL THEN total_count END), 0) || ',' || count(end_to_end_count) || ',' ||
+  coalesce(sum(paid_online_count), 0) || ',' || coalesce(sum(CASE WHEN paid_online_count IS NOT NULL THEN fee_count END), 0) || ',' || count(paid_online_count) FROM observations`;
+const ROLLUP_SUMS = ['online_count', 'total_count', 'end_to_end_count', 'end_to_end_base', 'end_to_end_rows', 'paid_online_count', 'paid_online_base', 'paid_online_rows']
+  .map((c) => `coalesce(sum(${c}), 0)`)
+  .join(" || ',' || ");
+const SUMS = 8;
+
 interface State {
   observations: number;
   revisions: number;
   storedBatches: number;
-  /** Σ online, Σ total over observations, rollup_service_area, rollup_area and rollup_unit. */
+  /** OBSERVED_SUMS, then ROLLUP_SUMS of rollup_service_area, rollup_area and rollup_unit. */
   sums: number[];
 }
 
 function state(t: TestApp): State {
   const sums = t.db.sqlite
     .prepare(
-      `SELECT (SELECT coalesce(sum(online_count), 0) FROM observations) AS a, (SELECT coalesce(sum(total_count), 0) FROM observations) AS b,
-              (SELECT coalesce(sum(online_count), 0) FROM rollup_service_area) AS c, (SELECT coalesce(sum(total_count), 0) FROM rollup_service_area) AS d,
-              (SELECT coalesce(sum(online_count), 0) FROM rollup_area) AS e, (SELECT coalesce(sum(total_count), 0) FROM rollup_area) AS f,
-              (SELECT coalesce(sum(online_count), 0) FROM rollup_unit) AS g, (SELECT coalesce(sum(total_count), 0) FROM rollup_unit) AS h`,
+      `SELECT ${[OBSERVED_SUMS, ...['rollup_service_area', 'rollup_area', 'rollup_unit'].map((table) => `SELECT ${ROLLUP_SUMS} FROM ${table}`)]
+        .map((select) => `(${select})`)
+        .join(' || \',\' || ')} AS sums`,
     )
-    .get() as Record<string, number>;
+    .get() as { sums: string };
   return {
     observations: count(t.db, 'observations'),
     revisions: count(t.db, 'observation_revisions'),
     storedBatches: (t.db.sqlite.prepare("SELECT count(*) AS n FROM batches WHERE outcome = 'stored'").get() as { n: number }).n,
-    sums: Object.values(sums),
+    sums: sums.sums.split(',').map(Number),
   };
 }
 
@@ -278,9 +311,9 @@ export async function checkCase(target: FuzzTarget, c: Case): Promise<void> {
   assert.ok(res.statusCode === 201 || (res.statusCode >= 400 && res.statusCode < 500), `not a 201 or a 4xx: ${what}`);
   if (c.valid) assert.equal(res.statusCode, 201, `a valid body was refused: ${what}`);
   const answer = JSON.parse(res.body) as Record<string, unknown>;
-  // The rollups are sums of the observations, after every case.
-  const [a, b, ...rollups] = after.sums;
-  assert.deepEqual(rollups, [a, b, a, b, a, b], 'the rollups no longer equal the observations');
+  // The rollups are sums of the observations, the measures' sums included, after every case.
+  const observed = after.sums.slice(0, SUMS);
+  assert.deepEqual(after.sums.slice(SUMS), [...observed, ...observed, ...observed], 'the rollups no longer equal the observations');
 
   if (res.statusCode !== 201) {
     assert.equal(typeof answer.error, 'string', what);

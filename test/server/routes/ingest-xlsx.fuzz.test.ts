@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { REQUIRED_OBSERVATION_FIELDS } from '../../../db/ingest/types.ts';
+import { OBSERVATION_FIELDS } from '../../../db/ingest/types.ts';
 import { XLSX } from '../../../server/raw-bodies.ts';
 import { type FuzzTarget, caseOf, checkCase, fuzzTarget, rows } from './ingest-fuzz.ts';
 
@@ -57,8 +57,8 @@ type WorkbookCase = typeof workbookCase extends fc.Arbitrary<infer T> ? T : neve
 async function build({ rows: data, cells, spoil }: WorkbookCase) {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('Số liệu');
-  sheet.addRow([...REQUIRED_OBSERVATION_FIELDS]);
-  for (const r of data) sheet.addRow(REQUIRED_OBSERVATION_FIELDS.map((f) => r[f]));
+  sheet.addRow([...OBSERVATION_FIELDS]);
+  for (const r of data) sheet.addRow(OBSERVATION_FIELDS.map((f) => r[f]));
   for (const c of cells) sheet.getCell(2 + (c.row % data.length), 1 + c.column).value = c.value;
   const clean = Buffer.from(await book.xlsx.writeBuffer());
   const valid = cells.length === 0 && spoil.kind === 'none';
