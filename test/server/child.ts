@@ -243,6 +243,10 @@ export function rollupMismatches(db: Db): unknown[] {
       SELECT l.id, CASE l.level WHEN 'country' THEN l.id ELSE coalesce(p.successor_id, p.id) END
       FROM localities l JOIN localities p ON p.id = CASE l.level WHEN 'commune' THEN l.parent_id ELSE l.id END;`);
   const nonEmpty = 'WHERE online_count != 0 OR total_count != 0 OR self_rows != 0 OR sub_rows != 0';
+  // Each measure's numerator, denominator and rows, over the rows that reported it.
+  const stored = 'end_to_end_count, end_to_end_base, end_to_end_rows, paid_online_count, paid_online_base, paid_online_rows';
+  const recomputed = `coalesce(sum(o.end_to_end_count), 0), coalesce(sum(CASE WHEN o.end_to_end_count IS NOT NULL THEN o.total_count END), 0), count(o.end_to_end_count),
+    coalesce(sum(o.paid_online_count), 0), coalesce(sum(CASE WHEN o.paid_online_count IS NOT NULL THEN o.fee_count END), 0), count(o.paid_online_count)`;
   const differ = (table: string, stored: string, recomputed: string) =>
     db.sqlite
       .prepare(
@@ -255,20 +259,20 @@ export function rollupMismatches(db: Db): unknown[] {
   return [
     ...differ(
       'rollup_service_area',
-      `SELECT service_id, period, area_id, online_count, total_count FROM rollup_service_area ${nonEmpty}`,
-      `SELECT o.service_id, o.period, a.area_id, sum(o.online_count), sum(o.total_count)
+      `SELECT service_id, period, area_id, online_count, total_count, ${stored} FROM rollup_service_area ${nonEmpty}`,
+      `SELECT o.service_id, o.period, a.area_id, sum(o.online_count), sum(o.total_count), ${recomputed}
        FROM observations o JOIN temp.area_of a USING (locality_id) GROUP BY o.service_id, o.period, a.area_id`,
     ),
     ...differ(
       'rollup_area',
-      `SELECT area_id, period, online_count, total_count FROM rollup_area ${nonEmpty}`,
-      `SELECT a.area_id, o.period, sum(o.online_count), sum(o.total_count)
+      `SELECT area_id, period, online_count, total_count, ${stored} FROM rollup_area ${nonEmpty}`,
+      `SELECT a.area_id, o.period, sum(o.online_count), sum(o.total_count), ${recomputed}
        FROM observations o JOIN temp.area_of a USING (locality_id) GROUP BY a.area_id, o.period`,
     ),
     ...differ(
       'rollup_unit',
-      'SELECT locality_id, period, rows FROM rollup_unit WHERE rows != 0',
-      'SELECT locality_id, period, count(*) FROM observations GROUP BY locality_id, period',
+      `SELECT locality_id, period, rows, online_count, total_count, ${stored} FROM rollup_unit WHERE rows != 0`,
+      `SELECT o.locality_id, o.period, count(*), sum(o.online_count), sum(o.total_count), ${recomputed} FROM observations o GROUP BY o.locality_id, o.period`,
     ),
   ];
 }

@@ -1,6 +1,7 @@
 import { upsertServices } from '../../../db/services.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, service, testApp } from '../../helper.ts';
+import { rollupMismatches } from '../child.ts';
 
 const HEADER = 'period,service_code,locality_code,online_count,total_count,end_to_end_count,fee_count,paid_online_count';
 
@@ -147,6 +148,8 @@ describe('indicators, adoption?indicator= and the scorecard', () => {
     // As it stood before the revision: the first batch's numbers.
     const before = await get('/api/v1/adoption?indicator=end_to_end_rate&locality=01&granularity=year&as_of_batch=1');
     expect(before.body.series).toEqual([expect.objectContaining({ numerator: 45, denominator: 200 })]);
+    // Every rollup still equals the sums recomputed from the rows, measures included.
+    expect(rollupMismatches(t.db)).toEqual([]);
   });
 });
 
