@@ -1,4 +1,4 @@
-import { and, desc, gte, isNull, lt } from 'drizzle-orm';
+import { and, desc, gte, inArray, isNull, lt } from 'drizzle-orm';
 import type { AdminCaller } from './admins.ts';
 import type { LocalityRegistry } from './localities/registry.ts';
 import type { Db } from './open.ts';
@@ -93,16 +93,14 @@ export function listAudit(db: Db, registry: LocalityRegistry, caller: AdminCalle
   if (filter.actor && 'national' in filter.actor) where.push(isNull(auditLog.actorAdminId));
   if (filter.from) where.push(gte(auditLog.at, filter.from));
   if (filter.to) where.push(lt(auditLog.at, filter.to));
-  let rows = db.orm
+  if (filter.actor && 'adminIds' in filter.actor) where.push(inArray(auditLog.actorAdminId, filter.actor.adminIds));
+  const rows = db.orm
     .select()
     .from(auditLog)
     .where(and(...where))
     .orderBy(desc(auditLog.id))
     .all();
-  if (filter.actor && 'adminIds' in filter.actor) {
-    const ids = new Set(filter.actor.adminIds);
-    rows = rows.filter((r) => r.actorAdminId !== null && ids.has(r.actorAdminId));
-  }
+  // Whether a scoped admin may read an entry depends on the locality tree: decided here, not in SQL.
   const entries = rows.map(toEntry).filter((e) => caller.national || e.actor_id === caller.id || visibleTo(registry, caller, e));
   return { count: entries.length, entries: entries.slice(filter.offset, filter.offset + filter.limit) };
 }

@@ -63,20 +63,23 @@ const localityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         q !== undefined
           ? searchLocalities(registry, units, q, at)
           : units.sort((a, b) => levelOrder[a.level] - levelOrder[b.level] || a.code.localeCompare(b.code) || collator.compare(a.name, b.name));
-      const localities = units.map((u) => ({
-        code: u.code,
-        name: registry.nameAt(u, at),
-        level: u.level,
-        parent_code: u.parentId === null ? null : registry.get(u.parentId).code,
-        valid_from: u.validFrom,
-        valid_to: u.validTo,
-        successor_code: u.successorId === null ? null : registry.get(u.successorId).code,
-        merged_from: registry.predecessors(u).map((p) => p.code),
-        sources: registry.sources(u).map((s) => ({ code: s.unit.code, name: s.unit.name, share: s.share })),
-        split_into: registry.splitBetween(u).map((c) => c.code),
-        history_from: registry.historyLimit(u)?.history_from ?? null,
-        history_note: registry.historyLimit(u)?.history_note ?? null,
-      }));
+      const localities = units.map((u) => {
+        const history = registry.historyLimit(u);
+        return {
+          code: u.code,
+          name: registry.nameAt(u, at),
+          level: u.level,
+          parent_code: u.parentId === null ? null : registry.get(u.parentId).code,
+          valid_from: u.validFrom,
+          valid_to: u.validTo,
+          successor_code: u.successorId === null ? null : registry.get(u.successorId).code,
+          merged_from: registry.predecessors(u).map((p) => p.code),
+          sources: registry.sources(u).map((s) => ({ code: s.unit.code, name: s.unit.name, share: s.share })),
+          split_into: registry.splitBetween(u).map((c) => c.code),
+          history_from: history?.history_from ?? null,
+          history_note: history?.history_note ?? null,
+        };
+      });
       return { at, count: localities.length, localities };
     },
   );
