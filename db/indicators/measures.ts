@@ -5,6 +5,22 @@
  */
 import type { ServiceSums } from './service-sums.ts';
 
+/**
+ * The rollups' sums of the optional measures, as the ingest adds them and the indicators read
+ * them: each measure's numerator, its denominator over the rows that reported it, and those rows.
+ */
+export interface MeasureSums {
+  endToEnd: number;
+  endToEndBase: number;
+  endToEndRows: number;
+  paidOnline: number;
+  paidOnlineBase: number;
+  paidOnlineRows: number;
+}
+export const MEASURE_SUMS = ['endToEnd', 'endToEndBase', 'endToEndRows', 'paidOnline', 'paidOnlineBase', 'paidOnlineRows'] as const satisfies ReadonlyArray<keyof MeasureSums>;
+/** The same, as the rollups' columns, in the same order. */
+export const MEASURE_SUM_COLUMNS = ['end_to_end_count', 'end_to_end_base', 'end_to_end_rows', 'paid_online_count', 'paid_online_base', 'paid_online_rows'] as const;
+
 export interface Measure {
   id: MeasureId;
   /** The same in a service's sums (service-sums.ts). */

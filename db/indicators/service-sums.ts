@@ -1,18 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { Locality, LocalityRegistry } from '../localities/registry.ts';
 import type { Month } from '../months.ts';
+import { MEASURE_SUMS, type MeasureSums } from './measures.ts';
 
 /** One service's sums in a locality and month: the counts every row has and each measure over the rows that reported it. */
-export interface ServiceSums {
+export interface ServiceSums extends MeasureSums {
   serviceId: number;
   online: number;
   total: number;
-  endToEnd: number;
-  endToEndBase: number;
-  endToEndRows: number;
-  paidOnline: number;
-  paidOnlineBase: number;
-  paidOnlineRows: number;
 }
 
 export interface ServiceMonthSums extends ServiceSums {
@@ -61,19 +56,11 @@ export function serviceMonthSums(
 export function totalsByService(rows: Iterable<ServiceSums>): Map<number, ServiceSums> {
   const out = new Map<number, ServiceSums>();
   for (const r of rows) {
-    const t = out.get(r.serviceId);
-    if (!t) {
-      out.set(r.serviceId, { serviceId: r.serviceId, online: r.online, total: r.total, endToEnd: r.endToEnd, endToEndBase: r.endToEndBase, endToEndRows: r.endToEndRows, paidOnline: r.paidOnline, paidOnlineBase: r.paidOnlineBase, paidOnlineRows: r.paidOnlineRows });
-      continue;
-    }
+    let t = out.get(r.serviceId);
+    if (!t) out.set(r.serviceId, (t = { serviceId: r.serviceId, online: 0, total: 0, endToEnd: 0, endToEndBase: 0, endToEndRows: 0, paidOnline: 0, paidOnlineBase: 0, paidOnlineRows: 0 }));
     t.online += r.online;
     t.total += r.total;
-    t.endToEnd += r.endToEnd;
-    t.endToEndBase += r.endToEndBase;
-    t.endToEndRows += r.endToEndRows;
-    t.paidOnline += r.paidOnline;
-    t.paidOnlineBase += r.paidOnlineBase;
-    t.paidOnlineRows += r.paidOnlineRows;
+    for (const k of MEASURE_SUMS) t[k] += r[k];
   }
   return out;
 }

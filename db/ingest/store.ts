@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { MEASURE_SUMS, MEASURE_SUM_COLUMNS, type MeasureSums } from '../indicators/measures.ts';
 import type { LocalityRegistry } from '../localities/registry.ts';
 import { bumpDataVersion } from '../meta.ts';
 import * as say from './messages.ts';
@@ -55,21 +56,9 @@ export interface StoreOptions {
   withdrawalError?: RowErrorMaker;
 }
 
-/** What a row adds to the rollups' sums of the optional measures: each only where the row reported it. */
-interface MeasureSums {
-  endToEnd: number;
-  endToEndBase: number;
-  endToEndRows: number;
-  paidOnline: number;
-  paidOnlineBase: number;
-  paidOnlineRows: number;
-}
-const MEASURE_SUMS = ['endToEnd', 'endToEndBase', 'endToEndRows', 'paidOnline', 'paidOnlineBase', 'paidOnlineRows'] as const;
-/** The same, as the rollups' columns, in the same order. */
-const MEASURE_SQL = ['end_to_end_count', 'end_to_end_base', 'end_to_end_rows', 'paid_online_count', 'paid_online_base', 'paid_online_rows'];
 const noMeasures = (): MeasureSums => ({ endToEnd: 0, endToEndBase: 0, endToEndRows: 0, paidOnline: 0, paidOnlineBase: 0, paidOnlineRows: 0 });
 
-/** Adds `sign` × a row's measures to `into`. */
+/** Adds `sign` × a row's measures to `into`: each only where the row reported it. */
 function addMeasures(into: MeasureSums, row: Counts, sign: 1 | -1): void {
   if (row.endToEnd !== null) {
     into.endToEnd += sign * row.endToEnd;
@@ -146,7 +135,7 @@ interface StoredRow extends Counts {
 const sameCounts = (a: Counts, b: Counts) => a.online === b.online && a.total === b.total && a.endToEnd === b.endToEnd && a.fee === b.fee && a.paidOnline === b.paidOnline;
 
 /** `col = col + excluded.col` for each of the rollups' measure columns. */
-const ADD_MEASURES = MEASURE_SQL.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
+const ADD_MEASURES = MEASURE_SUM_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
 const placeholders = (n: number) => `(${Array(n).fill('?').join(', ')})`;
 
 /** Prepared statements of the write path, made once per database. */
@@ -197,7 +186,7 @@ class Statements {
     this.deleteObservation = sqlite.prepare('DELETE FROM observations WHERE locality_id = ? AND service_id = ? AND period = ?');
     const serviceAreaUpsert = (rows: number) =>
       sqlite.prepare(
-        `INSERT INTO rollup_service_area (service_id, period, area_id, online_count, total_count, self_rows, sub_rows, ${MEASURE_SQL.join(', ')})
+        `INSERT INTO rollup_service_area (service_id, period, area_id, online_count, total_count, self_rows, sub_rows, ${MEASURE_SUM_COLUMNS.join(', ')})
          VALUES ${Array(rows).fill(placeholders(SERVICE_AREA_COLUMNS.length)).join(', ')}
          ON CONFLICT (service_id, period, area_id) DO UPDATE SET
            online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
@@ -206,7 +195,7 @@ class Statements {
     this.upsertServiceArea = { one: serviceAreaUpsert(1), chunk: serviceAreaUpsert(CHUNK) };
     const areaUpsert = (rows: number) =>
       sqlite.prepare(
-        `INSERT INTO rollup_area (area_id, period, online_count, total_count, self_rows, sub_rows, ${MEASURE_SQL.join(', ')}, changed_in)
+        `INSERT INTO rollup_area (area_id, period, online_count, total_count, self_rows, sub_rows, ${MEASURE_SUM_COLUMNS.join(', ')}, changed_in)
          VALUES ${Array(rows).fill(placeholders(AREA_COLUMNS.length)).join(', ')}
          ON CONFLICT (area_id, period) DO UPDATE SET
            online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
@@ -215,7 +204,7 @@ class Statements {
     this.upsertArea = { one: areaUpsert(1), chunk: areaUpsert(CHUNK) };
     const unitUpsert = (rows: number) =>
       sqlite.prepare(
-        `INSERT INTO rollup_unit (locality_id, period, rows, online_count, total_count, ${MEASURE_SQL.join(', ')}, changed_in)
+        `INSERT INTO rollup_unit (locality_id, period, rows, online_count, total_count, ${MEASURE_SUM_COLUMNS.join(', ')}, changed_in)
          VALUES ${Array(rows).fill(placeholders(UNIT_COLUMNS.length)).join(', ')}
          ON CONFLICT (locality_id, period) DO UPDATE SET
            rows = rows + excluded.rows, online_count = online_count + excluded.online_count, total_count = total_count + excluded.total_count,
