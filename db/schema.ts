@@ -389,6 +389,8 @@ export const targets = sqliteTable('targets', {
   dueMonth: text('due_month').notNull(),
   targetRate: real('target_rate').notNull(),
   createdAt: text('created_at').notNull(),
+  /** The indicator the rate is of (an id of db/indicators/catalogue.ts); rows from before it meant the online rate. */
+  indicator: text('indicator').notNull().default('online_rate'),
 });
 
 export const meta = sqliteTable('meta', {

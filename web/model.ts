@@ -262,7 +262,17 @@ export interface ChartManifest {
 }
 
 /** The watch list's signals (db/watch/types.ts), as the site names them. */
-export type WatchSignal = 'low_usage' | 'unused_online' | 'paper_backlog' | 'peer_gap' | 'stalled' | 'sudden_drop' | 'late_data' | 'target';
+export type WatchSignal =
+  | 'low_usage'
+  | 'unused_online'
+  | 'paper_backlog'
+  | 'peer_gap'
+  | 'stalled'
+  | 'sudden_drop'
+  | 'late_data'
+  | 'target'
+  | 'online_for_show'
+  | 'payment_lag';
 
 /** One problem on the watch list, with the names the pages show. */
 export interface WatchFlag {

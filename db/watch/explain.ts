@@ -228,6 +228,33 @@ export function suddenDrop(
   });
 }
 
+/** A rate under a threshold, with 2 decimals where 1 would read as the threshold itself (19.96% is not "20%, under 20%"). */
+function under(rate: number, threshold: number, lang: Lang): string {
+  return pct(rate, lang, Math.round(rate * 1000) >= Math.round(threshold * 1000) ? 2 : 1);
+}
+
+export function onlineForShow(
+  scope: ScopeNames,
+  w: Window,
+  m: { online: number; endToEnd: number; notEndToEnd: number; threshold: number; dossiers: number; endToEndCount: number },
+): Texts {
+  const s = subject(scope);
+  return both((lang) =>
+    lang === 'vi'
+      ? `${s.vi}: ${pct(m.online, lang)} hồ sơ nộp trực tuyến nhưng chỉ ${under(m.endToEnd, m.threshold, lang)} được xử lý toàn trình trực tuyến trong 12 tháng qua (${span(w.from, w.to, lang)}), dưới ngưỡng ${pct(m.threshold, lang)}: ${pct(m.notEndToEnd, lang)} hồ sơ nộp trực tuyến vẫn phải nộp giấy tờ, nộp phí hoặc nhận kết quả trực tiếp ở một bước nào đó. Tính trên ${num(m.dossiers, lang)} hồ sơ có báo cáo số hồ sơ toàn trình, trong đó ${num(m.endToEndCount, lang)} hồ sơ toàn trình.`
+      : `${s.en}: ${pct(m.online, lang)} of dossiers were submitted online but only ${under(m.endToEnd, m.threshold, lang)} were handled end to end online over the last 12 months (${span(w.from, w.to, lang)}), under the ${pct(m.threshold, lang)} threshold: ${pct(m.notEndToEnd, lang)} of the online dossiers still needed paper, a payment or a visit at some step. Counted over the ${num(m.dossiers, lang)} dossiers reported with end-to-end counts, ${num(m.endToEndCount, lang)} of them end to end.`,
+  );
+}
+
+export function paymentLag(scope: ScopeNames, w: Window, m: { online: number; paidOnline: number; threshold: number; fee: number; paid: number }): Texts {
+  const s = subject(scope);
+  return both((lang) =>
+    lang === 'vi'
+      ? `${s.vi}: chỉ ${under(m.paidOnline, m.threshold, lang)} trong ${num(m.fee, lang)} hồ sơ phải nộp phí, lệ phí được thanh toán trực tuyến trong 12 tháng qua (${span(w.from, w.to, lang)}), dưới ngưỡng ${pct(m.threshold, lang)}, trong khi ${pct(m.online, lang)} hồ sơ được nộp trực tuyến: ${num(m.fee - m.paid, lang)} hồ sơ vẫn nộp phí, lệ phí trực tiếp.`
+      : `${s.en}: only ${under(m.paidOnline, m.threshold, lang)} of the ${num(m.fee, lang)} fee-bearing dossiers were paid online over the last 12 months (${span(w.from, w.to, lang)}), under the ${pct(m.threshold, lang)} threshold, while ${pct(m.online, lang)} of dossiers were submitted online: ${num(m.fee - m.paid, lang)} fees were still paid offline.`,
+  );
+}
+
 /** A province or a commune (named with its province) that has stopped reporting. */
 export function lateLocality(name: string, m: { last: Month; expected: Month; monthsLate: number; dueDay: number }): Texts {
   const due = addMonths(m.expected, 1);
@@ -267,9 +294,23 @@ const STATUS: Record<TargetStatus, Texts> = {
   no_data: { vi: 'chưa có số liệu', en: 'no data' },
 };
 
+/** A first letter in lower case, for a name in the middle of a sentence. */
+const lowerFirst = (text: string) => text.charAt(0).toLocaleLowerCase('vi') + text.slice(1);
+
 export function target(
   scope: ScopeNames,
-  m: { target: number; due: Month; rate: number | null; progress: number | null; projected: number | null; slopePp: number | null; basis: 'linear_fit' | 'actual'; status: TargetStatus },
+  m: {
+    /** The target's indicator with its names; online_rate keeps the words "online". */
+    indicator?: Texts & { id: string };
+    target: number;
+    due: Month;
+    rate: number | null;
+    progress: number | null;
+    projected: number | null;
+    slopePp: number | null;
+    basis: 'linear_fit' | 'actual';
+    status: TargetStatus;
+  },
 ): Texts {
   const { service } = scope;
   const where = place(scope);
@@ -281,8 +322,17 @@ export function target(
         : { vi: 'tất cả dịch vụ trên toàn quốc', en: 'all services nationwide' };
   return both((lang) => {
     const vi = lang === 'vi';
-    const head = vi ? `Mục tiêu cho ${who.vi}: ${pct(m.target, lang)} hồ sơ trực tuyến vào ${month(m.due, lang)}.` : `Target for ${who.en}: ${pct(m.target, lang)} online by ${month(m.due, lang)}.`;
+    const other = m.indicator !== undefined && m.indicator.id !== 'online_rate' ? lowerFirst(m.indicator[lang]) : null;
+    const head =
+      other === null
+        ? vi
+          ? `Mục tiêu cho ${who.vi}: ${pct(m.target, lang)} hồ sơ trực tuyến vào ${month(m.due, lang)}.`
+          : `Target for ${who.en}: ${pct(m.target, lang)} online by ${month(m.due, lang)}.`
+        : vi
+          ? `Mục tiêu cho ${who.vi}: ${other} đạt ${pct(m.target, lang)} vào ${month(m.due, lang)}.`
+          : `Target for ${who.en}: ${other} at ${pct(m.target, lang)} by ${month(m.due, lang)}.`;
     if (m.rate === null || m.status === 'no_data') {
+      if (other !== null) return vi ? `${head} Chưa có số liệu cho chỉ số này trong 12 tháng qua để đánh giá.` : `${head} There are no data for this indicator over the last 12 months to judge it.`;
       return vi ? `${head} Chưa có số liệu trong 12 tháng qua để đánh giá.` : `${head} There are no data over the last 12 months to judge it.`;
     }
     const now = vi

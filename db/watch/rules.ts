@@ -1,4 +1,5 @@
 import { rateOf } from '../adoption.ts';
+import { DEFAULT_INDICATOR, indicatorById } from '../indicators/catalogue.ts';
 import { type Month, monthIndex } from '../months.ts';
 import type { Service } from '../services.ts';
 import * as explain from './explain.ts';
@@ -35,6 +36,18 @@ export const RULES = {
   steadyTotal: 0.3,
   /** target: at risk when the projection is within 5 pp under the target. */
   atRiskPp: 5,
+  /** online_for_show: at least this share of dossiers submitted online... */
+  showOnlineMin: 0.5,
+  /** ...and under this share handled end to end online (end_to_end_count ÷ total_count)... */
+  showEndToEndMax: 0.2,
+  /** ...over at least this many dossiers in the window's rows that reported end_to_end_count. */
+  showMinDossiers: 200,
+  /** payment_lag: at least this share of dossiers submitted online... */
+  lagOnlineMin: 0.5,
+  /** ...and under this share of the fee-bearing dossiers paid online (paid_online_count ÷ fee_count)... */
+  lagPaidOnlineMax: 0.3,
+  /** ...over at least this many fee-bearing dossiers in the window's rows that reported paid_online_count. */
+  lagMinFeeDossiers: 200,
 } as const;
 
 export const TARGET_METHOD = 'linear fit on the last 12 monthly rates';
@@ -140,6 +153,26 @@ export function peerStats(rates: ArrayLike<number>): PeerStats | null {
 
 export const isOnlineBy = (s: Service, month: Month) => s.online_since === null || s.online_since <= month;
 
+/**
+ * A scope's sums over the window's rows that reported one optional measure, and only those: a row
+ * that left it out counts in none of them (not reported is not zero).
+ */
+export interface ReportedSums {
+  /** online_count and total_count of those rows. */
+  online: number;
+  total: number;
+  /** The measure over those rows: end_to_end_count ÷ total_count, or paid_online_count ÷ fee_count. */
+  count: number;
+  base: number;
+  rows: number;
+}
+
+/** What a service × province or service × commune read of the optional measures (null: no row reported it). */
+export interface MeasureFigures {
+  endToEnd: ReportedSums | null;
+  payment: ReportedSums | null;
+}
+
 /** What a rule reads of a scope. */
 export interface RuleScope {
   /** null = all services together. */
@@ -149,6 +182,8 @@ export interface RuleScope {
   fig: Figures;
   /** Peers to compare with: provinces (or the communes of the same province, or services). */
   peers: PeerStats | null;
+  /** The optional measures over the window, for one service in one province or commune. */
+  measures?: MeasureFigures | null;
 }
 
 /** The window and settings every rule is judged against. */
@@ -304,8 +339,79 @@ export function suddenDropFinding(scope: RuleScope, j: Judging): Finding | null 
   };
 }
 
-/** The rules judged on every scope, by signal; unused_online only speaks of one service. */
-export const SCOPE_RULE = { low_usage: lowUsage, unused_online: unusedOnline, peer_gap: peerGap, stalled, sudden_drop: suddenDropFinding } as const satisfies Partial<
+/**
+ * online_for_show (one service in a province or commune): most dossiers submitted online, few
+ * handled end to end online, both over the window's rows that reported end_to_end_count.
+ */
+export function onlineForShow(scope: RuleScope, j: Judging): Finding | null {
+  const m = scope.measures?.endToEnd;
+  if (scope.service === null || !m || m.total < RULES.showMinDossiers) return null;
+  const onlineRate = m.online / m.total;
+  const endToEndRate = m.count / m.total;
+  if (onlineRate < RULES.showOnlineMin - EPS || endToEndRate >= RULES.showEndToEndMax - EPS) return null;
+  // end_to_end_count ≤ online_count row by row, so online > 0 here.
+  const notEndToEnd = (m.online - m.count) / m.online;
+  return {
+    signal: 'online_for_show',
+    severity: 1 - endToEndRate / RULES.showEndToEndMax,
+    metrics: {
+      online_rate: r4(onlineRate),
+      end_to_end_rate: r4(endToEndRate),
+      online_not_end_to_end: r4(notEndToEnd),
+      online_count: m.online,
+      end_to_end_count: m.count,
+      total_count: m.total,
+      rows_reported: m.rows,
+      min_online_rate: RULES.showOnlineMin,
+      max_end_to_end_rate: RULES.showEndToEndMax,
+      min_dossiers: RULES.showMinDossiers,
+    },
+    texts: () =>
+      explain.onlineForShow(scope.names, j.window, { online: onlineRate, endToEnd: endToEndRate, notEndToEnd, threshold: RULES.showEndToEndMax, dossiers: m.total, endToEndCount: m.count }),
+  };
+}
+
+/**
+ * payment_lag (one service in a province or commune): most dossiers submitted online, yet most
+ * fee-bearing ones still paid offline, both over the window's rows that reported paid_online_count.
+ */
+export function paymentLag(scope: RuleScope, j: Judging): Finding | null {
+  const m = scope.measures?.payment;
+  if (scope.service === null || !m || m.base < RULES.lagMinFeeDossiers) return null;
+  // fee_count ≤ total_count row by row, so total > 0 here.
+  const onlineRate = m.online / m.total;
+  const paidRate = m.count / m.base;
+  if (onlineRate < RULES.lagOnlineMin - EPS || paidRate >= RULES.lagPaidOnlineMax - EPS) return null;
+  return {
+    signal: 'payment_lag',
+    severity: 1 - paidRate / RULES.lagPaidOnlineMax,
+    metrics: {
+      online_rate: r4(onlineRate),
+      paid_online_rate: r4(paidRate),
+      fee_count: m.base,
+      paid_online_count: m.count,
+      paid_offline_count: m.base - m.count,
+      online_count: m.online,
+      total_count: m.total,
+      rows_reported: m.rows,
+      min_online_rate: RULES.lagOnlineMin,
+      max_paid_online_rate: RULES.lagPaidOnlineMax,
+      min_fee_dossiers: RULES.lagMinFeeDossiers,
+    },
+    texts: () => explain.paymentLag(scope.names, j.window, { online: onlineRate, paidOnline: paidRate, threshold: RULES.lagPaidOnlineMax, fee: m.base, paid: m.count }),
+  };
+}
+
+/** The rules judged on every scope, by signal; unused_online, online_for_show and payment_lag only speak of one service. */
+export const SCOPE_RULE = {
+  low_usage: lowUsage,
+  unused_online: unusedOnline,
+  peer_gap: peerGap,
+  stalled,
+  sudden_drop: suddenDropFinding,
+  online_for_show: onlineForShow,
+  payment_lag: paymentLag,
+} as const satisfies Partial<
   Record<Signal, (scope: RuleScope, j: Judging) => Finding | null>
 >;
 export const SCOPE_RULES = Object.values(SCOPE_RULE);
@@ -419,14 +525,22 @@ export interface TargetRow {
   id: number;
   due: Month;
   target: number;
+  /** The indicator the target is set on (db/indicators/catalogue.ts); online_rate by default. */
+  indicator: string;
 }
 
-/** target: progress towards a target of a scope (null = no data for it), and its outlook. */
+/**
+ * target: progress towards a target of a scope (null = no data for it), and its outlook. The
+ * scope's series is the target's indicator: numerator and denominator per month (the online
+ * counts for online_rate).
+ */
 export function targetFinding(t: TargetRow, names: explain.ScopeNames, scope: Pick<RuleScope, 'fig' | 'series'> | null, j: Judging): Finding {
   const o = scope ? targetOutlook(scope, t.due, t.target, j.window.to) : null;
+  const indicator = indicatorById(t.indicator) ?? indicatorById(DEFAULT_INDICATOR)!;
   const status = o?.status ?? 'no_data';
   const severity = status === 'no_data' ? 1 : status === 'on_track' ? 0 : (t.target - o!.projected!) / t.target;
   const texts = () => explain.target(names, {
+    indicator: { id: indicator.id, vi: indicator.name_vi, en: indicator.name_en },
     target: t.target,
     due: t.due,
     rate: o?.rate ?? null,
@@ -441,6 +555,7 @@ export function targetFinding(t: TargetRow, names: explain.ScopeNames, scope: Pi
     severity,
     metrics: {
       target_id: t.id,
+      indicator: indicator.id,
       target_rate: t.target,
       due_month: t.due,
       rate_12m: o?.rate == null ? null : r4(o.rate),

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { RollupCube, type Series } from '../cube.ts';
+import { DEFAULT_INDICATOR, indicatorById } from '../indicators/catalogue.ts';
 import { type Locality, type LocalityRegistry, localityRegistry } from '../localities/registry.ts';
 import { failingSources as listFailingSources } from '../pull-sources.ts';
 import { type Month, addMonths, currentMonth, reportingTimeZone } from '../months.ts';
@@ -7,6 +8,7 @@ import type { Service } from '../services.ts';
 import { type MonthSums, monthlyByArea } from '../stats.ts';
 import { type CommuneFlags, CommuneWindow, type FlagKey } from './communes.ts';
 import * as explain from './explain.ts';
+import { provinceMeasures } from './measure-sums.ts';
 import {
   type Finding,
   type Judging,
@@ -29,6 +31,7 @@ import {
   serviceNames,
   targetFinding,
 } from './rules.ts';
+import { indicatorTargetScope } from './target-series.ts';
 import { type Flag, type OnlineServiceShare, SIGNALS, type WatchResult } from './types.ts';
 import { dayOfMonth, latestCompleteMonth } from './window.ts';
 
@@ -177,6 +180,9 @@ function context(sqlite: Database.Database, now: Date, threshold: number, dueDay
   const { services, serviceIndex, areaIndex } = cube;
   const countryArea = provinces.length;
   const totals = windowTotals(cube, first);
+  const window = { from: addMonths(to, -11), to };
+  // The optional measures of each service × province (online_for_show, payment_lag): one grouped read of the rollups.
+  const measures = provinceMeasures(sqlite, window, { serviceIndex, areaIndex, areas: cube.areas.length });
 
   const cells: Scope[] = [];
   for (let s = 0; s < services.length; s++) {
@@ -187,6 +193,7 @@ function context(sqlite: Database.Database, now: Date, threshold: number, dueDay
     for (let a = 0; a < provinces.length; a++) {
       const cell = scopeOf('cell', service, provinces[a]!, cube.cell(s, a, first));
       if (!hasWindowData(cell.fig)) continue;
+      cell.measures = measures[s * cube.areas.length + a] ?? null;
       mine.push(cell);
       if (cell.fig.rate12 !== null && online) rates.push(cell.fig.rate12);
     }
@@ -208,7 +215,7 @@ function context(sqlite: Database.Database, now: Date, threshold: number, dueDay
     threshold,
     dueDay,
     now,
-    window: { from: addMonths(to, -11), to },
+    window,
     recentFrom: addMonths(to, -2),
     expected: addMonths(today, day > dueDay ? -1 : -2),
     provinces,
@@ -320,18 +327,25 @@ function publisherPaper(ctx: Context, p: PublisherLatest): number {
   return paper;
 }
 
-/** target: the current rate, and a straight line through the last 12 monthly rates to the due month. */
+/**
+ * target: the current value of the target's indicator, and a straight line through its last 12
+ * monthly values to the due month. online_rate reads the cube (and the commune window); another
+ * indicator its own series (target-series.ts). The flag's paper is its scope's either way.
+ */
 function targets(ctx: Context): void {
   const rows = ctx.sqlite
-    .prepare('SELECT id, service_id AS serviceId, locality_id AS localityId, due_month AS due, target_rate AS target FROM targets ORDER BY id')
-    .all() as Array<{ id: number; serviceId: number | null; localityId: number; due: Month; target: number }>;
+    .prepare('SELECT id, service_id AS serviceId, locality_id AS localityId, due_month AS due, target_rate AS target, indicator FROM targets ORDER BY id')
+    .all() as Array<{ id: number; serviceId: number | null; localityId: number; due: Month; target: number; indicator: string }>;
+  const today = currentMonth(ctx.now);
   for (const t of rows) {
     const unit = ctx.registry.get(t.localityId);
     const s = t.serviceId === null ? null : ctx.serviceIndex.get(t.serviceId);
     if (s === undefined) continue;
     const service = s === null ? null : ctx.services[s]!;
+    const indicator = t.indicator === DEFAULT_INDICATOR ? null : indicatorById(t.indicator);
+    const judged = indicator ? indicatorTargetScope(ctx.sqlite, ctx.registry, indicator, { locality: unit, serviceId: t.serviceId, to: ctx.window.to, today }) : undefined;
     if (unit.level === 'commune') {
-      ctx.flags.push(ctx.communes.target(t, unit, s, ctx));
+      ctx.flags.push(ctx.communes.target(t, unit, s, ctx, judged));
       continue;
     }
     const a = unit.level === 'country' ? ctx.countryArea : ctx.areaIndex.get(unit.id);
@@ -340,7 +354,7 @@ function targets(ctx: Context): void {
     else if (a !== undefined && s === null) scope = ctx.provinceScopes[a]!;
     else if (a !== undefined && s !== null) scope = scopeOf('cell', service, ctx.provinces[a]!, ctx.cube.cell(s, a, ctx.first));
     const names = { service: serviceNames(service), province: unit.level === 'country' ? null : unit.name };
-    ctx.flags.push(flagOf(targetFinding(t, names, scope, ctx), { service_code: service?.code ?? null, locality_code: unit.code, paper_12m: scope?.fig.paper12 ?? 0 }));
+    ctx.flags.push(flagOf(targetFinding(t, names, judged ?? scope, ctx), { service_code: service?.code ?? null, locality_code: unit.code, paper_12m: scope?.fig.paper12 ?? 0 }));
   }
 }
 

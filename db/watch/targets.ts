@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { parseCsv } from '../ingest/parse-csv.ts';
 import { parseJson } from '../ingest/parse-json.ts';
 import { type RowKind, invalidRowsSummary, localityNotInMonth, place, rowError, unknownField } from '../ingest/messages.ts';
+import { DEFAULT_INDICATOR, INDICATORS, indicatorById } from '../indicators/catalogue.ts';
 import { closest, quote, valueText } from '../ingest/text.ts';
 import { MAX_LISTED_ERRORS, type RawRow, type RowError, type Texts } from '../ingest/types.ts';
 import { type Locality, type LocalityRegistry, localityRegistry } from '../localities/registry.ts';
@@ -11,22 +12,28 @@ import type { Db } from '../open.ts';
 import { targets } from '../schema.ts';
 import { serviceIdsByCode } from '../services.ts';
 
-/** A rate to reach by a month: for one service or all (null), nationally (VN), in a current province or in a current commune. */
+/**
+ * A value of an indicator to reach by a month: for one service or all (null), nationally (VN), in
+ * a current province or in a current commune. The indicator is online_rate unless said.
+ */
 export interface TargetInput {
   service_code: string | null;
   locality_code: string;
   due_month: Month;
-  /** A fraction, 0 < rate ≤ 1: 0.5 means 50% of dossiers online. */
+  /** A fraction, 0 < rate ≤ 1: 0.5 means 50% (of dossiers online, for online_rate). */
   target_rate: number;
+  /** An id of GET /api/v1/indicators (db/indicators/catalogue.ts); omitted, null or empty = online_rate. */
+  indicator?: string | null;
 }
 
 export interface Target extends TargetInput {
   id: number;
   locality_name: string;
   created_at: string;
+  indicator: string;
 }
 
-export const TARGET_FIELDS = ['service_code', 'locality_code', 'due_month', 'target_rate'] as const;
+export const TARGET_FIELDS = ['service_code', 'locality_code', 'due_month', 'target_rate', 'indicator'] as const;
 const REQUIRED = ['locality_code', 'due_month', 'target_rate'];
 
 export type TargetsOutcome =
@@ -42,6 +49,7 @@ interface Resolved {
   localityId: number;
   dueMonth: Month;
   targetRate: number;
+  indicator: string;
 }
 
 const RATE_TEXT = /^(?:0(?:\.\d+)?|1(?:\.0+)?|\.\d+)$/;
@@ -80,9 +88,19 @@ export const TARGET_MESSAGES = {
     vi: `giá trị ${g(rate)} không phải là tỷ lệ lớn hơn 0 và không quá 1; ${RATE_HINT.vi}`,
     en: `${quote(rate)} is not a rate above 0 and at most 1; ${RATE_HINT.en}`,
   }),
+  unknownIndicator: (id: unknown): Texts => {
+    const ids = INDICATORS.map((i) => i.id);
+    // A near miss ("end_to_end_rat"), or the one id it begins ("end_to_end").
+    const starts = typeof id === 'string' && id !== '' ? ids.filter((i) => i.startsWith(id.toLowerCase())) : [];
+    const guess = typeof id === 'string' ? (closest(id, ids) ?? (starts.length === 1 ? starts[0] : null)) : null;
+    return {
+      vi: `không có chỉ số ${g(id)}.${guess ? ` Có phải ý bạn là ${guess}?` : ''} Các chỉ số: ${ids.join(', ')} (xem /api/v1/indicators); để trống là ${DEFAULT_INDICATOR}.`,
+      en: `unknown indicator ${quote(id)}${guess ? ` (did you mean ${guess}?)` : ''}; one of ${ids.join(', ')} (see /api/v1/indicators), or empty for ${DEFAULT_INDICATOR}`,
+    };
+  },
   givenTwice: (kind: RowKind, earlier: number): Texts => ({
-    vi: `chỉ tiêu này (cùng thủ tục, địa bàn và tháng đến hạn) đã có ở ${place(kind, earlier, null).vi.slice(0, -2).toLowerCase()}. Mỗi chỉ tiêu chỉ được ghi một lần.`,
-    en: `the same target (service, locality, due month) is already given at row ${earlier}`,
+    vi: `chỉ tiêu này (cùng chỉ số, thủ tục, địa bàn và tháng đến hạn) đã có ở ${place(kind, earlier, null).vi.slice(0, -2).toLowerCase()}. Mỗi chỉ tiêu chỉ được ghi một lần.`,
+    en: `the same target (indicator, service, locality, due month) is already given at row ${earlier}`,
   }),
   /** A row outside the caller's scope: `scope` says what the caller's scope is. */
   outsideScope: (serviceCode: string | null, localityCode: string, scope: Texts): Texts => ({
@@ -144,30 +162,37 @@ function resolveRows(sqlite: Database.Database, raw: RawRow[], kind: RowKind, no
     if (rate === undefined || rate === null || rate === '') fail('target_rate', TARGET_MESSAGES.rateRequired());
     else if (!Number.isFinite(targetRate) || targetRate <= 0 || targetRate > 1) fail('target_rate', TARGET_MESSAGES.notARate(rate));
 
+    const named = text(v.indicator);
+    let indicator = DEFAULT_INDICATOR;
+    if (named !== undefined && named !== null && named !== '') {
+      if (typeof named === 'string' && indicatorById(named)) indicator = named;
+      else fail('indicator', TARGET_MESSAGES.unknownIndicator(named));
+    }
+
     if (errors.length > before) continue;
-    const key = `${serviceId ?? ''}|${localityId}|${dueMonth}`;
+    const key = `${indicator}|${serviceId ?? ''}|${localityId}|${dueMonth}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
       fail(null, TARGET_MESSAGES.givenTwice(kind, earlier));
       continue;
     }
     seen.set(key, r.row);
-    rows.push({ row: r.row, serviceId, localityId, dueMonth, targetRate });
+    rows.push({ row: r.row, serviceId, localityId, dueMonth, targetRate, indicator });
   }
   return { rows, errors };
 }
 
-/** Writes checked rows in one transaction: a target with the same service, locality and due month is replaced. */
+/** Writes checked rows in one transaction: a target with the same indicator, service, locality and due month is replaced. */
 function store(sqlite: Database.Database, rows: Resolved[], now: Date): { created: number; updated: number } {
-  const find = sqlite.prepare('SELECT id FROM targets WHERE service_id IS ? AND locality_id = ? AND due_month = ?').pluck();
+  const find = sqlite.prepare('SELECT id FROM targets WHERE indicator = ? AND service_id IS ? AND locality_id = ? AND due_month = ?').pluck();
   const update = sqlite.prepare('UPDATE targets SET target_rate = ? WHERE id = ?');
-  const insert = sqlite.prepare('INSERT INTO targets (service_id, locality_id, due_month, target_rate, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insert = sqlite.prepare('INSERT INTO targets (service_id, locality_id, due_month, target_rate, created_at, indicator) VALUES (?, ?, ?, ?, ?, ?)');
   let created = 0;
   sqlite.transaction(() => {
     for (const r of rows) {
-      const id = find.get(r.serviceId, r.localityId, r.dueMonth) as number | undefined;
+      const id = find.get(r.indicator, r.serviceId, r.localityId, r.dueMonth) as number | undefined;
       if (id === undefined) {
-        insert.run(r.serviceId, r.localityId, r.dueMonth, r.targetRate, now.toISOString());
+        insert.run(r.serviceId, r.localityId, r.dueMonth, r.targetRate, now.toISOString(), r.indicator);
         created++;
       } else update.run(r.targetRate, id);
     }
@@ -201,13 +226,19 @@ function apply(sqlite: Database.Database, raw: RawRow[], kind: RowKind, now: Dat
   const body = { targets: rows.length, ...store(sqlite, rows, now) };
   const registry = localityRegistry(sqlite);
   const codes = new Map([...serviceIdsByCode(sqlite)].map(([code, id]) => [id, code]));
-  const stored = rows.map((r) => ({ service_code: r.serviceId === null ? null : codes.get(r.serviceId)!, locality_code: registry.get(r.localityId).code, due_month: r.dueMonth, target_rate: r.targetRate }));
+  const stored = rows.map((r) => ({
+    service_code: r.serviceId === null ? null : codes.get(r.serviceId)!,
+    locality_code: registry.get(r.localityId).code,
+    due_month: r.dueMonth,
+    target_rate: r.targetRate,
+    indicator: r.indicator,
+  }));
   return { status: 200, body, stored };
 }
 
 /**
- * Creates or replaces targets, all or nothing. A target is identified by (service_code or null,
- * locality_code, due_month); row numbers in errors are 1-based positions.
+ * Creates or replaces targets, all or nothing. A target is identified by (indicator, service_code
+ * or null, locality_code, due_month); row numbers in errors are 1-based positions.
  */
 export function upsertTargets(sqlite: Database.Database, rows: TargetInput[], now = new Date(), inScope?: TargetScope): TargetsOutcome {
   return apply(
@@ -219,7 +250,7 @@ export function upsertTargets(sqlite: Database.Database, rows: TargetInput[], no
   );
 }
 
-/** Imports `service_code,locality_code,due_month,target_rate` CSV or `{"targets": [...]}` JSON, all or nothing. */
+/** Imports `service_code,locality_code,due_month,target_rate[,indicator]` CSV or `{"targets": [...]}` JSON, all or nothing. */
 export function importTargets(sqlite: Database.Database, body: Buffer, format: 'csv' | 'json', now = new Date(), inScope?: TargetScope): TargetsOutcome {
   const parsed = format === 'csv' ? parseCsv(body, TARGET_FIELDS, REQUIRED) : parseJson(body, 'targets');
   if (!parsed.ok) return { status: 400, body: parsed.failure };
@@ -227,10 +258,10 @@ export function importTargets(sqlite: Database.Database, body: Buffer, format: '
 }
 
 /** One target with its ids (for the scope check before a delete), or null. */
-export function getTarget(db: Db, id: number): { id: number; serviceId: number | null; localityId: number; dueMonth: string; targetRate: number } | null {
+export function getTarget(db: Db, id: number): { id: number; serviceId: number | null; localityId: number; dueMonth: string; targetRate: number; indicator: string } | null {
   return (
     db.orm
-      .select({ id: targets.id, serviceId: targets.serviceId, localityId: targets.localityId, dueMonth: targets.dueMonth, targetRate: targets.targetRate })
+      .select({ id: targets.id, serviceId: targets.serviceId, localityId: targets.localityId, dueMonth: targets.dueMonth, targetRate: targets.targetRate, indicator: targets.indicator })
       .from(targets)
       .where(eq(targets.id, id))
       .get() ?? null
@@ -244,9 +275,9 @@ export function deleteTarget(db: Db, id: number): boolean {
 export function listTargets(sqlite: Database.Database): Target[] {
   return sqlite
     .prepare(
-      `SELECT t.id, s.code AS service_code, l.code AS locality_code, l.name AS locality_name, t.due_month, t.target_rate, t.created_at
+      `SELECT t.id, s.code AS service_code, l.code AS locality_code, l.name AS locality_name, t.due_month, t.target_rate, t.indicator, t.created_at
        FROM targets t LEFT JOIN services s ON s.id = t.service_id JOIN localities l ON l.id = t.locality_id
-       ORDER BY t.due_month, l.code, s.code IS NOT NULL, s.code, t.id`,
+       ORDER BY t.due_month, l.code, s.code IS NOT NULL, s.code, t.indicator = 'online_rate' DESC, t.indicator, t.id`,
     )
     .all() as Target[];
 }

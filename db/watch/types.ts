@@ -1,7 +1,8 @@
 import type { Month } from '../months.ts';
 import type { CommuneFlags } from './communes.ts';
 
-export const SIGNALS = ['low_usage', 'unused_online', 'paper_backlog', 'peer_gap', 'stalled', 'sudden_drop', 'late_data', 'target'] as const;
+/** In this order where flags tie; the signals read from the optional measures come last. */
+export const SIGNALS = ['low_usage', 'unused_online', 'paper_backlog', 'peer_gap', 'stalled', 'sudden_drop', 'late_data', 'target', 'online_for_show', 'payment_lag'] as const;
 export type Signal = (typeof SIGNALS)[number];
 
 /** Metric values: numbers, plus a few labels (a cause, a status, a method, a month). */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { localityRegistry } from '../../db/localities/registry.ts';
+import { DEFAULT_INDICATOR, INDICATORS } from '../../db/indicators/catalogue.ts';
 import { coversService, coversUnit } from '../../db/scopes.ts';
 import { rowError } from '../../db/ingest/messages.ts';
 import { type TargetInput, type TargetScope, type TargetsOutcome, TARGET_FIELDS, TARGET_MESSAGES, deleteTarget, getTarget, importTargets, listTargets, upsertTargets } from '../../db/watch/targets.ts';
@@ -11,6 +12,7 @@ import { CSV, JSON_MEDIA, csvBody, documentedBody } from '../raw-bodies.ts';
 import { DemoFlag, ErrorBody, InvalidRows, Nullable, RowErrorSchema, adminErrors } from '../schemas.ts';
 
 const MonthText = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' });
+const INDICATOR_IDS = INDICATORS.map((i) => i.id).join(', ');
 
 const TargetSchema = Type.Object({
   id: Type.Integer(),
@@ -18,7 +20,8 @@ const TargetSchema = Type.Object({
   locality_code: Type.String(),
   locality_name: Type.String(),
   due_month: MonthText,
-  target_rate: Type.Number({ description: 'a fraction: 0.5 = 50% online' }),
+  target_rate: Type.Number({ description: 'a fraction: 0.5 = 50% (of dossiers online, for online_rate)' }),
+  indicator: Type.String({ description: `the indicator the target is set on: ${INDICATOR_IDS} (GET /api/v1/indicators)` }),
   created_at: Type.String(),
 });
 
@@ -27,7 +30,10 @@ const TargetInputSchema = Type.Object(
     service_code: Type.Optional(Nullable(Type.String({ description: 'a service code; null or omitted = all services' }))),
     locality_code: Type.String({ description: 'VN, a current province or a current commune code' }),
     due_month: Type.String({ description: 'YYYY-MM' }),
-    target_rate: Type.Number({ description: 'a fraction above 0 and at most 1: 0.5 = 50% online' }),
+    target_rate: Type.Number({ description: 'a fraction above 0 and at most 1: 0.5 = 50% (of dossiers online, for online_rate)' }),
+    indicator: Type.Optional(
+      Nullable(Type.String({ maxLength: 64, description: `one of ${INDICATOR_IDS} (GET /api/v1/indicators); null or omitted = ${DEFAULT_INDICATOR}; any other value is a row error (422)` })),
+    ),
   },
   { additionalProperties: false },
 );
@@ -38,9 +44,9 @@ const targetBodies = documentedBody({
   [JSON_MEDIA]: TargetsBody,
   [CSV]: csvBody(
     TARGET_FIELDS,
-    TARGET_FIELDS.filter((f) => f !== 'service_code'),
-    'target_rate is a fraction above 0 and at most 1 (0.5 = 50% online); an empty service_code = all services; due_month is YYYY-MM.',
-    `${TARGET_FIELDS.join(',')}\n,79,2026-12,0.8\n`,
+    TARGET_FIELDS.filter((f) => f !== 'service_code' && f !== 'indicator'),
+    `target_rate is a fraction above 0 and at most 1 (0.5 = 50%); an empty service_code = all services; due_month is YYYY-MM; indicator is one of ${INDICATOR_IDS}, empty = ${DEFAULT_INDICATOR}.`,
+    `${TARGET_FIELDS.join(',')}\n,79,2026-12,0.8,\n,VN,2026-12,0.8,end_to_end_rate\n`,
   ),
 });
 
@@ -102,15 +108,16 @@ const targetRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async
       schema: {
         summary: 'Create or replace targets within your scope: 201 when any was created, 200 when all replaced existing ones',
         description:
-          'JSON {"targets": [...]} or CSV with columns service_code,locality_code,due_month,target_rate (target_rate a fraction, 0.5 = 50%; ' +
-          'empty service_code = all services; locality VN, a current province or a current commune). A target with the same service, locality and due month is replaced. All or nothing: ' +
+          'JSON {"targets": [...]} or CSV with columns service_code,locality_code,due_month,target_rate and optionally indicator (target_rate a fraction, 0.5 = 50%; ' +
+          `empty service_code = all services; locality VN, a current province or a current commune; indicator one of ${INDICATOR_IDS}, default ${DEFAULT_INDICATOR}, judged on that indicator's series). ` +
+          'A target with the same indicator, service, locality and due month is replaced. All or nothing: ' +
           'a row outside your scope (another province; all services, or a service not yours, for a ministry\'s admin) is a 403 listing every such row.',
         tags: ['admin'],
         security: [{ bearer: [] }],
         body: {
           content: {
             'application/json': { schema: TargetsBody },
-            'text/csv': { schema: Type.Unknown({ description: 'CSV: service_code,locality_code,due_month,target_rate' }) },
+            'text/csv': { schema: Type.Unknown({ description: 'CSV: service_code,locality_code,due_month,target_rate[,indicator]' }) },
           },
         },
         response: {
@@ -199,7 +206,7 @@ const targetRoutes: FastifyPluginAsyncTypebox<{ maxBodyBytes?: number }> = async
           action: 'target.delete',
           targetType: 'target',
           targetId: String(target.id),
-          detail: { service_code: service, locality_code: locality, due_month: target.dueMonth, target_rate: target.targetRate },
+          detail: { service_code: service, locality_code: locality, due_month: target.dueMonth, target_rate: target.targetRate, indicator: target.indicator },
           scope: { localityCodes: [locality], serviceCodes: service === null ? null : [service] },
         });
       })();

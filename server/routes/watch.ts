@@ -110,7 +110,9 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: 'The watch list: problems found, explained and ranked',
         description:
           'Signals computed from the rollups in today\'s boundaries over the 12 complete months ending at the latest complete month: ' +
-          'low_usage, unused_online, paper_backlog, peer_gap, stalled, sudden_drop, late_data, target. ' +
+          'low_usage, unused_online, paper_backlog, peer_gap, stalled, sudden_drop, late_data, target (on any indicator of GET /api/v1/indicators), ' +
+          'and from the optional measures, over only the rows that reported them: online_for_show (much submitted online, little handled end to end) ' +
+          'and payment_lag (much submitted online, fees still paid offline). ' +
           'Also per service × commune and per commune, from the rows reported by commune (peers: the communes of the same province; ' +
           'a commune flag carries province_code). Sorted by paper backlog (dossiers still on paper in the scope of the flag) unless sort=severity. ' +
           'With within=<province> or locality|within=<commune> and no commune data for it in the months read, `note` says so (reason no_commune_data); otherwise note is null.',

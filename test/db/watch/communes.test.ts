@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UNRESTRICTED, ingestBody } from '../../../db/ingest/ingest.ts';
+import { upsertServices } from '../../../db/services.ts';
 import { type Flag, type Signal, type WatchOptions, computeSignals, sortFlags } from '../../../db/watch/signals.ts';
 import { listTargets, upsertTargets } from '../../../db/watch/targets.ts';
-import { testDb } from '../../helper.ts';
-import { C, NOW, flat, loadCommuneFixture, send } from './commune-fixture.ts';
+import { csv, service, testDb } from '../../helper.ts';
+import { C, NOW, WINDOW, flat, loadCommuneFixture, send } from './commune-fixture.ts';
 
 describe('the watch list at commune level', () => {
   let db: ReturnType<typeof testDb>;
@@ -168,6 +170,55 @@ describe('the watch list at commune level', () => {
     expect(none.metrics).toMatchObject({ rate_12m: null, status: 'no_data' });
     expect(none.explanation_en).toBe('Target for all services in Xã Dầu Tiếng (Thành phố Hồ Chí Minh): 50% online by Oct 2027. There are no data over the last 12 months to judge it.');
     expect(none.explanation_vi).toContain('Mục tiêu cho tất cả dịch vụ tại Xã Dầu Tiếng (Thành phố Hồ Chí Minh): 50%');
+  });
+
+  describe('the optional measures by commune', () => {
+    beforeEach(() => {
+      upsertServices(db.sqlite, [service('E'), service('F')]);
+      // Columns: online, total, end_to_end_count, fee_count, paid_online_count ('' = not reported).
+      const rows = (code: string, commune: string, counts: Array<number | ''>) => WINDOW.map((m) => [m, code, commune, ...counts]);
+      const body = csv(
+        [
+          // E: Bến Thành 64% online, 12% end to end; Sài Gòn 64% online, no end-to-end count.
+          ...rows('E', C.BEN_THANH, [640, 1000, 120, '', '']),
+          ...rows('E', C.SAI_GON, [640, 1000, '', '', '']),
+          // F: Tân Định 60% online, 100 of 500 fee-bearing dossiers paid online (20%).
+          ...rows('F', C.TAN_DINH, [600, 1000, '', 500, 100]),
+        ],
+        'period,service_code,locality_code,online_count,total_count,end_to_end_count,fee_count,paid_online_count',
+      );
+      const outcome = ingestBody(db.sqlite, Buffer.from(body), 'csv', { source: 'cli', publisherId: null, scope: UNRESTRICTED }, { now: NOW });
+      expect(outcome.status, JSON.stringify(outcome.body).slice(0, 300)).toBe(201);
+    });
+
+    it('flags online_for_show and payment_lag per service × commune, over the rows that reported the measure', () => {
+      const show = flagsOf('online_for_show');
+      const e = find(show, 'E', C.BEN_THANH)!;
+      expect(e.province_code).toBe('79');
+      expect(e.metrics).toMatchObject({ online_rate: 0.64, end_to_end_rate: 0.12, total_count: 12000, rows_reported: 12 });
+      expect(e.explanation_en).toMatch(/^Service E in Phường Bến Thành \(Thành phố Hồ Chí Minh\): 64% of dossiers were submitted online but only 12% were handled end to end online/);
+      // Sài Gòn reported no end-to-end count: not flagged. Nor is 79 as a whole: in every month one of its
+      // communes left the measure out, and a month counts for a province only when all its rows reported it.
+      expect(show.map((f) => f.locality_code)).toEqual([C.BEN_THANH]);
+      const lag = flagsOf('payment_lag');
+      const f = find(lag, 'F', C.TAN_DINH)!;
+      expect(f.province_code).toBe('79');
+      expect(f.metrics).toMatchObject({ online_rate: 0.6, paid_online_rate: 0.2, fee_count: 6000, paid_offline_count: 4800 });
+      // 79 reported F in Tân Định alone: every row of its months has the payment counts, so 79 is judged on them too.
+      expect(lag.map((x) => [x.service_code, x.locality_code]).sort()).toEqual([
+        ['F', C.TAN_DINH],
+        ['F', '79'],
+      ]);
+      expect(find(lag, 'F', '79')!.metrics).toMatchObject({ paid_online_rate: 0.2, fee_count: 6000 });
+    });
+
+    it('judges a commune’s end-to-end target on its end-to-end series', () => {
+      upsertTargets(db.sqlite, [{ service_code: 'E', locality_code: C.BEN_THANH, due_month: '2027-10', target_rate: 0.3, indicator: 'end_to_end_rate' }], NOW);
+      const flag = flagsOf('target').find((f) => f.metrics.indicator === 'end_to_end_rate')!;
+      expect(flag).toMatchObject({ service_code: 'E', locality_code: C.BEN_THANH, province_code: '79', paper_12m: 4320 });
+      expect(flag.metrics).toMatchObject({ rate_12m: 0.12, projected_rate: 0.12, status: 'off_track' });
+      expect(flag.explanation_en).toMatch(/^Target for Service E in Phường Bến Thành \(Thành phố Hồ Chí Minh\): share of dossiers handled end-to-end online at 30% by Oct 2027\. Now 12%/);
+    });
   });
 
   it('keeps province flags as they were: a province reporting by commune is judged on their sum', () => {

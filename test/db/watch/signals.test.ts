@@ -3,7 +3,7 @@ import { UNRESTRICTED, ingestBody } from '../../../db/ingest/ingest.ts';
 import { type Month, monthRange } from '../../../db/months.ts';
 import { createPublisher, revokePublisher } from '../../../db/publishers.ts';
 import { upsertServices } from '../../../db/services.ts';
-import { type Flag, type Signal, TARGET_METHOD, type WatchOptions, computeSignals } from '../../../db/watch/signals.ts';
+import { type Flag, RULES, type Signal, TARGET_METHOD, type WatchOptions, computeSignals } from '../../../db/watch/signals.ts';
 import { importTargets, listTargets, upsertTargets } from '../../../db/watch/targets.ts';
 import { csv, service, testDb } from '../../helper.ts';
 
@@ -25,11 +25,24 @@ function series(code: string, locality: string, counts: (k: number, month: Month
 /** The same counts every month of the window. */
 const flat = (code: string, locality: string, online: number, total: number) => series(code, locality, () => [online, total], WINDOW);
 
+/** A row with the optional measures: end_to_end_count, fee_count, paid_online_count (null = not reported). */
+type MeasureRow = [Month, string, string, number, number, number | null, number | null, number | null];
+const MEASURES_HEADER = 'period,service_code,locality_code,online_count,total_count,end_to_end_count,fee_count,paid_online_count';
+const measureRows = (rows: MeasureRow[]) => csv(rows.map((r) => r.map((v) => v ?? '')), MEASURES_HEADER);
+/** The same counts and measures every month of the window, or in `months`. */
+const flatMeasures = (code: string, locality: string, counts: [number, number, number | null, number | null, number | null], months = WINDOW): MeasureRow[] =>
+  months.map((m) => [m, code, locality, ...counts]);
+
 describe('computeSignals on constructed data', () => {
   let db: ReturnType<typeof testDb>;
 
   const send = (rows: Row[], publisherId: number | null = null, now = NOW) => {
     const outcome = ingestBody(db.sqlite, Buffer.from(csv(rows)), 'csv', { source: publisherId === null ? 'cli' : 'api', publisherId, scope: UNRESTRICTED }, { now });
+    expect(outcome.status, JSON.stringify(outcome.body).slice(0, 500)).toBe(201);
+  };
+  /** Rows with the optional measures, through the real ingest. */
+  const sendMeasures = (rows: MeasureRow[]) => {
+    const outcome = ingestBody(db.sqlite, Buffer.from(measureRows(rows)), 'csv', { source: 'cli', publisherId: null, scope: UNRESTRICTED }, { now: NOW });
     expect(outcome.status, JSON.stringify(outcome.body).slice(0, 500)).toBe(201);
   };
   const services = (...specs: Array<[string, string | null]>) =>
@@ -490,6 +503,204 @@ describe('computeSignals on constructed data', () => {
     });
   });
 
+  describe('online_for_show', () => {
+    beforeEach(() => {
+      services(['E', '2019-01']);
+      const twoMonths = WINDOW.slice(-2);
+      const before = WINDOW.slice(0, -2);
+      sendMeasures([
+        // 500/1,000 online (50%, at the threshold), 199 end to end (19.9%, under 20%): flagged.
+        ...flatMeasures('E', '01', [500, 1000, 199, null, null]),
+        // 49.9% online: not flagged, however little is end to end.
+        ...flatMeasures('E', '04', [499, 1000, 100, null, null]),
+        // 20% end to end: at the threshold, not under it.
+        ...flatMeasures('E', '08', [600, 1000, 200, null, null]),
+        // 64% online, 12% end to end.
+        ...flatMeasures('E', '11', [640, 1000, 120, null, null]),
+        // 90% online and no end-to-end count reported: not reported is not zero.
+        ...flatMeasures('E', '12', [900, 1000, null, null, null]),
+        // End-to-end counts in the last 2 months only, 80 of 100 online and none end to end: 200 dossiers, the
+        // minimum. The 10 months before, without the measure, were 10% online: they do not count.
+        ...flatMeasures('E', '14', [10, 100, null, null, null], before),
+        ...flatMeasures('E', '14', [80, 100, 0, null, null], twoMonths),
+        // The same with 199 dossiers reported: too few.
+        ...flatMeasures('E', '15', [10, 100, null, null, null], before),
+        ...twoMonths.map((m, i): MeasureRow => [m, 'E', '15', 80, 100 - i, 0, null, null]),
+      ]);
+    });
+
+    it('flags at 50% online and under 20% end to end, over enough dossiers, with the numbers', () => {
+      const flags = flagsOf('online_for_show');
+      expect(cellKeys(flags)).toEqual(['E/01', 'E/11', 'E/14']);
+      expect(RULES).toMatchObject({ showOnlineMin: 0.5, showEndToEndMax: 0.2, showMinDossiers: 200 });
+      expect(find(flags, 'E', '01')!.severity).toBeCloseTo(1 - 0.199 / 0.2, 4);
+      const e11 = find(flags, 'E', '11')!;
+      // 12 × 640 online and 12 × 120 end to end of 12 × 1,000: 64% and 12%; 520 of every 640 online dossiers were not end to end.
+      expect(e11.metrics).toEqual({
+        online_rate: 0.64,
+        end_to_end_rate: 0.12,
+        online_not_end_to_end: 0.8125,
+        online_count: 7680,
+        end_to_end_count: 1440,
+        total_count: 12000,
+        rows_reported: 12,
+        min_online_rate: 0.5,
+        max_end_to_end_rate: 0.2,
+        min_dossiers: 200,
+      });
+      expect(e11.severity).toBeCloseTo(1 - 0.12 / 0.2, 4);
+      expect(e11.paper_12m).toBe(12000 - 7680);
+      expect(e11.explanation_en).toBe(
+        'Service E in Tỉnh Điện Biên: 64% of dossiers were submitted online but only 12% were handled end to end online over the last 12 months (Nov 2025–Oct 2026), under the 20% threshold: 81.3% of the online dossiers still needed paper, a payment or a visit at some step. Counted over the 12,000 dossiers reported with end-to-end counts, 1,440 of them end to end.',
+      );
+      expect(e11.explanation_vi).toBe(
+        'Dịch vụ E tại Tỉnh Điện Biên: 64% hồ sơ nộp trực tuyến nhưng chỉ 12% được xử lý toàn trình trực tuyến trong 12 tháng qua (11/2025–10/2026), dưới ngưỡng 20%: 81,3% hồ sơ nộp trực tuyến vẫn phải nộp giấy tờ, nộp phí hoặc nhận kết quả trực tiếp ở một bước nào đó. Tính trên 12.000 hồ sơ có báo cáo số hồ sơ toàn trình, trong đó 1.440 hồ sơ toàn trình.',
+      );
+    });
+
+    it('reads the online share over the same rows as the end-to-end share, and never rows that did not report it', () => {
+      const flags = flagsOf('online_for_show');
+      // E/14 is 26.7% online over its 12 months, but 80% over the 2 months that reported end-to-end counts.
+      expect(find(flags, 'E', '14')!.metrics).toMatchObject({ online_rate: 0.8, end_to_end_rate: 0, total_count: 200, rows_reported: 2 });
+      expect(find(flags, 'E', '15')).toBeUndefined();
+      expect(find(flags, 'E', '12')).toBeUndefined();
+      // 19.96% must not read as "20%, under the 20% threshold".
+      expect(find(flags, 'E', '01')!.explanation_en).toContain('only 19.9% were handled end to end');
+      // Only service × province pairs: never a province's all services, nor a service nationwide.
+      expect(flags.every((f) => f.service_code === 'E' && f.locality_code !== 'VN')).toBe(true);
+    });
+  });
+
+  describe('payment_lag', () => {
+    beforeEach(() => {
+      services(['F', '2019-01']);
+      const twoMonths = WINDOW.slice(-2);
+      sendMeasures([
+        // 50% online; 149 of 500 fee-bearing dossiers paid online (29.8%, under 30%): flagged.
+        ...flatMeasures('F', '01', [500, 1000, null, 500, 149]),
+        // 30% paid online: at the threshold, not under it.
+        ...flatMeasures('F', '04', [500, 1000, null, 500, 150]),
+        // 49.9% online: not flagged, though nothing is paid online.
+        ...flatMeasures('F', '08', [499, 1000, null, 500, 0]),
+        // Fee-bearing dossiers reported, how they were paid not: not reported is not zero.
+        ...flatMeasures('F', '11', [900, 1000, null, 500, null]),
+        // 200 fee-bearing dossiers with their payment (the minimum), none paid online; then 199.
+        ...flatMeasures('F', '12', [80, 100, null, 100, 0], twoMonths),
+        ...twoMonths.map((m, i): MeasureRow => [m, 'F', '14', 80, 100, null, 100 - i, 0]),
+      ]);
+    });
+
+    it('flags at 50% online and under 30% of the fee-bearing dossiers paid online, over enough of them', () => {
+      const flags = flagsOf('payment_lag');
+      expect(cellKeys(flags)).toEqual(['F/01', 'F/12']);
+      expect(RULES).toMatchObject({ lagOnlineMin: 0.5, lagPaidOnlineMax: 0.3, lagMinFeeDossiers: 200 });
+      const f01 = find(flags, 'F', '01')!;
+      expect(f01.metrics).toEqual({
+        online_rate: 0.5,
+        paid_online_rate: 0.298,
+        fee_count: 6000,
+        paid_online_count: 1788,
+        paid_offline_count: 4212,
+        online_count: 6000,
+        total_count: 12000,
+        rows_reported: 12,
+        min_online_rate: 0.5,
+        max_paid_online_rate: 0.3,
+        min_fee_dossiers: 200,
+      });
+      expect(f01.severity).toBeCloseTo(1 - 0.298 / 0.3, 4);
+      expect(f01.explanation_en).toBe(
+        'Service F in Thành phố Hà Nội: only 29.8% of the 6,000 fee-bearing dossiers were paid online over the last 12 months (Nov 2025–Oct 2026), under the 30% threshold, while 50% of dossiers were submitted online: 4,212 fees were still paid offline.',
+      );
+      expect(f01.explanation_vi).toBe(
+        'Dịch vụ F tại Thành phố Hà Nội: chỉ 29,8% trong 6.000 hồ sơ phải nộp phí, lệ phí được thanh toán trực tuyến trong 12 tháng qua (11/2025–10/2026), dưới ngưỡng 30%, trong khi 50% hồ sơ được nộp trực tuyến: 4.212 hồ sơ vẫn nộp phí, lệ phí trực tiếp.',
+      );
+      expect(find(flags, 'F', '12')!.metrics).toMatchObject({ paid_online_rate: 0, fee_count: 200, rows_reported: 2 });
+      expect(find(flags, 'F', '12')!.severity).toBe(1);
+    });
+
+    it('never flags rows without the payment counts, nor rows without any measure', () => {
+      send(flat('F', '15', 900, 1000));
+      const flags = flagsOf('payment_lag');
+      expect(find(flags, 'F', '11')).toBeUndefined();
+      expect(find(flags, 'F', '15')).toBeUndefined();
+      expect(flagsOf('online_for_show')).toEqual([]);
+    });
+  });
+
+  describe('targets on another indicator', () => {
+    beforeEach(() => {
+      services(['T', '2019-01']);
+      // 60% online every month; end to end rising 1 pp a month: 20% in 2025-11 … 31% in 2026-10 (25.5% over 12 months).
+      sendMeasures(WINDOW.map((m, k): MeasureRow => [m, 'T', '01', 600, 1000, 200 + 10 * k, null, null]));
+      // 04 reports no end-to-end counts.
+      send(flat('T', '04', 500, 1000));
+      const outcome = upsertTargets(
+        db.sqlite,
+        [
+          { service_code: null, locality_code: 'VN', due_month: '2027-10', target_rate: 0.8, indicator: 'end_to_end_rate' },
+          { service_code: null, locality_code: 'VN', due_month: '2027-10', target_rate: 0.8 },
+          { service_code: 'T', locality_code: '01', due_month: '2027-04', target_rate: 0.37, indicator: 'end_to_end_rate' },
+          { service_code: 'T', locality_code: '04', due_month: '2027-10', target_rate: 0.5, indicator: 'end_to_end_rate' },
+          { service_code: null, locality_code: 'VN', due_month: '2027-10', target_rate: 0.9, indicator: 'online_service_share' },
+        ],
+        NOW,
+      );
+      expect(outcome).toMatchObject({ status: 200, body: { targets: 5, created: 5, updated: 0 } });
+    });
+
+    const targetFlag = (indicator: string, locality: string) => flagsOf('target').find((f) => f.metrics.indicator === indicator && f.locality_code === locality)!;
+
+    it('judges the national 80% end-to-end target on the end-to-end series, not the online one', () => {
+      const e2e = targetFlag('end_to_end_rate', 'VN');
+      expect(e2e.metrics).toMatchObject({
+        indicator: 'end_to_end_rate',
+        target_rate: 0.8,
+        due_month: '2027-10',
+        // 01 alone reported end-to-end counts: (2,400 + 10 × 66) / 12,000; +1 pp a month from 31% → 43% by 2027-10.
+        rate_12m: 0.255,
+        progress: 0.3188,
+        projected_rate: 0.43,
+        slope_pp_per_month: 1,
+        months_fitted: 12,
+        status: 'off_track',
+      });
+      expect(e2e.severity).toBeCloseTo((0.8 - 0.43) / 0.8, 4);
+      // Its paper is the country's: (400 + 500) × 12.
+      expect(e2e.paper_12m).toBe(10800);
+      expect(e2e.explanation_en).toBe(
+        'Target for all services nationwide: share of dossiers handled end-to-end online at 80% by Oct 2027. Now 25.5% over the last 12 months (31.9% of the target). A linear fit on the last 12 monthly rates (+1 pp a month) projects 43% by Oct 2027: off track.',
+      );
+      expect(e2e.explanation_vi).toBe(
+        'Mục tiêu cho tất cả dịch vụ trên toàn quốc: tỷ lệ hồ sơ xử lý toàn trình trực tuyến đạt 80% vào 10/2027. Hiện đạt 25,5% trong 12 tháng qua (31,9% mục tiêu). Đường xu hướng tuyến tính trên 12 tỷ lệ tháng gần nhất (+1 điểm %/tháng) dự báo 43% vào 10/2027: không đạt tiến độ.',
+      );
+      // The online-rate target with the same locality and due month is another target, on 55% online.
+      const online = targetFlag('online_rate', 'VN');
+      expect(online.metrics).toMatchObject({ target_rate: 0.8, rate_12m: 0.55, projected_rate: 0.55, status: 'off_track' });
+      expect(online.explanation_en).toContain('Target for all services nationwide: 80% online by Oct 2027.');
+    });
+
+    it('judges a province’s target on its own end-to-end series, and says when it reported none', () => {
+      const t01 = targetFlag('end_to_end_rate', '01');
+      expect(t01.metrics).toMatchObject({ rate_12m: 0.255, projected_rate: 0.37, status: 'on_track' });
+      expect(t01.explanation_en).toContain('Target for Service T in Thành phố Hà Nội: share of dossiers handled end-to-end online at 37% by Apr 2027.');
+      // 04 sent its online counts (50%) but no end-to-end count: no data, not zero.
+      const t04 = targetFlag('end_to_end_rate', '04');
+      expect(t04.metrics).toMatchObject({ rate_12m: null, projected_rate: null, months_fitted: 0, status: 'no_data' });
+      expect(t04.explanation_en).toBe(
+        'Target for Service T in Tỉnh Cao Bằng: share of dossiers handled end-to-end online at 50% by Oct 2027. There are no data for this indicator over the last 12 months to judge it.',
+      );
+      expect(t04.explanation_vi).toBe(
+        'Mục tiêu cho Dịch vụ T tại Tỉnh Cao Bằng: tỷ lệ hồ sơ xử lý toàn trình trực tuyến đạt 50% vào 10/2027. Chưa có số liệu cho chỉ số này trong 12 tháng qua để đánh giá.',
+      );
+    });
+
+    it('counts a services indicator over the window', () => {
+      // T, the one service, is offered online: 100% of the catalogue, every month.
+      expect(targetFlag('online_service_share', 'VN').metrics).toMatchObject({ rate_12m: 1, projected_rate: 1, status: 'on_track' });
+    });
+  });
+
   describe('targets', () => {
     beforeEach(() => services(['T', '2019-01']));
 
@@ -541,6 +752,36 @@ describe('computeSignals on constructed data', () => {
         ['T', '01', 0.5],
         [null, 'VN', 1],
       ]);
+    });
+
+    it('takes an indicator (online_rate when left out), and refuses an unknown one in both languages', () => {
+      const body = ['service_code,locality_code,due_month,target_rate,indicator', ',VN,2027-12,0.8,end_to_end_rate', ',VN,2027-12,0.6,', 'T,01,2027-12,0.5,online_payment_rate'].join('\n');
+      expect(importTargets(db.sqlite, Buffer.from(body), 'csv', NOW)).toMatchObject({ status: 200, body: { targets: 3, created: 3, updated: 0 } });
+      expect(listTargets(db.sqlite).map((t) => [t.service_code, t.locality_code, t.target_rate, t.indicator])).toEqual([
+        ['T', '01', 0.5, 'online_payment_rate'],
+        [null, 'VN', 0.6, 'online_rate'],
+        [null, 'VN', 0.8, 'end_to_end_rate'],
+      ]);
+      // The same indicator, service, locality and due month again replaces it; JSON's null means online_rate.
+      expect(upsertTargets(db.sqlite, [{ service_code: null, locality_code: 'VN', due_month: '2027-12', target_rate: 0.7, indicator: null }], NOW)).toMatchObject({ status: 200, body: { created: 0, updated: 1 } });
+
+      const bad = upsertTargets(db.sqlite, [{ service_code: null, locality_code: 'VN', due_month: '2027-12', target_rate: 0.8, indicator: 'end_to_end' }], NOW);
+      expect(bad.status).toBe(422);
+      if (bad.status !== 422) return;
+      expect(bad.body.errors).toHaveLength(1);
+      const error = bad.body.errors[0]!;
+      expect(error).toMatchObject({ row: 1, column: 'indicator', value: 'end_to_end' });
+      expect(error.message_en).toBe(
+        'Item 1, column indicator: unknown indicator "end_to_end" (did you mean end_to_end_rate?); one of online_service_share, services_with_online_dossiers, online_rate, payment_integration, online_payment_rate, end_to_end_rate (see /api/v1/indicators), or empty for online_rate',
+      );
+      expect(error.message_vi).toContain('không có chỉ số «end_to_end». Có phải ý bạn là end_to_end_rate?');
+      expect(listTargets(db.sqlite)).toHaveLength(3);
+    });
+
+    it('reads a target stored before indicators as an online-rate target', () => {
+      db.sqlite.prepare("INSERT INTO targets (service_id, locality_id, due_month, target_rate, created_at) SELECT NULL, id, '2027-12', 0.6, '2026-01-01' FROM localities WHERE code = 'VN'").run();
+      expect(listTargets(db.sqlite).map((t) => [t.locality_code, t.indicator])).toEqual([['VN', 'online_rate']]);
+      expect(flagsOf('target')[0]!.metrics).toMatchObject({ indicator: 'online_rate', target_rate: 0.6 });
     });
 
     it('refuses a body with unknown columns', () => {

@@ -138,6 +138,19 @@ describe('watch list API', () => {
       expect(body.message).toContain('allowed values: low_usage, unused_online, paper_backlog, peer_gap, stalled, sudden_drop, late_data, target');
     });
 
+    it('lists the signals of the optional measures with the others, filtered by signal', async () => {
+      // B in 04: 60% online, 10% end to end, 100 of 500 fee-bearing dossiers paid online.
+      const rows = WINDOW.map((m) => [m, 'B', '04', 600, 1000, 100, 500, 100]);
+      const body = csv(rows, 'period,service_code,locality_code,online_count,total_count,end_to_end_count,fee_count,paid_online_count');
+      expect(ingestBody(t.db.sqlite, Buffer.from(body), 'csv', { source: 'cli', publisherId: null, scope: UNRESTRICTED }, { now: NOW }).status).toBe(201);
+      const show = (await get('?signal=online_for_show')).body;
+      expect(show.flags.map((f) => [f.service_code, f.locality_code, f.metrics.end_to_end_rate])).toEqual([['B', '04', 0.1]]);
+      const lag = (await get('?signal=payment_lag&locality=04')).body;
+      expect(lag.flags.map((f) => [f.service_code, f.metrics.paid_online_rate])).toEqual([['B', 0.2]]);
+      const all = (await get('?limit=5000')).body.flags;
+      expect(all.filter((f) => f.signal === 'online_for_show' || f.signal === 'payment_lag')).toHaveLength(2);
+    });
+
     it('writes the English explanation with the English service name', async () => {
       const flag = (await get('?signal=low_usage&service=A&locality=01')).body.flags[0]!;
       expect(flag.explanation_en).toContain('Service A in ');

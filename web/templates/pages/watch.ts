@@ -10,7 +10,7 @@ import { type SignalCounts, type SiteWatch, siteWatch } from './watch-data.ts';
 export const WATCH_TABLE_CAP = 200;
 export const WATCH_FEED_PATH = '/watch/feed.xml';
 export const FLAGS_CSV_PATH = '/data/flags.csv';
-export const SIGNAL_ORDER: WatchSignal[] = ['low_usage', 'unused_online', 'paper_backlog', 'peer_gap', 'stalled', 'sudden_drop', 'late_data', 'target'];
+export const SIGNAL_ORDER: WatchSignal[] = ['low_usage', 'unused_online', 'paper_backlog', 'peer_gap', 'stalled', 'sudden_drop', 'online_for_show', 'payment_lag', 'late_data', 'target'];
 
 /** A province's watch page (its flags and its communes'), without the language prefix: localePath(lang, watchPath("79")). */
 export function watchPath(provinceCode: string): string {

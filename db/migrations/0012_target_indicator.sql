@@ -1,0 +1,1 @@
+ALTER TABLE `targets` ADD `indicator` text DEFAULT 'online_rate' NOT NULL;
