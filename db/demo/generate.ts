@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { type Month, addMonths, monthIndex, monthRange } from '../months.ts';
 import type { ServiceInput } from '../services.ts';
+import { type MeasureDraft, addMeasures } from './measures.ts';
 import { Random } from './random.ts';
-import { DEMO_PROFILES, DEMO_SERVICES } from './services.ts';
+import { DEMO_PROFILES, DEMO_SERVICES, type ServiceProfile } from './services.ts';
 
 export interface DemoRow {
   period: string;
@@ -11,6 +12,10 @@ export interface DemoRow {
   locality_code: string;
   online_count: number;
   total_count: number;
+  /** The optional measures: null = not reported (never a stand-in for zero). */
+  end_to_end_count: number | null;
+  fee_count: number | null;
+  paid_online_count: number | null;
 }
 
 export interface DemoDataset {
@@ -22,6 +27,11 @@ export interface DemoDataset {
 }
 
 const SEED = 20250701;
+/**
+ * A second stream for what came later (the services not offered online, the optional measures), so
+ * that the online and total counts keep the draws they always had.
+ */
+const MEASURE_SEED = 20250601;
 const FIRST_DEMO_MONTH: Month = '2020-01';
 /** From this month rows use the 34 new province codes (Nghị quyết 202/2025/QH15). */
 const REORGANISATION_MONTH: Month = '2025-07';
@@ -98,12 +108,20 @@ const MAX_ITERATIONS = 100;
 /** A place that reports: an old or new province, or a Hà Nội commune. */
 interface Unit {
   code: string;
+  /** The province it reports in: itself, or a commune's province (old or new, as the unit). */
+  province: string;
   population: number;
   readiness: number;
   /** Per service, in DEMO_SERVICES order: local demand and local online push relative to the average. */
   volumeEffect: number[];
   rateEffect: number[];
   active: boolean[];
+  /** Per service: local effect on the share of online dossiers handled end to end, and on paying online. */
+  e2eEffect: number[];
+  payEffect: number[];
+  /** Per service not offered online (in the order of the offline services): local demand, and whether it is issued here. */
+  offlineVolume: number[];
+  offlineActive: boolean[];
 }
 
 interface Units {
@@ -114,15 +132,19 @@ interface Units {
   newCommunes: Map<string, Unit[]>;
 }
 
-interface PreparedService {
+export interface PreparedService {
   code: string;
   volume: number;
   uptake: number;
+  /** Month index from which it is online; Infinity for a service not offered online. */
   onlineIndex: number;
+  profile: ServiceProfile;
+  /** How far this service goes end to end, around 1 (drawn once). */
+  e2e: number;
 }
 
 /** Rows plus, per row, the unrounded online count and a fixed rounding offset for recalibration. */
-interface Draft {
+interface Draft extends MeasureDraft {
   rows: DemoRow[];
   rawOnline: number[];
   roundingOffset: number[];
@@ -135,27 +157,62 @@ function readReference(file: string): CsvRow[] {
   return parse(text, { columns: true, bom: true, trim: true }) as CsvRow[];
 }
 
-function prepareServices(): PreparedService[] {
-  return DEMO_SERVICES.map((s) => {
+/** Services offered online (in their old order, which the draws follow), and those that are not. */
+function prepareServices(extra: Random): { online: PreparedService[]; offline: PreparedService[] } {
+  const all = DEMO_SERVICES.map((s) => {
     const profile = DEMO_PROFILES.get(s.code);
-    if (!profile || !s.online_since) throw new Error(`demo service ${s.code} lacks a profile or online_since`);
-    return { code: s.code, ...profile, onlineIndex: monthIndex(s.online_since) };
+    if (!profile) throw new Error(`demo service ${s.code} lacks a profile`);
+    const offered = profile.online_level !== 'none';
+    if (offered !== Boolean(s.online_since)) throw new Error(`demo service ${s.code}: online_since is for services offered online, and only for them`);
+    return { code: s.code, volume: profile.volume, uptake: profile.uptake, onlineIndex: offered ? monthIndex(s.online_since!) : Infinity, profile, e2e: extra.logNormal(0.25) };
   });
+  return { online: all.filter((s) => s.profile.online_level !== 'none'), offline: all.filter((s) => s.profile.online_level === 'none') };
 }
 
-function oldProvince(rng: Random, code: string, services: PreparedService[]): Unit {
+/** Share of a province's provincially run services that are online for show, and how little goes end to end there. */
+const FOR_SHOW_SHARE = 0.05;
+const FOR_SHOW_EFFECT = 0.08;
+/** Share of a province's fee-bearing, provincially run services whose fees are still paid at the counter, and how few online. */
+const PAYMENT_LAG_SHARE = 0.06;
+const PAYMENT_LAG_EFFECT = 0.12;
+
+/** Local effects on the optional measures: ministries' national systems vary little between provinces, provinces' own a lot. */
+function measureEffects(extra: Random, services: PreparedService[]): Pick<Unit, 'e2eEffect' | 'payEffect'> {
+  const e2eEffect: number[] = [];
+  const payEffect: number[] = [];
+  for (const s of services) {
+    const ministry = s.profile.ministry;
+    let e2e = extra.logNormal(ministry ? 0.12 : 0.4);
+    let pay = extra.logNormal(ministry ? 0.15 : 0.35);
+    if (!ministry && extra.next() < FOR_SHOW_SHARE) e2e *= FOR_SHOW_EFFECT;
+    // A counter that still takes the fees also holds back the end-to-end dossiers, which need the payment online.
+    if (!ministry && s.profile.fee > 0 && extra.next() < PAYMENT_LAG_SHARE) {
+      pay *= PAYMENT_LAG_EFFECT;
+      e2e *= PAYMENT_LAG_EFFECT;
+    }
+    e2eEffect.push(e2e);
+    payEffect.push(pay);
+  }
+  return { e2eEffect, payEffect };
+}
+
+function oldProvince(rng: Random, extra: Random, code: string, services: PreparedService[], offline: PreparedService[]): Unit {
   const population = POPULATION_K[code];
   if (population === undefined) throw new Error(`no demo population for old province ${code}`);
   // Drawn even when overridden, so that editing READINESS does not reshuffle every other draw.
   const drawn = rng.logNormal(0.25);
   return {
     code,
+    province: code,
     population,
     readiness: READINESS[code] ?? drawn,
     volumeEffect: services.map(() => rng.logNormal(0.2)),
     rateEffect: services.map(() => rng.logNormal(0.3)),
     // Small licences are simply not issued everywhere.
     active: services.map((s) => s.volume >= 1 || rng.next() > 0.1),
+    ...measureEffects(extra, services),
+    offlineVolume: offline.map(() => extra.logNormal(0.2)),
+    offlineActive: offline.map((s) => s.volume >= 1 || extra.next() > 0.1),
   };
 }
 
@@ -166,15 +223,21 @@ function weighted(parts: Unit[], value: (u: Unit) => number): number {
 }
 
 /** A unit made of others, weighted by their people: a merged province, or a new commune from its sources. */
-function mergedUnit(code: string, parts: Unit[], serviceCount: number): Unit {
+function mergedUnit(code: string, parts: Unit[], serviceCount: number, province = code): Unit {
   const indexes = [...Array(serviceCount).keys()];
+  const offline = [...Array(parts[0]!.offlineVolume.length).keys()];
   return {
     code,
+    province,
     population: parts.reduce((sum, u) => sum + u.population, 0),
     readiness: weighted(parts, (u) => u.readiness),
     volumeEffect: indexes.map((i) => weighted(parts, (u) => u.volumeEffect[i]!)),
     rateEffect: indexes.map((i) => weighted(parts, (u) => u.rateEffect[i]!)),
     active: indexes.map((i) => parts.some((u) => u.active[i])),
+    e2eEffect: indexes.map((i) => weighted(parts, (u) => u.e2eEffect[i]!)),
+    payEffect: indexes.map((i) => weighted(parts, (u) => u.payEffect[i]!)),
+    offlineVolume: offline.map((i) => weighted(parts, (u) => u.offlineVolume[i]!)),
+    offlineActive: offline.map((i) => parts.some((u) => u.offlineActive[i])),
   };
 }
 
@@ -184,11 +247,17 @@ function communes(rng: Random, codes: string[], parent: Unit): Unit[] {
   const sum = weights.reduce((a, b) => a + b, 0);
   return codes.map((code, i) => ({
     code,
+    province: parent.code,
     population: (parent.population * weights[i]!) / sum,
     readiness: parent.readiness * rng.logNormal(0.3),
     volumeEffect: parent.volumeEffect.map((v) => v * rng.logNormal(0.15)),
     rateEffect: parent.rateEffect.map((v) => v * rng.logNormal(0.15)),
     active: parent.active,
+    // Communes work on their province's systems.
+    e2eEffect: parent.e2eEffect,
+    payEffect: parent.payEffect,
+    offlineVolume: parent.offlineVolume,
+    offlineActive: parent.offlineActive,
   }));
 }
 
@@ -222,16 +291,16 @@ function communeUnits(rng: Random, old: Map<string, Unit>, serviceCount: number)
           return { ...unit, population: unit.population / parts.get(s.source_code!)! };
         });
       if (from.length === 0) throw new Error(`demo commune ${code} has no source among the old communes`);
-      return mergedUnit(code, from, serviceCount);
+      return mergedUnit(code, from, serviceCount, province);
     });
     newCommunes.set(province, units);
   }
   return { oldCommunes, newCommunes };
 }
 
-function buildUnits(rng: Random, services: PreparedService[]): Units {
+function buildUnits(rng: Random, extra: Random, services: PreparedService[], offline: PreparedService[]): Units {
   const oldRows = readReference('vn-provinces-before-2025-07.csv');
-  const old = oldRows.map((r) => oldProvince(rng, r.code!, services));
+  const old = oldRows.map((r) => oldProvince(rng, extra, r.code!, services, offline));
   const byCode = new Map(old.map((u) => [u.code, u]));
   const newUnits = readReference('vn-provinces-2025.csv').map((r) => {
     const parts = (r.merged_from ?? '').split(';').map((c) => {
@@ -283,6 +352,14 @@ interface MonthContext {
   demand: number;
 }
 
+function pushRow(draft: Draft, at: MonthContext, service: PreparedService, s: number, unit: Unit, total: number, rawOnline: number, offset: number): void {
+  draft.rows.push({ period: at.month, service_code: service.code, locality_code: unit.code, online_count: 0, total_count: total, end_to_end_count: null, fee_count: null, paid_online_count: null });
+  draft.rawOnline.push(rawOnline);
+  draft.roundingOffset.push(offset);
+  draft.serviceIndex.push(s);
+  draft.unit.push(unit);
+}
+
 /** Draws one cell; a cell with no dossiers is not reported at all. */
 function addCell(draft: Draft, rng: Random, at: MonthContext, s: number, service: PreparedService, unit: Unit): void {
   const expected = (service.volume * unit.population * unit.volumeEffect[s]! * at.demand) / 100;
@@ -292,13 +369,18 @@ function addCell(draft: Draft, rng: Random, at: MonthContext, s: number, service
   // Before online_since there is only paper: raw 0 stays 0 through any rescaling.
   const push = monthsOnline < 0 ? 0 : at.adoption * service.uptake * unit.readiness * unit.rateEffect[s]! * ramp(monthsOnline) * rng.logNormal(0.1);
   const rate = RATE_CAP * (1 - Math.exp(-push / RATE_CAP));
-  draft.rows.push({ period: at.month, service_code: service.code, locality_code: unit.code, online_count: 0, total_count: total });
-  draft.rawOnline.push(total * rate);
-  draft.roundingOffset.push(rng.next());
+  pushRow(draft, at, service, s, unit, total, total * rate, rng.next());
 }
 
-function draw(rng: Random, services: PreparedService[], units: Units, lastMonth: Month): Draft {
-  const draft: Draft = { rows: [], rawOnline: [], roundingOffset: [] };
+/** A service not offered online: dossiers at the counter only, drawn from the second stream. */
+function addOfflineCell(draft: Draft, extra: Random, at: MonthContext, o: number, service: PreparedService, unit: Unit): void {
+  const expected = (service.volume * unit.population * unit.offlineVolume[o]! * at.demand) / 100;
+  const total = Math.floor(expected * extra.logNormal(0.08) + extra.next());
+  if (total > 0) pushRow(draft, at, service, -1 - o, unit, total, 0, 0);
+}
+
+function draw(rng: Random, extra: Random, services: PreparedService[], offline: PreparedService[], units: Units, lastMonth: Month): Draft {
+  const draft: Draft = { rows: [], rawOnline: [], roundingOffset: [], serviceIndex: [], unit: [], services, offline };
   for (const month of monthRange(FIRST_DEMO_MONTH, lastMonth)) {
     const at: MonthContext = { month, index: monthIndex(month), adoption: adoption(month), demand: demand(month) };
     const reorganised = month >= REORGANISATION_MONTH;
@@ -313,6 +395,9 @@ function draw(rng: Random, services: PreparedService[], units: Units, lastMonth:
         const byCommune = month >= OLD_COMMUNES_FROM && COMMUNE_SERVICES.has(service.code) ? communesOf.get(province.code) : undefined;
         for (const unit of byCommune ?? [province]) if (!late.has(unit.code)) addCell(draft, rng, at, s, service, unit);
       }
+    });
+    offline.forEach((service, o) => {
+      for (const province of provinces) if (province.offlineActive[o] && !late.has(province.code)) addOfflineCell(draft, extra, at, o, service, province);
     });
   }
   return draft;
@@ -358,10 +443,12 @@ function calibrate(draft: Draft): void {
 /** A realistic, reproducible dataset from 2020-01 to `lastMonth`: same month in, same bytes out. */
 export function generateDemo(lastMonth: Month): DemoDataset {
   const rng = new Random(SEED);
-  const services = prepareServices();
-  const units = buildUnits(rng, services);
-  const draft = draw(rng, services, units, lastMonth);
+  const extra = new Random(MEASURE_SEED);
+  const { online: services, offline } = prepareServices(extra);
+  const units = buildUnits(rng, extra, services, offline);
+  const draft = draw(rng, extra, services, offline, units, lastMonth);
   calibrate(draft);
+  addMeasures(draft, extra);
   const moved = new Set(units.newCommunes.get(DEMO_MOVED_PROVINCE)!.map((u) => u.code));
   return { services: DEMO_SERVICES.map((s) => ({ ...s })), rows: draft.rows, moved: { province: DEMO_MOVED_PROVINCE, from: REORGANISATION_MONTH, communes: moved } };
 }

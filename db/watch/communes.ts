@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { offeredOnline } from '../indicators/catalogue.ts';
 import type { Locality, LocalityRegistry } from '../localities/registry.ts';
 import { type Month, monthFromIndex, monthIndex } from '../months.ts';
 import type { Service } from '../services.ts';
@@ -22,7 +23,6 @@ import {
   figures,
   flagOf,
   hasWindowData,
-  isOnlineBy,
   lateData,
   paperBacklog,
   peerStats,
@@ -248,7 +248,7 @@ export class CommuneWindow {
     const rate = new Float64Array(P);
     const paper = new Float64Array(P);
     const judged = new Uint8Array(P);
-    const online = services.map((s) => isOnlineBy(s, j.window.to));
+    const online = services.map((s) => offeredOnline(s, j.window.to));
     for (let p = 0; p < P; p++) {
       const fig = figures(this.pairSeries(p));
       judged[p] = hasWindowData(fig) && this.provinceOf[this.pairCommune[p]!]! >= 0 ? 1 : 0;

@@ -1,4 +1,5 @@
 import { rateOf } from '../adoption.ts';
+import { offeredOnline } from '../indicators/catalogue.ts';
 import { DEFAULT_INDICATOR, indicatorById } from '../indicators/catalogue.ts';
 import { type Month, monthIndex } from '../months.ts';
 import type { Service } from '../services.ts';
@@ -151,7 +152,6 @@ export function peerStats(rates: ArrayLike<number>): PeerStats | null {
   return { median: m, mad: mad(rates, m) ?? 0, count: rates.length };
 }
 
-export const isOnlineBy = (s: Service, month: Month) => s.online_since === null || s.online_since <= month;
 
 /**
  * A scope's sums over the window's rows that reported one optional measure, and only those: a row
@@ -223,7 +223,7 @@ export function flagOf(f: Finding, about: { service_code: string | null; localit
 const explanations = (t: explain.Texts) => ({ explanation_vi: t.vi, explanation_en: t.en });
 
 /** Whether a scope's service is online by a month (all services together always are). */
-const onlineBy = (scope: RuleScope, month: Month) => scope.service === null || isOnlineBy(scope.service, month);
+const onlineBy = (scope: RuleScope, month: Month) => scope.service === null || offeredOnline(scope.service, month);
 
 /** Peers numerous enough to speak of a median. */
 const enoughPeers = (peers: PeerStats | null) => (peers && peers.count >= RULES.minPeers ? peers : null);
@@ -245,7 +245,7 @@ export function lowUsage(scope: RuleScope, j: Judging): Finding | null {
 export function unusedOnline(scope: RuleScope, j: Judging): Finding | null {
   const f = scope.fig;
   const service = scope.service;
-  if (service === null || !isOnlineBy(service, j.recentFrom) || f.total3 <= 0 || f.online3 > 0) return null;
+  if (service === null || !offeredOnline(service, j.recentFrom) || f.total3 <= 0 || f.online3 > 0) return null;
   return {
     signal: 'unused_online',
     severity: 1,
@@ -345,7 +345,8 @@ export function suddenDropFinding(scope: RuleScope, j: Judging): Finding | null 
  */
 export function onlineForShow(scope: RuleScope, j: Judging): Finding | null {
   const m = scope.measures?.endToEnd;
-  if (scope.service === null || !m || m.total < RULES.showMinDossiers) return null;
+  // A partial service keeps a step at the counter by design: only a full one can be end to end.
+  if (scope.service === null || scope.service.online_level !== 'full' || !m || m.total < RULES.showMinDossiers) return null;
   const onlineRate = m.online / m.total;
   const endToEndRate = m.count / m.total;
   if (onlineRate < RULES.showOnlineMin - EPS || endToEndRate >= RULES.showEndToEndMax - EPS) return null;

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { RollupCube, type Series } from '../cube.ts';
-import { DEFAULT_INDICATOR, indicatorById } from '../indicators/catalogue.ts';
+import { DEFAULT_INDICATOR, indicatorById, offeredOnline } from '../indicators/catalogue.ts';
 import { type Locality, type LocalityRegistry, localityRegistry } from '../localities/registry.ts';
 import { failingSources as listFailingSources } from '../pull-sources.ts';
 import { type Month, addMonths, currentMonth, reportingTimeZone } from '../months.ts';
@@ -21,7 +21,6 @@ import {
   figures,
   flagOf,
   hasWindowData,
-  isOnlineBy,
   lateData as lateFinding,
   monthsLate,
   paperBacklog as backlogFinding,
@@ -187,7 +186,7 @@ function context(sqlite: Database.Database, now: Date, threshold: number, dueDay
   const cells: Scope[] = [];
   for (let s = 0; s < services.length; s++) {
     const service = services[s]!;
-    const online = isOnlineBy(service, to);
+    const online = offeredOnline(service, to);
     const rates: number[] = [];
     const mine: Scope[] = [];
     for (let a = 0; a < provinces.length; a++) {
@@ -206,7 +205,7 @@ function context(sqlite: Database.Database, now: Date, threshold: number, dueDay
   for (const p of provinceScopes) p.peers = provincePeers;
 
   const serviceScopes: Scope[] = services.map((service, s) => scopeOf('service', service, null, totals.byService[s]!));
-  const servicesPeers = peerStats(serviceScopes.flatMap((x) => (x.fig.rate12 !== null && isOnlineBy(x.service!, to) ? [x.fig.rate12] : [])));
+  const servicesPeers = peerStats(serviceScopes.flatMap((x) => (x.fig.rate12 !== null && offeredOnline(x.service!, to) ? [x.fig.rate12] : [])));
   for (const x of serviceScopes) x.peers = servicesPeers;
 
   return {
@@ -369,7 +368,7 @@ function onlineServiceShare(ctx: Context): OnlineServiceShare[] {
     let withOnline = 0;
     let withAny = 0;
     for (const scope of scopes) {
-      if (!isOnlineBy(scope.service!, ctx.recentFrom) || !scope.fig.reported12) continue;
+      if (!offeredOnline(scope.service!, ctx.recentFrom) || !scope.fig.reported12) continue;
       offered++;
       if (scope.fig.online3 > 0) withOnline++;
       if (scope.fig.total3 > 0) withAny++;

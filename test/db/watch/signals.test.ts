@@ -289,6 +289,12 @@ describe('computeSignals on constructed data', () => {
       expect(find(flags, 'U3', '04')!.metrics).toMatchObject({ online_3m: 0, total_3m: 300, online_12m: 0 });
     });
 
+    it('never flags a service that is not offered online (online_level none)', () => {
+      upsertServices(db.sqlite, [service('U3', { online_since: null, online_level: 'none' })]);
+      expect(find(flagsOf('unused_online'), 'U3', '04')).toBeUndefined();
+      expect(compute().flags.filter((f) => f.service_code === 'U3' && ['low_usage', 'unused_online', 'stalled'].includes(f.signal))).toEqual([]);
+    });
+
     it('gives the share of online services with any online dossier, per province and nationally', () => {
       const shares = compute().online_service_share;
       expect(shares).toHaveLength(35);
@@ -568,6 +574,11 @@ describe('computeSignals on constructed data', () => {
       expect(find(flags, 'E', '01')!.explanation_en).toContain('only 19.9% were handled end to end');
       // Only service × province pairs: never a province's all services, nor a service nationwide.
       expect(flags.every((f) => f.service_code === 'E' && f.locality_code !== 'VN')).toBe(true);
+    });
+
+    it('never flags a partial service: its counter step is by design, not for show', () => {
+      upsertServices(db.sqlite, [service('E', { online_since: '2019-01', online_level: 'partial' })]);
+      expect(flagsOf('online_for_show')).toEqual([]);
     });
   });
 
