@@ -93,6 +93,11 @@ function signedPp(change: number, lang: Lang): string {
   return (units === 0 ? '' : change < 0 ? '-' : '+') + decimalText(units, 1, lang);
 }
 
+/** Points of a score, at most two decimals and no trailing zeros: 4.8 → "4,8" (vi) or "4.8" (en); 22 → "22". */
+export function formatPoints(points: number, lang: Lang): string {
+  return cached(`points:${lang}`, () => new Intl.NumberFormat(lang, { maximumFractionDigits: 2 })).format(points);
+}
+
 const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** "2026-10" → "10/2026" (vi) or "Oct 2026" (en). */

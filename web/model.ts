@@ -29,6 +29,37 @@ export interface Series {
   yearly: Point[];
   /** What coverage counts: provinces (national series), or the units rows are sent for (a province, its communes). */
   units: 'provinces' | 'units';
+  /**
+   * The optional measures' shares beside the online rate, each over only the rows that reported
+   * it; a measure nobody reported is absent (never a line of zeros). Absent when neither was.
+   */
+  measures?: SeriesMeasures;
+}
+
+/** The optional measures a chart draws beside the online rate: end-to-end ÷ all dossiers, paid online ÷ fee-bearing. */
+export type MeasureKey = 'end_to_end' | 'online_payment';
+export const MEASURE_KEYS: readonly MeasureKey[] = ['end_to_end', 'online_payment'];
+
+export type SeriesMeasures = Partial<Record<MeasureKey, MeasureSeries>>;
+
+/** A bucket of a measure: Σ numerator ÷ Σ denominator over the rows that reported it, with who reported it. */
+export interface MeasurePoint {
+  /** YYYY-MM, or YYYY for yearly points. */
+  period: string;
+  numerator: number;
+  denominator: number;
+  rate: number | null;
+  coverage: Coverage;
+  complete: boolean;
+  first_month?: string;
+  last_month?: string;
+  months?: number;
+}
+
+export interface MeasureSeries {
+  /** Only the months in which some row reported the measure. */
+  monthly: MeasurePoint[];
+  yearly: MeasurePoint[];
 }
 
 export interface SiteMeta {
@@ -81,9 +112,25 @@ export interface Headline {
   ytd: { year: string; from: string; to: string; rate: number | null; previous_rate: number | null; change_pp: number | null } | null;
 }
 
+/** The national end-to-end share against its target, for the home page. */
+export interface EndToEndHeadline {
+  /** The latest complete month when it has end-to-end figures, else the latest month that has. */
+  month: string;
+  rate: number | null;
+  numerator: number;
+  denominator: number;
+  /** The provinces that reported end-to-end counts that month, of those expected. */
+  coverage: Coverage;
+  complete: boolean;
+  /** The national target (80%: Decision 766/QĐ-TTg's full score, the end-2025 goal). */
+  target: number;
+}
+
 export interface HomeData {
   meta: SiteMeta;
   headline: Headline | null;
+  /** Null when no end-to-end count was ever reported. */
+  end_to_end: EndToEndHeadline | null;
   national: Series;
   provinces: ProvinceSummary[];
   gains: ProvinceSummary[];
@@ -120,6 +167,87 @@ export interface LocalityData {
   services: ServiceSummary[];
   watch: LocalityWatch;
   communes: CommuneSummary[];
+  /** The online-services group of the 766 index for its latest year with data; null without data. */
+  scorecard: ScorecardData | null;
+}
+
+/** One indicator of a scorecard, with its numbers (db/indicators/scorecard.ts makes it). */
+export interface ScorecardPartData {
+  indicator: string;
+  name_vi: string;
+  name_en: string;
+  reference: string;
+  numerator: number;
+  denominator: number;
+  value: number | null;
+  points: number;
+  max_points: number;
+  full_score_at: number;
+  /** "online dossiers ÷ all dossiers = 6,200 ÷ 10,000". */
+  formula_vi: string;
+  formula_en: string;
+}
+
+/**
+ * The online-services group of Decision 766/QĐ-TTg for a locality or a ministry and a year, as
+ * computed from the data reported here: never shown without its note (not the official score).
+ */
+export interface ScorecardData {
+  locality: string;
+  locality_name: string;
+  agency: string | null;
+  year: string;
+  from: string;
+  to: string;
+  score: number;
+  max_score: number;
+  parts: ScorecardPartData[];
+  explanation_vi: string;
+  explanation_en: string;
+  note_vi: string;
+  note_en: string;
+}
+
+/** A ministry's (an agency's) scorecard: its services, nationwide. */
+export interface AgencyScorecard {
+  agency: string;
+  /** The agency's name as a slug, for its anchor and its row in the open data. */
+  slug: string;
+  card: ScorecardData;
+}
+
+/** /agencies/: the country's scorecard and each ministry's. */
+export interface AgenciesData {
+  meta: SiteMeta;
+  country: ScorecardData | null;
+  agencies: AgencyScorecard[];
+}
+
+/** An indicator of the catalogue (db/indicators/catalogue.ts), as plain data for the methodology page. */
+export interface IndicatorInfo {
+  id: string;
+  name_vi: string;
+  name_en: string;
+  numerator: string;
+  numerator_vi: string;
+  denominator: string;
+  denominator_vi: string;
+  reference: string;
+  full_score_at: number;
+  max_points: number;
+  counts: 'dossiers' | 'services';
+  /** The input columns it is computed from. */
+  columns: string[];
+}
+
+/** The catalogue of indicators and how they score. */
+export interface IndicatorsInfo {
+  indicators: IndicatorInfo[];
+  max_score: number;
+  scoring_vi: string;
+  scoring_en: string;
+  note_vi: string;
+  note_en: string;
 }
 
 /** A commune's row in its province's table: its 12-month window and how many of those months it reported. */
@@ -144,6 +272,8 @@ export interface CommuneData {
   series: Series;
   services: ServiceSummary[];
   flags: WatchFlag[];
+  /** Its scorecard for its latest year with data; null without figures of its own. */
+  scorecard: ScorecardData | null;
 }
 
 /** A commune until 2025-06-30 and the commune(s) of today it went into. */

@@ -16,6 +16,7 @@ import { buildWindows } from './windows.ts';
 import { previousData, spreadsheetTables, writeDataPackage, writeOpenData, writeOpenDataZip } from './open-data.ts';
 import { type SpreadsheetPlan, staleSpreadsheetFiles, writeSpreadsheets, writeStaleSpreadsheets } from './spreadsheets.ts';
 import { PageThread } from './page-thread.ts';
+import { type ScorecardCache, emptyScorecardCache, readScorecards } from './scorecards.ts';
 import { writeRawData } from './raw-data.ts';
 import { writeDataReleases } from './data-releases.ts';
 import { type Embed, SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, serviceEmbeds, writeDataPages, writeEmbeds, writePages } from './pages.ts';
@@ -81,6 +82,8 @@ export interface WarmState {
   cube: RollupCube | null;
   /** The communes' sums per service, re-read only for the communes a batch changed. */
   communes: CommuneCache;
+  /** The scorecards, each kept until a batch changes what it reads. */
+  scorecards: ScorecardCache;
   pages: PageThread;
   /**
    * Builds no longer served, for the builder to delete when it is idle: deleting tens of thousands
@@ -91,7 +94,7 @@ export interface WarmState {
 
 /** State for a builder that will build more than once, or wants the second core for one build. */
 export function warmState(): WarmState {
-  return { cube: null, communes: emptyCommuneCache(), pages: new PageThread({ thread: true }), retired: new Set() };
+  return { cube: null, communes: emptyCommuneCache(), scorecards: emptyScorecardCache(), pages: new PageThread({ thread: true }), retired: new Set() };
 }
 
 /** Reads the rollups into memory now, so that the first build after a start is as quick as the next. */
@@ -102,7 +105,7 @@ export function warmUp(sqlite: Database.Database, warm: WarmState, now = new Dat
 export async function buildSite(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): Promise<BuildResult> {
   const now = options.now ?? new Date();
   const started = performance.now();
-  const warm = options.warm ?? { cube: null, communes: emptyCommuneCache(), pages: new PageThread({ thread: false }), retired: new Set<string>() };
+  const warm = options.warm ?? { cube: null, communes: emptyCommuneCache(), scorecards: emptyScorecardCache(), pages: new PageThread({ thread: false }), retired: new Set<string>() };
   const retire = options.warm ? retireInto(options.warm) : removeNow;
   let images: ChartImage[] = [];
   const { staging, written } = await publishNewBuild(siteDir, now, async (staging) => {
@@ -117,12 +120,13 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
       warm.pages.start(staging, inputs, cube, { images: imageOptions, linkEmbedsFrom: options.quick ? live : null });
       // The raw rows too: a reader can recompute every figure of the build from them.
       const raw = writeRawData(sqlite, join(staging, 'data'), inputs.meta, previous);
-      const communes = readCommunes(sqlite, now, inputs.meta, buildWindows(inputs.meta, now), inputs.services, warm.communes);
-      return { inputs, cube, raw, communes, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
+      const communes = readCommunes(sqlite, now, inputs.meta, buildWindows(inputs.meta, now), inputs.services, warm.communes, warm.scorecards);
+      const scorecards = readScorecards(sqlite, inputs, warm.scorecards);
+      return { inputs, cube, raw, communes, scorecards, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
     });
     try {
-      const { inputs, cube, raw, communes, version, watch } = read();
-      const model = siteModel(deriveFigures(inputs, cube), watch, communes);
+      const { inputs, cube, raw, communes, scorecards, version, watch } = read();
+      const model = siteModel(deriveFigures(inputs, cube), watch, communes, scorecards);
       images = [...chartImages(model), ...communeChartImages(model)];
       writeAssets(staging);
       // A full build writes every commune anew (a template may have changed); a quick one links the unchanged.

@@ -1,12 +1,14 @@
 import type Database from 'better-sqlite3';
 import { toBuckets } from '../../db/adoption.ts';
-import { type UnitsByMonth, addUnit } from '../../db/coverage.ts';
+import { type CoverageSource, type UnitsByMonth, addUnit } from '../../db/coverage.ts';
 import { type Locality, type LocalityRegistry, existsIn, localityRegistry } from '../../db/localities/registry.ts';
 import { type Month, currentMonth } from '../../db/months.ts';
 import type { Service } from '../../db/services.ts';
 import type { MonthSums, Sums } from '../../db/stats.ts';
 import { collator } from '../../web/i18n.ts';
-import type { CommuneData, CommuneSummary, OldCommune, Point, ServiceSummary, SiteMeta } from '../../web/model.ts';
+import { type CommuneData, type CommuneSummary, MEASURE_KEYS, type MeasureKey, type OldCommune, type Point, type SeriesMeasures, type ServiceSummary, type SiteMeta } from '../../web/model.ts';
+import { CHART_MEASURES, type MeasureMonths, addSums, seriesMeasures, sortedMonths } from './measures.ts';
+import { type ScorecardCache, catalogueKey, localityScorecard, scoredYear } from './scorecards.ts';
 import { type Windows, serviceSummaryOf, windowOf } from './windows.ts';
 
 /** One commune's sums per service over both windows: [service index, online, total, online before, total before] × n. */
@@ -32,26 +34,43 @@ export const emptyCommuneCache = (): CommuneCache => ({ windowsKey: '', seenBatc
 /** A unit's monthly sums and who reported, from rollup_unit: the communes of today and the old ones. */
 interface UnitMonths {
   months: Map<number, MonthSums[]>;
+  /** The optional measures, in the months a row of the unit reported them. */
+  measures: Map<number, MeasureMonths>;
   changedIn: Map<number, number>;
 }
 
+/** The measures' columns of rollup_unit: numerator, denominator and rows of each. */
+const MEASURE_COLUMNS = MEASURE_KEYS.map((key) => {
+  const m = CHART_MEASURES[key].measure;
+  return `u.${m.rollup.numerator}, u.${m.rollup.denominator}, u.${m.unitRows}`;
+}).join(', ');
+
 function unitMonths(sqlite: Database.Database): UnitMonths {
   const months = new Map<number, MonthSums[]>();
+  const measures = new Map<number, MeasureMonths>();
   const changedIn = new Map<number, number>();
   const rows = sqlite
     .prepare(
-      `SELECT u.locality_id, u.period, u.online_count, u.total_count, u.changed_in FROM localities l
+      `SELECT u.locality_id, u.period, u.online_count, u.total_count, u.changed_in, ${MEASURE_COLUMNS} FROM localities l
        CROSS JOIN rollup_unit u ON u.locality_id = l.id WHERE l.level = 'commune' AND u.rows > 0 ORDER BY u.locality_id, u.period`,
     )
     .raw(true)
-    .iterate() as IterableIterator<[number, Month, number, number, number]>;
-  for (const [id, period, online, total, changed] of rows) {
+    .iterate() as IterableIterator<number[]>;
+  for (const row of rows) {
+    const [id, , online, total, changed] = row as [number, unknown, number, number, number];
+    const period = row[1] as unknown as Month;
     const list = months.get(id);
     if (list) list.push({ period, online, total });
     else months.set(id, [{ period, online, total }]);
     if (changed > (changedIn.get(id) ?? 0)) changedIn.set(id, changed);
+    MEASURE_KEYS.forEach((key, i) => {
+      if (row[7 + 3 * i]! <= 0) return;
+      let unit = measures.get(id);
+      if (!unit) measures.set(id, (unit = {}));
+      (unit[key] ??= []).push({ period, online: row[5 + 3 * i]!, total: row[6 + 3 * i]! });
+    });
   }
-  return { months, changedIn };
+  return { months, measures, changedIn };
 }
 
 /** The communes whose rows a batch after `seen` changed, in today's communes (an old commune's change is its successor's). */
@@ -126,11 +145,12 @@ export interface CommuneInputs {
  * the sources are whole), its services over the 12-month window, its own "updated" time (the
  * newest batch that changed it), so that an unchanged commune's page is the same bytes as before.
  */
-export function readCommunes(sqlite: Database.Database, now: Date, meta: SiteMeta, w: Windows, services: Service[], cache: CommuneCache): CommuneInputs {
+export function readCommunes(sqlite: Database.Database, now: Date, meta: SiteMeta, w: Windows, services: Service[], cache: CommuneCache, scorecards: ScorecardCache): CommuneInputs {
   const registry = localityRegistry(sqlite);
   const today = currentMonth(now);
   const communes = registry.at(today).filter((u) => u.level === 'commune');
-  const { months, changedIn } = unitMonths(sqlite);
+  const { months, measures, changedIn } = unitMonths(sqlite);
+  const catalogue = catalogueKey(services);
   const changedOf = (c: Locality) => Math.max(0, ...registry.memberIds(c).map((id) => changedIn.get(id) ?? 0));
   const serviceIndex = new Map(services.map((s, i) => [s.id, i]));
   refreshServiceWindows(sqlite, registry, communes, serviceIndex, w, cache, changedOf);
@@ -151,9 +171,12 @@ export function readCommunes(sqlite: Database.Database, now: Date, meta: SiteMet
       }
     }
     const monthly = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([period, s]) => ({ period, ...s }));
-    const coverage = { units, exists: (id: number, month: Month) => existsIn(registry.get(id), month), today };
+    const exists = (id: number, month: Month) => existsIn(registry.get(id), month);
+    const coverage = { units, exists, today };
+    const measured = communeMeasures(members, measures, exists, today);
     const changed = changedOf(commune);
     const province = registry.get(commune.parentId!);
+    const year = scoredYear(monthly[monthly.length - 1]?.period);
     const data: CommuneData = {
       // Its own times: a commune no batch touched keeps the same page, byte for byte.
       meta: { ...meta, built_at: changed > 0 ? ((receivedAt.get(changed) as string | undefined) ?? meta.built_at) : `${commune.validFrom}T00:00:00.000Z`, data_as_of: monthly[monthly.length - 1]?.period ?? null, last_batch_id: changed },
@@ -163,9 +186,10 @@ export function readCommunes(sqlite: Database.Database, now: Date, meta: SiteMet
         history: registry.historyLimit(commune),
         sources: registry.sources(commune).map((s) => ({ code: s.unit.code, name: s.unit.name, share: s.share })),
       },
-      series: { monthly: toBuckets(monthly, 'month', coverage).map(toPoint), yearly: toBuckets(monthly, 'year', coverage).map(toPoint), units: 'units' },
+      series: { monthly: toBuckets(monthly, 'month', coverage).map(toPoint), yearly: toBuckets(monthly, 'year', coverage).map(toPoint), units: 'units', ...(measured ? { measures: measured } : {}) },
       services: servicesOf(cache.services.get(commune.id)?.cells ?? new Float64Array(), services).sort((a, b) => (a.rate_12m ?? 2) - (b.rate_12m ?? 2)),
       flags: [],
+      scorecard: year ? localityScorecard(sqlite, registry, scorecards, { locality: commune, year, agency: null, today, changedIn: changed, services: catalogue }) : null,
     };
     const list = byProvince.get(province.code);
     if (list) list.push(data);
@@ -173,6 +197,24 @@ export function readCommunes(sqlite: Database.Database, now: Date, meta: SiteMet
   }
   for (const list of byProvince.values()) list.sort((a, b) => collator.compare(a.commune.name, b.commune.name));
   return { byProvince, old: oldCommunes(registry) };
+}
+
+/** A commune's measures: its units' (itself and the old communes that went whole into it) added up, each unit counted where it reported. */
+function communeMeasures(members: number[], measures: Map<number, MeasureMonths>, exists: CoverageSource['exists'], today: Month): SeriesMeasures | undefined {
+  if (!members.some((id) => measures.has(id))) return undefined;
+  const months: MeasureMonths = {};
+  const units: Partial<Record<MeasureKey, UnitsByMonth>> = {};
+  for (const key of MEASURE_KEYS) {
+    const sums = new Map<Month, { online: number; total: number }>();
+    for (const id of members) {
+      const list = measures.get(id)?.[key];
+      if (!list) continue;
+      addSums(sums, list);
+      for (const m of list) addUnit((units[key] ??= new Map()), m.period, id);
+    }
+    if (sums.size > 0) months[key] = sortedMonths(sums);
+  }
+  return seriesMeasures(months, (key) => ({ units: units[key] ?? new Map(), exists, today }));
 }
 
 const toPoint = ({ period, online_count, total_count, rate, coverage, complete, first_month, last_month, months }: Point): Point => ({

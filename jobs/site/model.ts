@@ -8,13 +8,20 @@ import { type Service, listServices } from '../../db/services.ts';
 import { type MonthSums, type Sums, monthlyByArea } from '../../db/stats.ts';
 import { RollupCube } from '../../db/cube.ts';
 import { collator } from '../../web/i18n.ts';
+import { indicatorById } from '../../db/indicators/catalogue.ts';
 import type {
+  AgenciesData,
+  EndToEndHeadline,
   HomeData,
+  IndicatorsInfo,
   LocalitiesData,
   LocalityData,
+  MeasureKey,
+  MeasureSeries,
   Point,
   ProvinceSummary,
   Series,
+  SeriesMeasures,
   ServiceData,
   ServiceSummary,
   ServicesData,
@@ -23,6 +30,9 @@ import type {
   Window12,
 } from '../../web/model.ts';
 import type { CommuneInputs } from './communes.ts';
+import { CHART_MEASURES, type MeasureInputs, type MeasureMonths, nationalMeasureMonths, readMeasures, seriesMeasures } from './measures.ts';
+import { type IndicatorMonth, nationalIndicatorSeries } from './national-indicators.ts';
+import { type SiteScorecards, indicatorsInfo } from './scorecards.ts';
 import { communeFlags, localityWatches } from './watch-model.ts';
 import { buildWindows, serviceSummaryOf, windowOf } from './windows.ts';
 import { TILE_POSITIONS } from '../../web/tilemap.ts';
@@ -40,11 +50,13 @@ export interface SiteFigures {
   services: ServicesData;
   service: ServiceData[];
   localities: LocalitiesData;
-  locality: Array<Omit<LocalityData, 'watch' | 'communes'>>;
+  locality: Array<Omit<LocalityData, 'watch' | 'communes' | 'scorecard'>>;
   /** Monthly series behind the open-data files. */
   nationalMonthly: Point[];
-  provinceMonthly: Array<{ province: ProvinceSummary; monthly: Point[] }>;
-  serviceMonthly: Array<{ service: ServiceSummary; monthly: Point[] }>;
+  /** Every indicator of the catalogue, nationwide, by month. */
+  nationalIndicators: IndicatorMonth[];
+  provinceMonthly: Array<{ province: ProvinceSummary; monthly: Point[]; measures?: SeriesMeasures }>;
+  serviceMonthly: Array<{ service: ServiceSummary; monthly: Point[]; measures?: SeriesMeasures }>;
 }
 
 /** Everything the site publishes. */
@@ -54,10 +66,16 @@ export interface SiteModel extends SiteFigures {
   watch: WatchData;
   /** Every commune of today and the old ones (jobs/site/communes.ts). */
   communes: CommuneInputs;
+  /** The 766 online-services scorecards of the country, the provinces and the ministries (the communes' are with them). */
+  scorecards: SiteScorecards;
+  /** /agencies/: the country's and the ministries' scorecards. */
+  agencies: AgenciesData;
+  /** The catalogue of indicators, for the methodology page. */
+  indicators: IndicatorsInfo;
 }
 
-/** The figures with the watch list and the communes, and each province's part of them. */
-export function siteModel(figures: SiteFigures, watch: WatchData, communes: CommuneInputs): SiteModel {
+/** The figures with the watch list, the communes and the scorecards, and each province's part of them. */
+export function siteModel(figures: SiteFigures, watch: WatchData, communes: CommuneInputs, scorecards: SiteScorecards): SiteModel {
   const ofLocality = localityWatches(watch);
   const communesOf = (code: string) => communes.byProvince.get(code) ?? [];
   for (const list of communes.byProvince.values()) for (const c of list) c.flags = communeFlags(watch, c.commune.code);
@@ -70,14 +88,22 @@ export function siteModel(figures: SiteFigures, watch: WatchData, communes: Comm
       communes: figures.locality.map((l) => ({ code: l.province.code, name: l.province.name, communes: communesOf(l.province.code).map((c) => ({ code: c.commune.code, name: c.commune.name })) })),
       old_provinces: communes.old.map((o) => o.province),
     },
-    locality: figures.locality.map((l) => ({ ...l, watch: ofLocality(l.province.code), communes: communesOf(l.province.code).map((c) => c.commune) })),
+    locality: figures.locality.map((l) => ({
+      ...l,
+      watch: ofLocality(l.province.code),
+      communes: communesOf(l.province.code).map((c) => c.commune),
+      scorecard: scorecards.provinces.get(l.province.code) ?? null,
+    })),
+    scorecards,
+    agencies: { meta: figures.meta, country: scorecards.country, agencies: scorecards.agencies },
+    indicators: indicatorsInfo(),
   };
 }
 
 const toPoint = ({ period, online_count, total_count, rate, coverage, complete }: Bucket): Point => ({ period, online_count, total_count, rate, coverage, complete });
 
-function series(months: MonthSums[], coverage: CoverageSource, units: Series['units']): Series {
-  return { monthly: toBuckets(months, 'month', coverage).map(toPoint), yearly: toBuckets(months, 'year', coverage), units };
+function series(months: MonthSums[], coverage: CoverageSource, units: Series['units'], measures?: SeriesMeasures): Series {
+  return { monthly: toBuckets(months, 'month', coverage).map(toPoint), yearly: toBuckets(months, 'year', coverage), units, ...(measures ? { measures } : {}) };
 }
 
 function addInto(target: Map<Month, Sums>, months: MonthSums[]) {
@@ -123,6 +149,8 @@ export interface SiteInputs {
   unitSpans: Map<number, Pick<Locality, 'validFrom' | 'validTo'>>;
   /** In the catalogue's order. */
   services: Service[];
+  /** The optional measures (end-to-end, paid online), where reported. */
+  measures: MeasureInputs;
 }
 
 /**
@@ -149,7 +177,7 @@ export function readSiteInputs(sqlite: Database.Database, now: Date, siteUrl: st
     last_batch_id: lastStoredBatch(sqlite),
     site_url: siteUrl,
   };
-  return { inputs: { now, meta, provinces, byArea, unitsByArea, unitSpans, services: listServices(sqlite) }, cube };
+  return { inputs: { now, meta, provinces, byArea, unitsByArea, unitSpans, services: listServices(sqlite), measures: readMeasures(sqlite, registry) }, cube };
 }
 
 /** Which localities reported each month, grouped by their area (a few rows per locality and month). */
@@ -246,18 +274,27 @@ export function deriveFigures(inputs: SiteInputs, cube: RollupCube): SiteFigures
     pushTo(localityCells, province.id, serviceSummaryOf(service, r, before));
   }
 
+  // The optional measures, each with its own coverage: who reported that measure.
+  const measured = (months: MeasureMonths | undefined, units: (key: MeasureKey) => UnitsByMonth | undefined, exists: CoverageSource['exists']) =>
+    seriesMeasures(months, (key) => ({ units: units(key) ?? new Map(), exists, today }));
+  const nationalMeasured = nationalMeasureMonths(inputs.measures.byArea);
   const serviceSeries = services.map((s) => {
     const found = byService.get(s.id);
-    return series(found?.months ?? [], serviceCoverage(found?.units), 'provinces');
+    const m = inputs.measures.byService.get(s.id);
+    return series(found?.months ?? [], serviceCoverage(found?.units), 'provinces', measured(m?.months, (key) => m?.units[key], areasAlwaysExist));
   });
-  const provinceSeries = provinces.map((p) => series(provinceMonths.get(p.id)!, provinceCoverage(p), 'units'));
+  const provinceSeries = provinces.map((p) =>
+    series(provinceMonths.get(p.id)!, provinceCoverage(p), 'units', measured(inputs.measures.byArea.get(p.id), (key) => inputs.measures.unitsByArea.get(p.id)?.[key], provinceCoverage(p).exists)),
+  );
+  const nationalSeries = series(nationalMonths, national, 'provinces', measured(nationalMeasured.months, (key) => nationalMeasured.units[key], areasAlwaysExist));
 
   const ranked = [...provinceSummaries].sort((a, b) => (b.rate_12m ?? -1) - (a.rate_12m ?? -1));
   const withChange = provinceSummaries.filter((p) => p.change_pp !== null);
   const home: HomeData = {
     meta,
     headline: headline(nationalMonths, provinceMonths, complete, dataAsOf),
-    national: series(nationalMonths, national, 'provinces'),
+    end_to_end: endToEndHeadline(nationalSeries.measures?.end_to_end, complete),
+    national: nationalSeries,
     provinces: ranked,
     gains: withChange.filter((p) => p.change_pp! > 0).sort((a, b) => b.change_pp! - a.change_pp!).slice(0, MOVERS),
     falls: withChange.filter((p) => p.change_pp! < 0).sort((a, b) => a.change_pp! - b.change_pp!).slice(0, MOVERS),
@@ -283,8 +320,28 @@ export function deriveFigures(inputs: SiteInputs, cube: RollupCube): SiteFigures
       services: byRateAscending(localityCells.get(p.id) ?? []),
     })),
     nationalMonthly: home.national.monthly,
-    provinceMonthly: provinces.map((p, i) => ({ province: provinceSummaries[i]!, monthly: provinceSeries[i]!.monthly })),
-    serviceMonthly: services.map((s, i) => ({ service: serviceSummaries[i]!, monthly: serviceSeries[i]!.monthly })),
+    nationalIndicators: nationalIndicatorSeries({ services, online: byService, measures: inputs.measures.byService, national: nationalSeries }),
+    provinceMonthly: provinces.map((p, i) => ({ province: provinceSummaries[i]!, monthly: provinceSeries[i]!.monthly, measures: provinceSeries[i]!.measures })),
+    serviceMonthly: services.map((s, i) => ({ service: serviceSummaries[i]!, monthly: serviceSeries[i]!.monthly, measures: serviceSeries[i]!.measures })),
+  };
+}
+
+/**
+ * The national end-to-end share for the home page: the latest complete month that has it (or the
+ * latest month that has it), against the target the catalogue scores full points at.
+ */
+function endToEndHeadline(series: MeasureSeries | undefined, complete: Month | null): EndToEndHeadline | null {
+  if (!series || series.monthly.length === 0) return null;
+  const upTo = complete === null ? series.monthly : series.monthly.filter((p) => p.period <= complete);
+  const point = upTo[upTo.length - 1] ?? series.monthly[series.monthly.length - 1]!;
+  return {
+    month: point.period,
+    rate: point.rate,
+    numerator: point.numerator,
+    denominator: point.denominator,
+    coverage: point.coverage,
+    complete: point.complete,
+    target: indicatorById(CHART_MEASURES.end_to_end.indicator)!.full_score_at,
   };
 }
 

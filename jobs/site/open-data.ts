@@ -6,6 +6,7 @@ import { sidecarPath } from '../../web/data-names.ts';
 import { ZIP_NAME } from '../../web/templates/pages/data.ts';
 import { type Field, LICENCE, ONLINE, PERIOD, SOURCE, TOTAL, UNITS, field as f } from './fields.ts';
 import { flagsTable, onlineServiceShareTable } from './flags.ts';
+import { MEASURE_CHART_FIELDS, measureCellsByMonth, nationalIndicatorsTable, scorecardsTable } from './indicator-tables.ts';
 import type { SiteFigures, SiteModel } from './model.ts';
 import { inFolder, writeFile } from './sink.ts';
 import { type Cell, type Table, writeTable } from './table-files.ts';
@@ -50,11 +51,13 @@ function tables(model: SiteModel): Table[] {
     },
     flagsTable(model.watch),
     onlineServiceShareTable(model.watch),
+    scorecardsTable(model),
+    nationalIndicatorsTable(model),
   ];
 }
 
-const SERVICE_CHART_FIELDS = [f('service_code', 'string', 'service code'), ...SERIES_FIELDS];
-const LOCALITY_CHART_FIELDS = [f('locality_code', 'string', 'current province code'), ...SERIES_FIELDS];
+const SERVICE_CHART_FIELDS = [f('service_code', 'string', 'service code'), ...SERIES_FIELDS, ...MEASURE_CHART_FIELDS];
+const LOCALITY_CHART_FIELDS = [f('locality_code', 'string', 'current province code'), ...SERIES_FIELDS, ...MEASURE_CHART_FIELDS];
 
 /** The tables about services, written with their pages (page-thread.ts). */
 function serviceTables(figures: SiteFigures): Table[] {
@@ -119,7 +122,10 @@ function serviceChartTables(figures: SiteFigures): Table[] {
     title_vi: `Tỷ lệ hồ sơ trực tuyến của dịch vụ ${s.service.name_vi} (${s.service.code}), cả nước, theo tháng`,
     description: '',
     fields: SERVICE_CHART_FIELDS,
-    rows: () => s.monthly.map((p) => [s.service.code, ...pointCells(p)]),
+    rows: () => {
+      const measures = measureCellsByMonth(s.measures);
+      return s.monthly.map((p) => [s.service.code, ...pointCells(p), ...measures(p.period)]);
+    },
   }));
 }
 
@@ -132,7 +138,10 @@ function localityChartTables(figures: SiteFigures): Table[] {
     title_vi: `Tỷ lệ hồ sơ trực tuyến tại ${l.province.name} (${l.province.code}), mọi dịch vụ, theo tháng`,
     description: '',
     fields: LOCALITY_CHART_FIELDS,
-    rows: () => l.monthly.map((p) => [l.province.code, ...pointCells(p)]),
+    rows: () => {
+      const measures = measureCellsByMonth(l.measures);
+      return l.monthly.map((p) => [l.province.code, ...pointCells(p), ...measures(p.period)]);
+    },
   }));
 }
 
@@ -145,12 +154,15 @@ export function writeCommuneChart(dir: string, c: CommuneData): string {
     title_vi: `Tỷ lệ hồ sơ trực tuyến tại ${c.commune.name}, ${c.commune.province.name} (${c.commune.code}), mọi dịch vụ, theo tháng`,
     description: '',
     fields: COMMUNE_CHART_FIELDS,
-    rows: () => c.series.monthly.map((p) => [c.commune.code, ...pointCells(p)]),
+    rows: () => {
+      const measures = measureCellsByMonth(c.series.measures);
+      return c.series.monthly.map((p) => [c.commune.code, ...pointCells(p), ...measures(p.period)]);
+    },
   };
   return writeTable(dir, table, c.meta)[0]!.path as string;
 }
 
-const COMMUNE_CHART_FIELDS = [f('locality_code', 'string', 'commune code (of today)'), ...SERIES_FIELDS];
+const COMMUNE_CHART_FIELDS = [f('locality_code', 'string', 'commune code (of today)'), ...SERIES_FIELDS, ...MEASURE_CHART_FIELDS];
 
 /** The services' tables and chart files, written beside their pages on the build's second thread (page-thread.ts). */
 export function writeServiceData(siteDir: string, figures: SiteFigures): DataResource[] {

@@ -11,6 +11,7 @@ import { type EmbedChart, GENERIC_EMBED_PATH, embedPage, embedPath, genericEmbed
 import { homePage } from '../../web/templates/pages/home.ts';
 import { localitiesPage, localityPage } from '../../web/templates/pages/localities.ts';
 import { methodologyPage } from '../../web/templates/pages/methodology.ts';
+import { agenciesPage } from '../../web/templates/pages/agencies.ts';
 import { publishPage } from '../../web/templates/pages/publish.ts';
 import { notFoundPage } from '../../web/templates/pages/not-found.ts';
 import { servicePage, servicesPage } from '../../web/templates/pages/services.ts';
@@ -146,7 +147,8 @@ export function writePages(siteDir: string, model: SiteModel): number {
     writer.page(servicesPage(model.services, lang));
     writer.page(localitiesPage(model.localities, lang));
     for (const locality of model.locality) writer.page(localityPage(locality, lang));
-    writer.page(methodologyPage(model.meta, lang));
+    writer.page(methodologyPage(model.meta, lang, model.indicators));
+    writer.page(agenciesPage(model.agencies, lang));
     writer.page(publishPage(model.meta, lang));
     for (const chart of siteCharts(model, lang).filter((c) => !isServiceChart(c))) writer.embed(chart, model.meta, lang);
     writer.html(localePath(lang, GENERIC_EMBED_PATH), genericEmbedPage(model.meta, lang));

@@ -35,6 +35,8 @@ export interface Line {
   data: Array<number | null>;
   /** Yearly figures: a dashed step, so it reads without colour. */
   stepped?: boolean;
+  /** Its own dash pattern (the optional measures' lines), so that it reads without colour. */
+  dash?: number[];
   /** Incomplete months: the segment into each is dotted and its point hollow, so nobody reads it as whole. */
   partial?: boolean[];
 }
@@ -79,10 +81,10 @@ export function drawLines(canvas: HTMLCanvasElement, lang: string, labels: strin
           label: line.label,
           data: line.data,
           borderColor: colour,
-          // Background-filled swatches: the legend shows a dashed outline for the yearly step.
-          backgroundColor: line.stepped ? colours.background : colour,
+          // Background-filled swatches: the legend shows the dashed outline of the yearly step and of the measures' lines.
+          backgroundColor: line.stepped || line.dash ? colours.background : colour,
           borderWidth: 2,
-          borderDash: line.stepped || i % 2 === 1 ? [6, 4] : [],
+          borderDash: line.dash ?? (line.stepped || i % 2 === 1 ? [6, 4] : []),
           stepped: line.stepped ? 'middle' : false,
           pointRadius: 0,
           pointHoverRadius: 4,
@@ -122,6 +124,10 @@ export function readPayload(root: ParentNode): TrendPayload | null {
   const n = p.labels.length;
   if (n === 0 || p.periods.length !== n || !isRates(p.monthly, n) || !isRates(p.yearly, n)) return null;
   const partial = Array.isArray(p.partial) && p.partial.length === n ? p.partial.map((x) => x === true) : new Array<boolean>(n).fill(false);
+  // A measure that does not fit the months is left out; the others still draw.
+  const measures = (Array.isArray(p.measures) ? p.measures : [])
+    .filter((m) => typeof m?.name === 'string' && isRates(m.data, n))
+    .map((m) => ({ key: m.key, name: m.name, data: m.data, partial: Array.isArray(m.partial) && m.partial.length === n ? m.partial.map((x) => x === true) : new Array<boolean>(n).fill(false) }));
   return {
     lang: p.lang === 'en' ? 'en' : 'vi',
     periods: p.periods.map(String),
@@ -131,13 +137,21 @@ export function readPayload(root: ParentNode): TrendPayload | null {
     partial,
     note: typeof p.note === 'string' ? p.note : null,
     names: p.names,
+    ...(measures.length > 0 ? { measures } : {}),
   };
 }
 
-/** The monthly rate and the yearly step of a payload, as two lines. */
+/**
+ * Dash patterns of the optional measures' lines, after the online rate's solid line and its dashed
+ * yearly step: long dashes for end-to-end, dash-dot for paid online (the static images use the same).
+ */
+export const MEASURE_DASH: Record<string, number[]> = { end_to_end: [12, 4], online_payment: [12, 3, 3, 3] };
+
+/** The monthly rate and the yearly step of a payload, then each optional measure's monthly share, as lines. */
 export function trendLines(p: TrendPayload): Line[] {
   return [
     { label: p.names.monthly, data: p.monthly, partial: p.partial },
     { label: p.names.yearly, data: p.yearly, stepped: true },
+    ...(p.measures ?? []).map((m): Line => ({ label: m.name, data: m.data, partial: m.partial, dash: MEASURE_DASH[m.key] ?? [2, 2] })),
   ];
 }

@@ -4,16 +4,18 @@ import { Chart, type ChartConfiguration, type Plugin } from 'chart.js';
 import { type ChartImage, IMAGE_HEIGHT, IMAGE_WIDTH } from '../../../web/charts.ts';
 import { type Lang, formatMonth, formatRate } from '../../../web/i18n.ts';
 import type { Series } from '../../../web/model.ts';
-import { partialStyle } from '../../../web/js/trend.ts';
+import { MEASURE_DASH, PALETTE, partialStyle } from '../../../web/js/trend.ts';
+import { MEASURE_KEYS, type MeasureKey } from '../../../web/model.ts';
 import { strings } from '../../../web/strings.ts';
 import { chartPayload } from '../../../web/templates/chart.ts';
 import { encodePng } from '../png.ts';
 import { FAMILY, font } from './fonts.ts';
 import { type SvgTee, teeContext } from './svg-recorder.ts';
 
-// The browser chart's colours (web/js/charts.ts).
+// The browser chart's colours and dashes (web/js/trend.ts).
 const MONTHLY = '#1f4e8c';
 const YEARLY = '#a33a00';
+const MEASURE_COLOURS: Record<MeasureKey, string> = { end_to_end: PALETTE.light.lines[2]!, online_payment: PALETTE.light.lines[3]! };
 const GRID = '#e3e7ec';
 const TEXT = '#3b4249';
 const INK = '#14181c';
@@ -129,6 +131,8 @@ interface Plot {
   /** Which months are incomplete, drawn under the summary. */
   note: string | null;
   names: { monthly: string; yearly: string };
+  /** The optional measures' lines, by key; absent keys are not drawn. */
+  measures: Partial<Record<MeasureKey, { name: string; data: Array<number | null>; partial: boolean[] }>>;
   max: number;
 }
 
@@ -146,8 +150,18 @@ function sparseLabels(periods: string[], lang: Lang): Array<string | null> {
 
 /** The page's chart payload (web/templates/chart.ts), with the image's own sparse labels. */
 function plot(series: Series, lang: Lang): Plot {
-  const { monthly, yearly, partial, note, names } = chartPayload(series, lang);
-  return { lang, labels: sparseLabels(series.monthly.map((p) => p.period), lang), monthly, yearly, partial, note, names, max: axisMax([...monthly, ...yearly]) };
+  const { monthly, yearly, partial, note, names, measures = [] } = chartPayload(series, lang);
+  return {
+    lang,
+    labels: sparseLabels(series.monthly.map((p) => p.period), lang),
+    monthly,
+    yearly,
+    partial,
+    note,
+    names,
+    measures: Object.fromEntries(measures.map((m) => [m.key, m])),
+    max: axisMax([...monthly, ...yearly, ...measures.flatMap((m) => m.data)]),
+  };
 }
 
 /** What the chart draws now; set before each draw. */
@@ -189,6 +203,18 @@ function config(current: Current): ChartConfiguration<'line', Array<number | nul
           pointRadius: 0,
           spanGaps: false,
         },
+        // The optional measures, drawn when a series has them.
+        ...MEASURE_KEYS.map((key) => ({
+          label: '',
+          data: [] as Array<number | null>,
+          borderColor: MEASURE_COLOURS[key],
+          backgroundColor: '#ffffff',
+          borderWidth: 3,
+          borderDash: MEASURE_DASH[key]!.map((d) => d * 1.25),
+          pointRadius: 0,
+          tension: 0,
+          spanGaps: false,
+        })),
       ],
     },
     options: {
@@ -220,7 +246,11 @@ function config(current: Current): ChartConfiguration<'line', Array<number | nul
         },
       },
       plugins: {
-        legend: { position: 'bottom', labels: { color: TEXT, font: tickFont, boxWidth: 40, boxHeight: 12, padding: 16 } },
+        legend: {
+          position: 'bottom',
+          // A line with no data (a measure this series lacks) has no legend entry.
+          labels: { color: TEXT, font: tickFont, boxWidth: 40, boxHeight: 12, padding: 16, filter: (item, data) => data.datasets[item.datasetIndex ?? 0]?.data.some((v) => v !== null) ?? false },
+        },
         tooltip: { enabled: false },
         title: { display: false },
       },
@@ -257,6 +287,13 @@ export class Renderer {
     Object.assign(monthly!, partialStyle(p.partial, '#ffffff'));
     yearly!.data = p.yearly;
     yearly!.label = p.names.yearly;
+    MEASURE_KEYS.forEach((key, i) => {
+      const dataset = chart.data.datasets[2 + i]!;
+      const line = p.measures[key];
+      dataset.data = line?.data ?? [];
+      dataset.label = line?.name ?? '';
+      Object.assign(dataset, partialStyle(line?.partial, '#ffffff'));
+    });
     chart.options.scales!.y!.max = p.max;
     // No legend for a chart without a line.
     chart.options.plugins!.legend!.display = p.monthly.some((v) => v !== null);

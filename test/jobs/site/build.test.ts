@@ -182,7 +182,7 @@ describe('static site build', () => {
       for (const part of parts) {
         const { header, rows: partRows } = parseCsv(dataFile(fx.site, part.path as string));
         expect(sidecar(fx.site, part.path as string), part.name).toMatchObject({ name: part.name, last_batch_id: part.last_batch_id, files: { csv: part.path } });
-        expect(header).toEqual(['period', 'service_code', 'locality_code', 'locality_name', 'online_count', 'total_count', 'batch_id']);
+        expect(header).toEqual(['period', 'service_code', 'locality_code', 'locality_name', 'online_count', 'total_count', 'end_to_end_count', 'fee_count', 'paid_online_count', 'batch_id']);
         const [, year] = /^observations-(\d{4})-/.exec(part.name)!;
         for (const r of partRows) expect(r[0]!.slice(0, 4), part.name).toBe(year);
         got.push(...partRows);
@@ -206,7 +206,8 @@ describe('static site build', () => {
 
     it('every CSV starts with its header; its metadata beside it says when it was built, its last batch and how to cite it, and no demo label without demo rows', () => {
       const files = csvFiles(fx.site);
-      expect(files.length).toBe(7 + 5 + 34 + 3 * 7);
+      // The main tables (the scorecards and the national indicators among them), the services' and localities' chart files, the raw parts.
+      expect(files.length).toBe(9 + 5 + 34 + 3 * 7);
       const pkg = JSON.parse(dataFile(fx.site, 'datapackage.json')) as DataPackage;
       const fieldsOf = new Map(pkg.resources.flatMap((r) => [r.path].flat().map((p) => [p, r.schema?.fields.map((f) => f.name)] as const)));
       for (const file of files) {
@@ -224,7 +225,7 @@ describe('static site build', () => {
 
     it('JSON twins hold the same rows as their CSVs', () => {
       const twins = csvFiles(fx.site).filter((f) => existsSync(join(fx.site, 'data', f.replace(/\.csv$/, '.json'))));
-      expect(twins.length).toBe(7 + 5 + 34);
+      expect(twins.length).toBe(9 + 5 + 34);
       for (const file of twins) {
         const json = JSON.parse(dataFile(fx.site, file.replace(/\.csv$/, '.json'))) as { fields: string[]; rows: Array<Array<string | number | boolean | null>>; built_at: string; last_batch_id: number };
         const csv = parseCsv(dataFile(fx.site, file));
@@ -247,7 +248,7 @@ describe('static site build', () => {
       const listed = pkg.resources.flatMap((r) => r.path);
       const topLevel = readdirSync(join(fx.site, 'data')).filter((f) => /\.(csv|json|xlsx)$/.test(f) && !['datapackage.json', 'spreadsheets.json', 'releases.json'].includes(f) && !f.endsWith('.metadata.json'));
       expect(topLevel.sort()).toEqual(
-        ['adoption-national-monthly', 'adoption-province-monthly', 'adoption-commune-monthly', 'adoption-service-monthly', 'services', 'flags', 'online-service-share']
+        ['adoption-national-monthly', 'adoption-province-monthly', 'adoption-commune-monthly', 'adoption-service-monthly', 'services', 'flags', 'online-service-share', 'scorecards', 'indicators-national-monthly']
           .flatMap((n) => [`${n}.csv`, `${n}.json`, `${n}.xlsx`])
           .sort(),
       );
@@ -424,7 +425,7 @@ describe('quick build', () => {
     expect(pkg).toMatchObject({ last_batch_id: 2, archive: { path: ZIP_NAME, last_batch_id: 1 } });
     expect(rawParts(pkg).find((r) => r.name === 'observations-2026-01')?.last_batch_id).toBe(2);
     expect(rawParts(pkg).find((r) => r.name === 'observations-2026-79')?.last_batch_id).toBe(1);
-    expect(parseCsv(dataFile(fx.site, 'observations/2026/01.csv')).rows.find((r) => r[0] === '2026-10' && r[1] === 'KS-01' && r[2] === '01')).toEqual(['2026-10', 'KS-01', '01', 'Thành phố Hà Nội', '900', '900', '2']);
+    expect(parseCsv(dataFile(fx.site, 'observations/2026/01.csv')).rows.find((r) => r[0] === '2026-10' && r[1] === 'KS-01' && r[2] === '01')).toEqual(['2026-10', 'KS-01', '01', 'Thành phố Hà Nội', '900', '900', '', '', '', '2']);
     const dataPage = readPage(fx.site, '/data/');
     expect(dataPage).toContain('Mọi tệp dưới đây tính đến lô 2.');
     expect(dataPage).toContain('tính đến lô 1, tạo lúc');

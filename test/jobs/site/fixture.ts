@@ -118,14 +118,14 @@ export interface ServedSite {
   close: () => Promise<void>;
 }
 
-/** The dataset, built into a temp SITE_DIR and served by the whole app on 127.0.0.1. */
-export async function servedSite(): Promise<ServedSite> {
+/** The dataset (or another one, loaded by `setup`), built into a temp SITE_DIR and served by the whole app on 127.0.0.1. */
+export async function servedSite(setup: (sqlite: Database.Database) => void = (sqlite) => void loadDataset(sqlite)): Promise<ServedSite> {
   const dir = tempDir('thuocdo-site-');
   const siteDir = join(dir.path, 'site');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const t = await testApp({ siteDir, publicUrl: base });
-  loadDataset(t.db.sqlite);
+  setup(t.db.sqlite);
   const rebuild = () => build(t.db.sqlite, siteDir, { siteUrl: base });
   await rebuild();
   await t.app.listen({ port, host: '127.0.0.1' });
@@ -158,6 +158,7 @@ export const PAGE_TYPES = {
   locality: '/localities/08/',
   watch: '/watch/',
   methodology: '/methodology/',
+  agencies: '/agencies/',
   data: '/data/',
 } as const;
 export type PageType = keyof typeof PAGE_TYPES;

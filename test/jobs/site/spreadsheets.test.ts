@@ -7,7 +7,7 @@ import { SPREADSHEET_MANIFEST } from '../../../jobs/site/spreadsheets.ts';
 import type { DataPackage, TableMetadata } from '../../../web/model.ts';
 import { FORMULA_NAME, HOSTILE_NAME, LONG_NAME, build, fixtureSite, ingest, parseCsv } from './fixture.ts';
 
-const TABLES = ['adoption-national-monthly', 'adoption-province-monthly', 'adoption-commune-monthly', 'adoption-service-monthly', 'services', 'flags', 'online-service-share'];
+const TABLES = ['adoption-national-monthly', 'adoption-province-monthly', 'adoption-commune-monthly', 'adoption-service-monthly', 'services', 'flags', 'online-service-share', 'scorecards', 'indicators-national-monthly'];
 
 async function readSheet(path: string): Promise<ExcelJS.Workbook> {
   const book = new ExcelJS.Workbook();

@@ -6,6 +6,7 @@ import { Html, escapeHtml, html } from '../html.ts';
 import { type Page, href, linksFrom } from '../layout.ts';
 import { communeTable, serviceSections } from '../tables.ts';
 import { chartLinks } from './embed.ts';
+import { scorecardSection } from '../scorecard.ts';
 
 export const communePath = (code: string) => `/localities/${code}/`;
 export const oldCommunesPath = (provinceCode: string) => `/localities/before-2025-07/${provinceCode}/`;
@@ -36,6 +37,7 @@ ${c.sources.length > 0 ? html`<details class="sources"><summary>${t.localities.s
 ${
   hasData
     ? html`${trendChart({ id: 'commune-trend', title: t.localities.trend(c.name), series: data.series, csv: href(here, `/data/localities/${c.code}.csv`), ...chartLinks({ kind: 'locality', code: c.code }, data.meta, lang, here) }, data.meta, lang)}
+${data.scorecard ? scorecardSection(data.scorecard, lang, { id: 'scorecard', methodology: href(here, localePath(lang, '/methodology/')) }) : ''}
 ${serviceSections(data.services, { lang, here })}`
     : html`<p>${t.localities.communeNoData(c.province.name)} <a href="${href(here, localePath(lang, `/localities/${c.province.code}/`))}">${c.province.name}</a></p>`
 }

@@ -2,7 +2,7 @@ import { type ChartRef, IMAGE_HEIGHT, IMAGE_WIDTH, chartImagePaths } from '../..
 import { type Lang, formatDateTime, formatMonth, localePath } from '../../i18n.ts';
 import type { Series, SiteMeta } from '../../model.ts';
 import { strings } from '../../strings.ts';
-import { chartPayload, seriesTables, summarise } from '../chart.ts';
+import { chartPayload, measuresSummary, seriesTables, summarise } from '../chart.ts';
 import { type Html, html, jsonScript } from '../html.ts';
 import { href, linksFrom } from '../layout.ts';
 
@@ -80,7 +80,8 @@ export interface EmbedChart {
 export function embedPage(chart: EmbedChart, meta: SiteMeta, lang: Lang): string {
   const t = strings(lang);
   const here = localePath(lang, embedPath(chart.ref));
-  const summary = summarise(chart.series, lang);
+  const measures = measuresSummary(chart.series, lang);
+  const summary = summarise(chart.series, lang) + (measures ? ` ${measures}` : '');
   const image = chartImagePaths(chart.ref, lang).png;
   const body = html`<h1 class="title" id="title">${chart.title}</h1>
 <p class="summary" id="summary">${summary}</p>

@@ -8,6 +8,7 @@ import { watchPath } from './watch.ts';
 import { html } from '../html.ts';
 import { type Page, href } from '../layout.ts';
 import { provinceTable, serviceSections } from '../tables.ts';
+import { scorecardSection } from '../scorecard.ts';
 
 /** Colour bins of the map; each bin's text colour keeps AA contrast on its fill. */
 export const MAP_BINS = [0.2, 0.4, 0.6, 0.8];
@@ -55,6 +56,7 @@ export function localityPage(data: LocalityData, lang: Lang): Page {
 ${merged ? html`<p class="note">${t.localities.mergedNote(merged)}</p>` : ''}
 ${watchSummary(data, lang, here)}
 ${trendChart({ id: 'locality-trend', title: t.localities.trend(p.name), series: data.series, csv: href(here, `/data/localities/${p.code}.csv`), ...chartLinks({ kind: 'locality', code: p.code }, data.meta, lang, here) }, data.meta, lang)}
+${data.scorecard ? scorecardSection(data.scorecard, lang, { id: 'scorecard', methodology: href(here, localePath(lang, '/methodology/')) }) : ''}
 ${communesSection(data.communes, p, lang, here)}
 ${serviceSections(data.services, { lang, here })}`;
   return { lang, path, meta: data.meta, title: p.name, description: t.localities.trend(p.name), charts: true, card: { kind: 'locality', code: p.code }, body };

@@ -1,8 +1,9 @@
-import type { Lang } from '../../i18n.ts';
-import type { SiteMeta } from '../../model.ts';
+import { type Lang, formatPoints, formatRate } from '../../i18n.ts';
+import type { IndicatorInfo, IndicatorsInfo, SiteMeta } from '../../model.ts';
 import { strings } from '../../strings.ts';
 import { type Html, html } from '../html.ts';
 import type { Page } from '../layout.ts';
+import { referenceText } from '../scorecard.ts';
 
 const vi = html`
 <h1>Phương pháp</h1>
@@ -110,7 +111,77 @@ They reproduce the published curve (1.78% in 2020, 9.51% in 2021, about 18% in t
 
 const BODIES: Record<Lang, Html> = { vi, en };
 
-export function methodologyPage(meta: SiteMeta, lang: Lang): Page {
+const INDICATOR_TEXT = {
+  vi: {
+    title: 'Các chỉ số dịch vụ trực tuyến (Quyết định 766/QĐ-TTg)',
+    intro: (max: string) =>
+      `Ngoài tỷ lệ hồ sơ trực tuyến, Thước đo tính nhóm chỉ số «Cung cấp dịch vụ trực tuyến» (tối đa ${max} điểm) của Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg ngày 23/6/2022). Mỗi tỉnh, thành phố, xã, phường, mỗi bộ, ngành và cả nước có một bảng điểm cho năm gần nhất có số liệu, kèm công thức và con số của từng chỉ số; bảng điểm của mọi đơn vị có trong dữ liệu mở (scorecards.csv), chuỗi theo tháng của cả nước trong indicators-national-monthly.csv.`,
+    optional: 'Số hồ sơ toàn trình (end_to_end_count), số hồ sơ phải nộp phí, lệ phí (fee_count) và số hồ sơ thanh toán trực tuyến (paid_online_count) là các cột không bắt buộc: mỗi tỷ lệ chỉ tính trên các dòng có báo cáo con số đó, và một dòng không báo cáo thì không bị tính là 0. Trên biểu đồ, đường toàn trình và đường thanh toán trực tuyến chỉ được vẽ khi có số liệu, với số đơn vị đã báo cáo của từng tháng.',
+    scoring: 'Cách cho điểm',
+    code: 'Mã',
+    numerator: 'Tử số',
+    denominator: 'Mẫu số',
+    reference: 'Căn cứ',
+    threshold: 'Đủ điểm từ',
+    points: 'Điểm tối đa',
+    counts: 'Đơn vị đếm',
+    countsOf: { dossiers: 'hồ sơ', services: 'thủ tục (dịch vụ)' },
+    source: 'Nguồn số liệu',
+    sourceOf: (columns: string) => `các cột ${columns} của số liệu do bộ, ngành, địa phương gửi lên Thước đo (và danh mục thủ tục)`,
+    name: (i: IndicatorInfo) => i.name_vi,
+    num: (i: IndicatorInfo) => i.numerator_vi,
+    den: (i: IndicatorInfo) => i.denominator_vi,
+  },
+  en: {
+    title: 'The online-services indicators (Decision 766/QĐ-TTg)',
+    intro: (max: string) =>
+      `Beside the online rate, Thước đo computes the "online services" group (at most ${max} points) of the index the Prime Minister set for steering and assessing service to people and businesses (Decision 766/QĐ-TTg of 23 June 2022). Every province, commune, ministry and the country has a scorecard for its latest year with data, with each indicator's formula and numbers; the open data has every unit's scorecard (scorecards.csv) and the country's monthly series (indicators-national-monthly.csv).`,
+    optional: 'The end-to-end dossiers (end_to_end_count), the dossiers that carried a fee (fee_count) and those paid online (paid_online_count) are optional columns: each share counts only the rows that reported it, and a row that did not is never counted as 0. On the charts, the end-to-end and paid-online lines are drawn only where there is data, with how many units reported each month.',
+    scoring: 'How points are given',
+    code: 'Code',
+    numerator: 'Numerator',
+    denominator: 'Denominator',
+    reference: 'Reference',
+    threshold: 'Full points from',
+    points: 'Maximum points',
+    counts: 'Counts',
+    countsOf: { dossiers: 'dossiers', services: 'services' },
+    source: 'Source',
+    sourceOf: (columns: string) => `the columns ${columns} of the data ministries and provinces report to Thước đo (and the service catalogue)`,
+    name: (i: IndicatorInfo) => i.name_en,
+    num: (i: IndicatorInfo) => i.numerator,
+    den: (i: IndicatorInfo) => i.denominator,
+  },
+};
+
+/** Each indicator of the catalogue: what it divides, its reference, threshold, points and source; how points are given; the note. */
+function indicatorsSection(info: IndicatorsInfo, lang: Lang): Html {
+  const x = INDICATOR_TEXT[lang];
+  return html`<section id="indicators">
+<h2>${x.title}</h2>
+<p>${x.intro(formatPoints(info.max_score, lang))}</p>
+<p class="note official">${lang === 'vi' ? info.note_vi : info.note_en}</p>
+<p>${x.optional}</p>
+${info.indicators.map(
+  (i) => html`<section class="indicator" id="indicator-${i.id}">
+<h3>${x.name(i)}</h3>
+<dl class="facts">
+  <div><dt>${x.code}</dt><dd><code>${i.id}</code></dd></div>
+  <div><dt>${x.reference}</dt><dd>${referenceText(i.reference, lang)}</dd></div>
+  <div><dt>${x.threshold}</dt><dd>${formatRate(i.full_score_at, lang, 0)}</dd></div>
+  <div><dt>${x.points}</dt><dd>${formatPoints(i.max_points, lang)}</dd></div>
+  <div><dt>${x.counts}</dt><dd>${x.countsOf[i.counts]}</dd></div>
+</dl>
+<p class="formula">${x.name(i)} = ${x.num(i)} ÷ ${x.den(i)}</p>
+<p>${x.numerator}: ${x.num(i)}. ${x.denominator}: ${x.den(i)}. ${x.source}: ${x.sourceOf(i.columns.join(', '))}.</p>
+</section>`,
+)}
+<h3>${x.scoring}</h3>
+<p>${lang === 'vi' ? info.scoring_vi : info.scoring_en}.</p>
+</section>`;
+}
+
+export function methodologyPage(meta: SiteMeta, lang: Lang, indicators: IndicatorsInfo): Page {
   const t = strings(lang);
-  return { lang, path: '/methodology/', meta, title: t.methodology.title, description: t.tagline, body: BODIES[lang] };
+  return { lang, path: '/methodology/', meta, title: t.methodology.title, description: t.tagline, body: html`${BODIES[lang]}${indicatorsSection(indicators, lang)}` };
 }

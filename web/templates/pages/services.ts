@@ -3,6 +3,7 @@ import type { ServiceData, ServicesData } from '../../model.ts';
 import { strings } from '../../strings.ts';
 import { trendChart } from '../chart.ts';
 import { chartLinks } from './embed.ts';
+import { AGENCIES_PATH } from './agencies.ts';
 import { html } from '../html.ts';
 import { type Page, href } from '../layout.ts';
 import { provinceTable, serviceName, serviceTable } from '../tables.ts';
@@ -16,6 +17,7 @@ export function servicesPage(data: ServicesData, lang: Lang): Page {
 <p class="search"><label for="service-search">${t.services.search}</label>
 <input type="search" id="service-search" data-filter="all-services" autocomplete="off"></p>
 <p class="count" aria-live="polite" data-count-for="all-services">${t.services.count(data.services.length)}</p>
+<p><a href="${href(here, localePath(lang, AGENCIES_PATH))}">${t.home.agenciesLink}</a></p>
 ${serviceTable('all-services', t.services.title, data.services, { lang, here })}`;
   return { lang, path: '/services/', meta: data.meta, title: t.services.title, description: t.services.intro, body };
 }
