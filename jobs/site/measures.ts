@@ -80,38 +80,38 @@ export function readMeasures(sqlite: Database.Database, registry: LocalityRegist
     });
   }
 
-  // In the primary key's order (service, period, area): each service-month's rows come together, no sort.
+  // Grouped in SQLite, the areas as text: 200,000 rows fetched one by one cost 0.3-0.4 s on the
+  // demo, these 6,000 groups 0.07-0.09 s (in the primary key's order: no sort).
   const e2e = MEASURES.end_to_end;
   const paid = MEASURES.paid_online;
-  type ServiceEntry = { months: MeasureMonths; units: MeasureUnits; sums: ServiceMeasureMonth[] };
-  const byService = new Map<number, ServiceEntry>();
-  const add = (entry: ServiceEntry, month: ServiceMeasureMonth) => {
-    entry.sums.push(month);
-    if (month.endToEndRows > 0) entry.months.end_to_end = push(entry.months.end_to_end, { period: month.period, online: month.endToEnd, total: month.endToEndBase });
-    if (month.paidOnlineRows > 0) entry.months.online_payment = push(entry.months.online_payment, { period: month.period, online: month.paidOnline, total: month.paidOnlineBase });
-  };
+  const byService = new Map<number, { months: MeasureMonths; units: MeasureUnits; sums: ServiceMeasureMonth[] }>();
   const rows = sqlite
-    .prepare(`SELECT service_id, period, area_id, ${MEASURE_SUM_COLUMNS.join(', ')} FROM rollup_service_area WHERE ${e2e.areaRows} > 0 OR ${paid.areaRows} > 0 ORDER BY service_id, period`)
+    .prepare(
+      `SELECT service_id, period, ${MEASURE_SUM_COLUMNS.map((c) => `sum(${c})`).join(', ')},
+              group_concat(CASE WHEN ${e2e.areaRows} > 0 THEN area_id END), group_concat(CASE WHEN ${paid.areaRows} > 0 THEN area_id END)
+       FROM rollup_service_area WHERE ${e2e.areaRows} > 0 OR ${paid.areaRows} > 0 GROUP BY service_id, period`,
+    )
     .raw(true)
-    .iterate() as IterableIterator<number[]>;
-  const e2eRows = 3 + MEASURE_SUMS.indexOf('endToEndRows');
-  const paidRows = 3 + MEASURE_SUMS.indexOf('paidOnlineRows');
-  let open: { serviceId: number; entry: ServiceEntry; month: ServiceMeasureMonth } | null = null;
+    .iterate() as IterableIterator<Array<number | string | null>>;
+  const areasOf = (text: string | number | null | undefined) => (text === null || text === undefined ? [] : String(text).split(',').map(Number));
   for (const row of rows) {
-    const serviceId = row[0]!;
-    const period = row[1] as unknown as Month;
-    if (open === null || open.serviceId !== serviceId || open.month.period !== period) {
-      if (open) add(open.entry, open.month);
-      let entry = byService.get(serviceId);
-      if (!entry) byService.set(serviceId, (entry = { months: {}, units: {}, sums: [] }));
-      open = { serviceId, entry, month: { period, endToEnd: 0, endToEndBase: 0, endToEndRows: 0, paidOnline: 0, paidOnlineBase: 0, paidOnlineRows: 0 } };
+    const serviceId = row[0] as number;
+    const period = row[1] as Month;
+    let entry = byService.get(serviceId);
+    if (!entry) byService.set(serviceId, (entry = { months: {}, units: {}, sums: [] }));
+    const month = { period } as ServiceMeasureMonth;
+    MEASURE_SUMS.forEach((k, i) => (month[k] = row[2 + i] as number));
+    entry.sums.push(month);
+    const n = 2 + MEASURE_SUMS.length;
+    if (month.endToEndRows > 0) {
+      entry.months.end_to_end = push(entry.months.end_to_end, { period, online: month.endToEnd, total: month.endToEndBase });
+      for (const area of areasOf(row[n])) addUnit((entry.units.end_to_end ??= new Map()), period, area);
     }
-    const m = open.month;
-    MEASURE_SUMS.forEach((k, i) => (m[k] += row[3 + i]!));
-    if (row[e2eRows]! > 0) addUnit((open.entry.units.end_to_end ??= new Map()), period, row[2]!);
-    if (row[paidRows]! > 0) addUnit((open.entry.units.online_payment ??= new Map()), period, row[2]!);
+    if (month.paidOnlineRows > 0) {
+      entry.months.online_payment = push(entry.months.online_payment, { period, online: month.paidOnline, total: month.paidOnlineBase });
+      for (const area of areasOf(row[n + 1])) addUnit((entry.units.online_payment ??= new Map()), period, area);
+    }
   }
-  if (open) add(open.entry, open.month);
   return { byArea, unitsByArea, byService };
 }
 
