@@ -295,17 +295,22 @@ describe('a warm builder and the scorecards', () => {
     dir.remove();
   });
 
-  it('keeps each scorecard until a batch changes what it reads, and then writes what a cold build writes', async () => {
+  it('keeps each scorecard and each service\'s measures until a batch changes what they read, and then writes what a cold build writes', async () => {
     const site = join(dir.path, 'warm');
     await build(db.sqlite, site, { warm });
     const before = parseCsv(readFileSync(join(site, 'data', 'scorecards.csv'), 'utf8')).rows;
     // Hà Nội's May is revised: its card, the country's and its ministry's change; Tuyên Quang's does not.
-    sendMeasures(db.sqlite, [['2026-05', 'A', '01', 90, 100, 20, 50, 10]]);
+    sendMeasures(db.sqlite, [['2026-05', 'A', '01', 90, 100, 25, 50, 10]]);
     await build(db.sqlite, site, { warm, quick: true });
     const warmRows = parseCsv(readFileSync(join(site, 'data', 'scorecards.csv'), 'utf8')).rows;
     const cold = join(dir.path, 'cold');
     await build(db.sqlite, cold);
     expect(warmRows).toEqual(parseCsv(readFileSync(join(cold, 'data', 'scorecards.csv'), 'utf8')).rows);
+    // The measure lines too: every chart's numbers and the national indicators, as a cold build has them.
+    for (const file of ['services/A.csv', 'services/B.csv', 'localities/01.csv', `localities/${COMMUNE}.csv`, 'indicators-national-monthly.csv', 'adoption-national-monthly.csv']) {
+      expect(readFileSync(join(site, 'data', file), 'utf8'), file).toBe(readFileSync(join(cold, 'data', file), 'utf8'));
+    }
+    expect(parseCsv(readFileSync(join(site, 'data', 'services', 'A.csv'), 'utf8')).rows.find((r) => r[1] === '2026-05')!.slice(-6)).toEqual(['25', '100', '0.25', '10', '50', '0.2']);
     const online = (rows: string[][], code: string) => rows.find((r) => r[0] === code)![15];
     expect([online(before, '01'), online(warmRows, '01')]).toEqual(['400', '450']);
     expect([online(before, 'VN'), online(warmRows, 'VN')]).toEqual(['1300', '1350']);
