@@ -1,9 +1,8 @@
 import { realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { RollupCube } from '../../db/cube.ts';
+import type { RollupCube } from '../../db/cube.ts';
 import { dataVersion, writeMeta } from '../../db/meta.ts';
-import { currentMonth } from '../../db/months.ts';
 import type { ChartImage } from '../../web/charts.ts';
 import type { SiteMeta } from '../../web/model.ts';
 import { writeAssets } from './assets.ts';
@@ -100,9 +99,18 @@ export function warmState(): WarmState {
   return { cube: null, communes: emptyCommuneCache(), scorecards: emptyScorecardCache(), measures: emptyMeasureCache(), pages: new PageThread({ thread: true }), retired: new Set() };
 }
 
-/** Reads the rollups into memory now, so that the first build after a start is as quick as the next. */
+/**
+ * Reads now what a warm builder keeps (the rollups, the services' measures, the communes' sums and
+ * every scorecard), so that the first build after a start is as quick as the next: the 34
+ * provinces' scorecards alone read rollup_service_area 34 times (0.8 s on the demo).
+ */
 export function warmUp(sqlite: Database.Database, warm: WarmState, now = new Date()): void {
-  warm.cube = sqlite.transaction(() => RollupCube.load(sqlite, currentMonth(now)))();
+  sqlite.transaction(() => {
+    const { inputs, cube } = readSiteInputs(sqlite, now, null, null, warm.measures);
+    warm.cube = cube;
+    readScorecards(sqlite, inputs, warm.scorecards);
+    readCommunes(sqlite, now, inputs.meta, buildWindows(inputs.meta, now), inputs.services, warm.communes, warm.scorecards);
+  })();
 }
 
 export async function buildSite(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): Promise<BuildResult> {

@@ -12,7 +12,7 @@ import { scorecard } from '../../../db/indicators/scorecard.ts';
 import { indicatorSeries } from '../../../db/indicators/series.ts';
 import { localityRegistry } from '../../../db/localities/registry.ts';
 import { serviceIdsByCode } from '../../../db/services.ts';
-import { type WarmState, warmState } from '../../../jobs/site/build.ts';
+import { type WarmState, warmState, warmUp } from '../../../jobs/site/build.ts';
 import { deriveFigures, readSiteInputs } from '../../../jobs/site/model.ts';
 import { type Lang, formatPoints } from '../../../web/i18n.ts';
 import type { DataPackage, MeasureKey, Series } from '../../../web/model.ts';
@@ -297,6 +297,10 @@ describe('a warm builder and the scorecards', () => {
 
   it('keeps each scorecard and each service\'s measures until a batch changes what they read, and then writes what a cold build writes', async () => {
     const site = join(dir.path, 'warm');
+    // A builder that starts reads everything it keeps before its first build.
+    warmUp(db.sqlite, warm, NOW);
+    expect([...warm.scorecards.cards.keys()].sort()).toEqual(['agency:<img src=x onerror=alert(3)>', 'agency:Bộ Công an', 'agency:Bộ Tư pháp', 'locality:01', 'locality:08', `locality:${COMMUNE}`, 'locality:79', 'locality:VN'].sort());
+    expect([...warm.measures.byService.keys()].length).toBe(2);
     await build(db.sqlite, site, { warm });
     const before = parseCsv(readFileSync(join(site, 'data', 'scorecards.csv'), 'utf8')).rows;
     // Hà Nội's May is revised: its card, the country's and its ministry's change; Tuyên Quang's does not.
