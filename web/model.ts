@@ -236,8 +236,10 @@ export interface IndicatorInfo {
   full_score_at: number;
   max_points: number;
   counts: 'dossiers' | 'services';
-  /** The input columns it is computed from. */
+  /** The columns of the reported rows it is computed from. */
   columns: string[];
+  /** The fields of the service catalogue it reads (the indicators that count services). */
+  catalogue: string[];
 }
 
 /** The catalogue of indicators and how they score. */

@@ -130,7 +130,7 @@ export function indicatorsInfo(): IndicatorsInfo {
       full_score_at: i.full_score_at,
       max_points: i.max_points,
       counts: i.counts,
-      columns: columnsOf(i),
+      ...sourcesOf(i),
     })),
     max_score: GROUP_MAX_SCORE,
     scoring_vi: SCORING.vi,
@@ -141,15 +141,15 @@ export function indicatorsInfo(): IndicatorsInfo {
 }
 
 /**
- * The input columns an indicator reads: a dossier indicator its measure's (db/indicators/measures.ts);
- * one that counts services, the catalogue's fields and the counts its test reads.
+ * What an indicator reads: a dossier indicator its measure's columns (db/indicators/measures.ts);
+ * one that counts services, the catalogue's fields and the counts its test looks at.
  */
-function columnsOf(i: (typeof INDICATORS)[number]): string[] {
-  if (i.measure) return [MEASURES[i.measure].rows.numerator, MEASURES[i.measure].rows.denominator];
-  const serviceColumns: Record<string, string[]> = {
-    online_service_share: ['online_level (services)'],
-    services_with_online_dossiers: ['online_level, online_since (services)', 'online_count', 'total_count'],
-    payment_integration: ['paid_online_count', 'fee_count'],
+function sourcesOf(i: (typeof INDICATORS)[number]): { columns: string[]; catalogue: string[] } {
+  if (i.measure) return { columns: [MEASURES[i.measure].rows.numerator, MEASURES[i.measure].rows.denominator], catalogue: [] };
+  const sources: Record<string, { columns: string[]; catalogue: string[] }> = {
+    online_service_share: { columns: [], catalogue: ['online_level'] },
+    services_with_online_dossiers: { columns: ['online_count', 'total_count'], catalogue: ['online_level', 'online_since'] },
+    payment_integration: { columns: ['paid_online_count', 'fee_count'], catalogue: [] },
   };
-  return serviceColumns[i.id] ?? ['online_level (services)'];
+  return sources[i.id] ?? { columns: [], catalogue: ['online_level'] };
 }

@@ -63,8 +63,6 @@ export interface ScorecardOptions {
   id: string;
   /** The heading, by default "Online-services scorecard, YEAR". */
   heading?: string;
-  /** The heading's level: h2 on a place's page, h3 under a heading of its own. */
-  level?: 2 | 3;
   /** A link to the methodology, relative to the page. */
   methodology?: string;
 }
@@ -77,9 +75,8 @@ export function scorecardSection(card: ScorecardData, lang: Lang, options: Score
   const x = SCORECARD_TEXT[lang];
   const heading = options.heading ?? x.title(card.year);
   const headingId = `${options.id}-title`;
-  const title = options.level === 3 ? html`<h3 id="${headingId}">${heading}</h3>` : html`<h2 id="${headingId}">${heading}</h2>`;
   return html`<section class="scorecard" id="${options.id}" aria-labelledby="${headingId}">
-  ${title}
+  <h2 id="${headingId}">${heading}</h2>
   <p class="score"><span class="label">${x.score}</span> <span class="value">${pointsOf(card.score, card.max_score, lang)}</span></p>
   <p class="note official">${lang === 'vi' ? card.note_vi : card.note_en}</p>
   <p>${x.group} ${x.months(formatMonth(card.from, lang), formatMonth(card.to, lang))}</p>

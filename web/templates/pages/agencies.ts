@@ -38,7 +38,8 @@ const TEXT = {
   },
 };
 
-const valueOf = (card: ScorecardData, indicator: string, lang: Lang) => {
+/** An indicator's value on a card, to one decimal, or a dash without data. */
+const shareOf = (card: ScorecardData, indicator: string, lang: Lang) => {
   const part = card.parts.find((p) => p.indicator === indicator);
   return part?.value === null || part === undefined ? '—' : formatRate(part.value, lang, 1);
 };
@@ -51,7 +52,7 @@ export function agenciesPage(data: AgenciesData, lang: Lang): Page {
   const methodology = href(here, localePath(lang, '/methodology/'));
   let rows = '';
   for (const a of data.agencies) {
-    rows += `<tr><th scope="row"><a href="#agency-${escapeHtml(a.slug)}">${escapeHtml(a.agency)}</a></th><td class="num">${escapeHtml(pointsOf(a.card.score, a.card.max_score, lang))}</td><td class="num">${escapeHtml(valueOf(a.card, 'online_rate', lang))}</td><td class="num">${escapeHtml(valueOf(a.card, 'end_to_end_rate', lang))}</td><td class="num">${escapeHtml(valueOf(a.card, 'online_payment_rate', lang))}</td></tr>`;
+    rows += `<tr><th scope="row"><a href="#agency-${escapeHtml(a.slug)}">${escapeHtml(a.agency)}</a></th><td class="num">${escapeHtml(pointsOf(a.card.score, a.card.max_score, lang))}</td><td class="num">${escapeHtml(shareOf(a.card, 'online_rate', lang))}</td><td class="num">${escapeHtml(shareOf(a.card, 'end_to_end_rate', lang))}</td><td class="num">${escapeHtml(shareOf(a.card, 'online_payment_rate', lang))}</td></tr>`;
   }
   const body = html`
 <h1>${x.title}</h1>

@@ -127,7 +127,10 @@ const INDICATOR_TEXT = {
     counts: 'Đơn vị đếm',
     countsOf: { dossiers: 'hồ sơ', services: 'thủ tục (dịch vụ)' },
     source: 'Nguồn số liệu',
-    sourceOf: (columns: string) => `các cột ${columns} của số liệu do bộ, ngành, địa phương gửi lên Thước đo (và danh mục thủ tục)`,
+    sourceOf: (columns: string[], catalogue: string[]) =>
+      [columns.length > 0 ? `các cột ${columns.join(', ')} của số liệu do bộ, ngành, địa phương gửi lên Thước đo` : '', catalogue.length > 0 ? `các trường ${catalogue.join(', ')} của danh mục thủ tục` : '']
+        .filter(Boolean)
+        .join('; '),
     name: (i: IndicatorInfo) => i.name_vi,
     num: (i: IndicatorInfo) => i.numerator_vi,
     den: (i: IndicatorInfo) => i.denominator_vi,
@@ -147,7 +150,10 @@ const INDICATOR_TEXT = {
     counts: 'Counts',
     countsOf: { dossiers: 'dossiers', services: 'services' },
     source: 'Source',
-    sourceOf: (columns: string) => `the columns ${columns} of the data ministries and provinces report to Thước đo (and the service catalogue)`,
+    sourceOf: (columns: string[], catalogue: string[]) =>
+      [columns.length > 0 ? `the columns ${columns.join(', ')} of the data ministries and provinces report to Thước đo` : '', catalogue.length > 0 ? `the fields ${catalogue.join(', ')} of the service catalogue` : '']
+        .filter(Boolean)
+        .join('; '),
     name: (i: IndicatorInfo) => i.name_en,
     num: (i: IndicatorInfo) => i.numerator,
     den: (i: IndicatorInfo) => i.denominator,
@@ -173,7 +179,7 @@ ${info.indicators.map(
   <div><dt>${x.counts}</dt><dd>${x.countsOf[i.counts]}</dd></div>
 </dl>
 <p class="formula">${x.name(i)} = ${x.num(i)} ÷ ${x.den(i)}</p>
-<p>${x.numerator}: ${x.num(i)}. ${x.denominator}: ${x.den(i)}. ${x.source}: ${x.sourceOf(i.columns.join(', '))}.</p>
+<p>${x.numerator}: ${x.num(i)}. ${x.denominator}: ${x.den(i)}. ${x.source}: ${x.sourceOf(i.columns, i.catalogue)}.</p>
 </section>`,
 )}
 <h3>${x.scoring}</h3>
