@@ -34,6 +34,8 @@ export interface Indicator {
   counts: 'dossiers' | 'services';
   /** Dossier indicators: the measure divided; adoption reads its rollups directly. */
   measure?: MeasureId;
+  /** False when `ratio` reads the catalogue alone: no service sums are read for it. */
+  readsSums: boolean;
   ratio: (input: IndicatorInput) => { numerator: number; denominator: number };
 }
 
@@ -61,7 +63,7 @@ function dossiers(measure: MeasureId): Indicator['ratio'] {
 export const offeredOnline = (s: Service, month: Month) => s.online_level !== 'none' && (s.online_since === null || s.online_since <= month);
 
 /** How many services pass `test` among those that pass `among`. */
-function services(among: (s: Service, sums: ServiceSums | undefined, month: Month) => boolean, test: (s: Service, sums: ServiceSums) => boolean): Indicator['ratio'] {
+function services(among: (s: Service, sums: ServiceSums | undefined, month: Month) => boolean, test: (s: Service, sums: ServiceSums | undefined) => boolean): Indicator['ratio'] {
   return ({ services: list, sums, month }) => {
     let n = 0;
     let d = 0;
@@ -69,7 +71,7 @@ function services(among: (s: Service, sums: ServiceSums | undefined, month: Mont
       const own = sums.get(s.id);
       if (!among(s, own, month)) continue;
       d++;
-      if (own && test(s, own)) n++;
+      if (test(s, own)) n++;
     }
     return { numerator: n, denominator: d };
   };
@@ -88,7 +90,8 @@ export const INDICATORS: readonly Indicator[] = [
     full_score_at: 0.8,
     max_points: 4,
     counts: 'services',
-    ratio: services(() => true, (s, _sums) => s.online_level !== 'none'),
+    readsSums: false,
+    ratio: services(() => true, (s) => s.online_level !== 'none'),
   },
   {
     id: 'services_with_online_dossiers',
@@ -102,7 +105,8 @@ export const INDICATORS: readonly Indicator[] = [
     full_score_at: 0.5,
     max_points: 4,
     counts: 'services',
-    ratio: services((s, sums, month) => offeredOnline(s, month) && sums !== undefined && sums.total > 0, (_s, sums) => sums.online > 0),
+    readsSums: true,
+    ratio: services((s, sums, month) => offeredOnline(s, month) && sums !== undefined && sums.total > 0, (_s, sums) => (sums?.online ?? 0) > 0),
   },
   {
     id: 'online_rate',
@@ -116,6 +120,7 @@ export const INDICATORS: readonly Indicator[] = [
     full_score_at: 0.5,
     max_points: 6,
     counts: 'dossiers',
+    readsSums: true,
     measure: 'online',
     ratio: dossiers('online'),
   },
@@ -131,7 +136,8 @@ export const INDICATORS: readonly Indicator[] = [
     full_score_at: 0.8,
     max_points: 2,
     counts: 'services',
-    ratio: services((_s, sums) => sums !== undefined && sums.paidOnlineBase > 0, (_s, sums) => sums.paidOnline > 0),
+    readsSums: true,
+    ratio: services((_s, sums) => sums !== undefined && sums.paidOnlineBase > 0, (_s, sums) => (sums?.paidOnline ?? 0) > 0),
   },
   {
     id: 'online_payment_rate',
@@ -145,6 +151,7 @@ export const INDICATORS: readonly Indicator[] = [
     full_score_at: 0.5,
     max_points: 3,
     counts: 'dossiers',
+    readsSums: true,
     measure: 'paid_online',
     ratio: dossiers('paid_online'),
   },
@@ -160,6 +167,7 @@ export const INDICATORS: readonly Indicator[] = [
     full_score_at: 0.8,
     max_points: 3,
     counts: 'dossiers',
+    readsSums: true,
     measure: 'end_to_end',
     ratio: dossiers('end_to_end'),
   },
@@ -179,5 +187,5 @@ export function pointsFor(indicator: Pick<Indicator, 'full_score_at' | 'max_poin
 
 /** The catalogue as the API publishes it (no functions). */
 export function publicIndicators() {
-  return INDICATORS.map(({ ratio: _ratio, ...rest }) => ({ ...rest, scoring: SCORING.en, scoring_vi: SCORING.vi }));
+  return INDICATORS.map(({ ratio: _ratio, readsSums: _readsSums, ...rest }) => ({ ...rest, scoring: SCORING.en, scoring_vi: SCORING.vi }));
 }

@@ -60,7 +60,8 @@ export function scorecard(sqlite: Database.Database, registry: LocalityRegistry,
   const to: Month = `${q.year}-12` < q.today ? `${q.year}-12` : q.today;
   const services = listServices(sqlite).filter((s) => q.agency === null || s.agency === q.agency);
   const sums = totalsByService(serviceMonthSums(sqlite, registry, { locality: q.locality, from, to, serviceIds: q.agency === null ? null : services.map((s) => s.id) }));
-  const parts = INDICATORS.map((indicator) => partOf(indicator, indicator.ratio({ services, sums, month: to })));
+  // Nothing reported in the year: no card, not even the catalogue's share of services offered online.
+  const parts = INDICATORS.map((indicator) => partOf(indicator, sums.size === 0 ? { numerator: 0, denominator: 0 } : indicator.ratio({ services, sums, month: to })));
   const score = Math.round(parts.reduce((n, p) => n + p.points, 0) * 100) / 100;
   return {
     locality: q.locality.code,

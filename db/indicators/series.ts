@@ -26,12 +26,14 @@ export function indicatorSeries(sqlite: Database.Database, registry: LocalityReg
   const buckets = adoptionSeries(sqlite, registry, { ...q, measure: MEASURES.online });
   if (buckets.length === 0) return [];
   const services = listServices(sqlite).filter((s) => q.serviceId === null || s.id === q.serviceId);
-  const rows = serviceMonthSums(sqlite, registry, {
-    locality: q.locality,
-    from: buckets[0]!.first_month,
-    to: buckets[buckets.length - 1]!.last_month,
-    serviceIds: q.serviceId === null ? null : [q.serviceId],
-  });
+  const rows = !indicator.readsSums
+    ? []
+    : serviceMonthSums(sqlite, registry, {
+        locality: q.locality,
+        from: buckets[0]!.first_month,
+        to: buckets[buckets.length - 1]!.last_month,
+        serviceIds: q.serviceId === null ? null : [q.serviceId],
+      });
   const byMonth = new Map<string, ServiceMonthSums[]>();
   for (const r of rows) {
     const list = byMonth.get(r.period);

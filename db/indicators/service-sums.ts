@@ -36,10 +36,13 @@ export function serviceMonthSums(
   const unit = q.locality;
   if (unit.level === 'country' || (unit.level === 'province' && unit.successorId === null)) {
     const area = unit.level === 'country' ? '' : 'AND area_id = ?';
+    // Through the services, so that each one's months are a range of the primary key (service_id,
+    // period, area_id) rather than a scan of the whole table: a year is a twelfth of the rows.
     return sqlite
       .prepare(
-        `SELECT service_id AS serviceId, period, ${ROLLUP_SUMS} FROM rollup_service_area
-         WHERE period BETWEEN ? AND ? ${area} ${services} AND self_rows + sub_rows > 0 GROUP BY service_id, period`,
+        `SELECT service_id AS serviceId, period, ${ROLLUP_SUMS} FROM services s CROSS JOIN rollup_service_area r
+         ON r.service_id = s.id AND r.period BETWEEN ? AND ?
+         WHERE 1 ${area} ${services} AND self_rows + sub_rows > 0 GROUP BY r.service_id, r.period`,
       )
       .all(q.from, q.to, ...(unit.level === 'country' ? [] : [unit.id]), ...serviceParams) as ServiceMonthSums[];
   }
