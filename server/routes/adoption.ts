@@ -17,11 +17,9 @@ const BucketSchema = Type.Object({
   first_month: Type.String(),
   last_month: Type.String(),
   months: Type.Integer({ description: 'months in the bucket that have data' }),
-  online_count: Type.Optional(Type.Integer({ description: 'without indicator=' })),
-  total_count: Type.Optional(Type.Integer({ description: 'without indicator=' })),
-  numerator: Type.Optional(Type.Integer({ description: 'with indicator=: Σ of its numerator over the rows (or services) that reported its measure' })),
-  denominator: Type.Optional(Type.Integer({ description: 'with indicator=: Σ of its denominator over the same rows (or services)' })),
-  rate: Type.Union([Type.Number(), Type.Null()], { description: 'Σonline / Σtotal (or Σnumerator / Σdenominator), 4 decimals; null when the denominator is 0' }),
+  online_count: Type.Integer(),
+  total_count: Type.Integer(),
+  rate: Type.Union([Type.Number(), Type.Null()], { description: 'Σonline / Σtotal, 4 decimals; null when the total is 0' }),
   coverage: Type.Object(
     {
       reporting: Type.Integer({ description: 'expected units with a row in every month of the bucket' }),
@@ -30,6 +28,14 @@ const BucketSchema = Type.Object({
     { description: 'who reported: provinces for VN; for other localities the units rows are sent for (itself, its communes, the units merged into it)' },
   ),
   complete: Type.Boolean({ description: 'every expected unit reported, the months have ended, and a quarter or year bucket spans its whole quarter or year' }),
+});
+
+/** A bucket of an indicator (adoption?indicator=): its numerator and denominator instead of the online and total counts. */
+const IndicatorBucketSchema = Type.Object({
+  ...Type.Omit(BucketSchema, ['online_count', 'total_count', 'rate']).properties,
+  numerator: Type.Integer({ description: 'Σ of its numerator over the rows (or services) that reported its measure' }),
+  denominator: Type.Integer({ description: 'Σ of its denominator over the same rows (or services)' }),
+  rate: Type.Union([Type.Number(), Type.Null()], { description: 'Σnumerator / Σdenominator, 4 decimals; null when the denominator is 0' }),
 });
 
 const AdoptionSchema = Type.Object({
@@ -42,7 +48,9 @@ const AdoptionSchema = Type.Object({
   history_from: Type.Optional(Type.String({ description: 'YYYY-MM: a commune with a split source has an exact series only from the reform' })),
   history_note: Type.Optional(Type.String({ description: 'why the series starts at history_from, naming the split old communes' })),
   demo: DemoFlag,
-  series: Type.Array(BucketSchema),
+  // Two shapes rather than optional fields: the serializer writes required fields first, and the
+  // counts' answer keeps its field order.
+  series: Type.Array(Type.Union([BucketSchema, IndicatorBucketSchema])),
 });
 
 const CoverageSchema = BucketSchema.properties.coverage;

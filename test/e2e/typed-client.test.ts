@@ -46,9 +46,11 @@ export async function roundTrip(baseUrl: string, adminToken: string) {
   const reader = createClient<paths>({ baseUrl });
   const read = await reader.GET('/api/v1/adoption', { params: { query: { service: 'TC.01', locality: 'VN', from: '${MONTH}', to: '${MONTH}' } } });
   if (!read.data) throw new Error(\`adoption: \${JSON.stringify(read.error)}\`);
+  // A bucket of counts, or of an indicator's numerator and denominator (adoption?indicator=).
   const bucket = read.data.series[0];
+  const counts = bucket && 'online_count' in bucket ? bucket : undefined;
   const rate: number | null = bucket ? bucket.rate : null;
-  return { batch: sent.data.batch_id, inserted, rate, online: bucket?.online_count, total: bucket?.total_count, demo: read.data.demo ?? false };
+  return { batch: sent.data.batch_id, inserted, rate, online: counts?.online_count, total: counts?.total_count, demo: read.data.demo ?? false };
 }
 `;
 
