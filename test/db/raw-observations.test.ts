@@ -35,7 +35,7 @@ describe('the raw observations by area and year', () => {
     const registry = localityRegistry(db.sqlite);
     const today08 = registry.current('08', '2026-11')!;
     // Old Hà Giang (02) and old Tuyên Quang (08) are in today's Tuyên Quang (08), read in key order.
-    expect([...iterateObservations(db.sqlite, registry.memberIds(today08), '2024-01', '2024-12')].map((r) => [r[0], r[1], r[2], r[6]])).toEqual([
+    expect([...iterateObservations(db.sqlite, registry.memberIds(today08), '2024-01', '2024-12')].map((r) => [r[0], r[1], r[2], r[9]])).toEqual([
       ['2024-03', 'S1', '02', first],
       ['2024-03', 'S2', '02', second],
       ['2024-03', 'S1', '08', first],
