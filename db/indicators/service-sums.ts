@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Locality, LocalityRegistry } from '../localities/registry.ts';
 import type { Month } from '../months.ts';
-import { MEASURE_SUMS, type MeasureSums } from './measures.ts';
+import { MEASURE_SUMS, MEASURE_SUM_COLUMNS, type MeasureSums } from './measures.ts';
 
 /** One service's sums in a locality and month: the counts every row has and each measure over the rows that reported it. */
 export interface ServiceSums extends MeasureSums {
@@ -14,9 +14,7 @@ export interface ServiceMonthSums extends ServiceSums {
   period: Month;
 }
 
-const ROLLUP_SUMS = `sum(online_count) AS online, sum(total_count) AS total,
-  sum(end_to_end_count) AS endToEnd, sum(end_to_end_base) AS endToEndBase, sum(end_to_end_rows) AS endToEndRows,
-  sum(paid_online_count) AS paidOnline, sum(paid_online_base) AS paidOnlineBase, sum(paid_online_rows) AS paidOnlineRows`;
+const ROLLUP_SUMS = ['sum(online_count) AS online', 'sum(total_count) AS total', ...MEASURE_SUM_COLUMNS.map((c, i) => `sum(${c}) AS ${MEASURE_SUMS[i]}`)].join(', ');
 const ROW_SUMS = `sum(online_count) AS online, sum(total_count) AS total,
   coalesce(sum(end_to_end_count), 0) AS endToEnd, coalesce(sum(CASE WHEN end_to_end_count IS NOT NULL THEN total_count END), 0) AS endToEndBase, count(end_to_end_count) AS endToEndRows,
   coalesce(sum(paid_online_count), 0) AS paidOnline, coalesce(sum(CASE WHEN paid_online_count IS NOT NULL THEN fee_count END), 0) AS paidOnlineBase, count(paid_online_count) AS paidOnlineRows`;

@@ -31,7 +31,7 @@ export interface MeasureInputs {
   /** Per area, the localities (rollup_unit) that reported each measure, for the provinces' coverage. */
   unitsByArea: Map<number, MeasureUnits>;
   /** Per service, nationwide: its sums (rollup_service_area) and the areas that reported. */
-  byService: Map<number, { months: MeasureMonths; units: MeasureUnits; sums: ServiceMeasureMonth[] }>;
+  byService: Map<number, ServiceEntry>;
 }
 
 /** A service's measure sums in a month, nationwide, for the indicators that count services. */
