@@ -1,14 +1,26 @@
 import type Database from 'better-sqlite3';
-import { type UnitsByMonth, addUnit } from './coverage.ts';
+import type { UnitsByMonth } from './coverage.ts';
+import { DOSSIER_SUMS, MEASURES, MEASURE_SUMS, MEASURE_SUM_COLUMNS } from './indicators/measures.ts';
+import type { ServiceSums } from './indicators/service-sums.ts';
 import { type Locality, localityRegistry } from './localities/registry.ts';
 import { type Month, addMonths, monthIndex } from './months.ts';
 import { type Service, listServices } from './services.ts';
 import type { MonthSums, ServiceAreaSums } from './stats.ts';
 
+/**
+ * The cube's counts: 32 bits each, a third of the memory of doubles. A sum beyond that (a row may
+ * count up to a billion dossiers) makes the cube hold doubles instead (see TooWide).
+ */
+export type Counts = Uint32Array | Float64Array;
+const UINT32_MAX = 0xffffffff;
+
+/** A value did not fit a cube of 32-bit counts: it is read again with doubles. */
+class TooWide extends Error {}
+
 /** A run of one cell's months in the cube's arrays, from `at`. */
 export interface Series {
-  online: Float64Array;
-  total: Float64Array;
+  online: Counts;
+  total: Counts;
   /** 1 where the month has a reported row. */
   has: Uint8Array;
   at: number;
@@ -21,11 +33,46 @@ export interface CubeState {
   areas: Locality[];
   first: Month;
   months: number;
-  online: Float64Array;
-  total: Float64Array;
+  online: Counts;
+  total: Counts;
   has: Uint8Array;
+  /** Per cell, the optional measures' sums (DOSSIER_SUMS, in that order), each over the rows that reported it. */
+  measures: Counts;
+  /** Per cell, the MEASURED bits of the measures some row reported. */
+  measured: Uint8Array;
   /** The newest batch the counts include. */
   seenBatch: number;
+  /** Read over every month with data: any month outside it has none. */
+  whole: boolean;
+}
+
+/** The optional measures a cell carries, and their bit in `measured`. */
+export const MEASURED = { end_to_end: 1, paid_online: 2 } as const;
+export type CubeMeasure = keyof typeof MEASURED;
+const CUBE_MEASURES = Object.keys(MEASURED) as CubeMeasure[];
+const SUMS = DOSSIER_SUMS.length;
+/** Each measure's bit and where its numerator and denominator sit among a cell's sums. */
+const MEASURE_CELLS = CUBE_MEASURES.map((id) => ({
+  id,
+  bit: MEASURED[id],
+  numerator: DOSSIER_SUMS.indexOf(MEASURES[id].sums.numerator as (typeof DOSSIER_SUMS)[number]),
+  denominator: DOSSIER_SUMS.indexOf(MEASURES[id].sums.denominator as (typeof DOSSIER_SUMS)[number]),
+}));
+
+/** A cell as SQL gives it, after its key: online, total, the DOSSIER_SUMS, then the MEASURED bits. */
+const CELL_VALUES = [
+  'r.online_count',
+  'r.total_count',
+  ...DOSSIER_SUMS.map((k) => `r.${MEASURE_SUM_COLUMNS[MEASURE_SUMS.indexOf(k)]}`),
+  `(${CUBE_MEASURES.map((id) => `${MEASURED[id]} * (r.${MEASURES[id].areaRows} > 0)`).join(' + ')})`,
+];
+const CELL_WIDTH = CELL_VALUES.length;
+
+/** A service's national months with its measures: each measure's sums and who reported it, months with a reporting area only. */
+export interface ServiceMonths {
+  months: MonthSums[];
+  units: UnitsByMonth;
+  measures: Partial<Record<CubeMeasure, { months: MonthSums[]; units: UnitsByMonth }>>;
 }
 
 /** More changed area-months than this after a batch and a cube reloads whole instead. */
@@ -34,7 +81,7 @@ const MAX_CELLS_TO_REFRESH = 64;
 const byCode = <T extends { code: string }>(a: T, b: T) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 
 /**
- * The rollups in memory: counts per service × area × month in dense arrays (in today's
+ * The rollups in memory: counts and measures per service × area × month in dense arrays (in today's
  * boundaries, like rollup_service_area). Reading millions of rollup rows costs seconds; a warm
  * cube follows each batch by re-reading only the area-months it changed (rollup_area.changed_in).
  * The arrays sit on SharedArrayBuffers so that worker threads read them without a copy.
@@ -57,7 +104,7 @@ export class RollupCube {
    * Reads the rollups from `from` to `to` (by default every month with data, through `today`).
    * Call it inside a read transaction, with the reads it is combined with.
    */
-  static load(sqlite: Database.Database, today: Month, range?: { from: Month; to: Month }): RollupCube {
+  static load(sqlite: Database.Database, today: Month, range?: { from: Month; to: Month }, wide = false): RollupCube {
     const registry = localityRegistry(sqlite);
     const provinces = registry
       .at(today)
@@ -68,18 +115,32 @@ export class RollupCube {
     const services = listServices(sqlite).sort(byCode);
     const areas = [...provinces, registry.country];
     const size = services.length * areas.length * months;
+    const counts = (n: number): Counts => (wide ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Uint32Array(new SharedArrayBuffer(n * 4)));
     const cube = new RollupCube({
       services,
       areas,
       first: span.from,
       months,
-      online: new Float64Array(new SharedArrayBuffer(size * 8)),
-      total: new Float64Array(new SharedArrayBuffer(size * 8)),
+      online: counts(size),
+      total: counts(size),
       has: new Uint8Array(new SharedArrayBuffer(size)),
+      measures: counts(size * SUMS),
+      measured: new Uint8Array(new SharedArrayBuffer(size)),
       seenBatch: newestBatch(sqlite),
+      whole: range === undefined,
     });
-    cube.fill(sqlite, span.from, span.to);
+    try {
+      cube.fill(sqlite, span.from, span.to);
+    } catch (e) {
+      if (e instanceof TooWide && !wide) return RollupCube.load(sqlite, today, range, true);
+      throw e;
+    }
     return cube;
+  }
+
+  /** Whether its counts are doubles (some sum did not fit in 32 bits). */
+  get wide(): boolean {
+    return this.state.online instanceof Float64Array;
   }
 
   /**
@@ -87,6 +148,11 @@ export class RollupCube {
    * since it was read re-read, or a new one when the services, provinces or months changed shape.
    */
   refreshed(sqlite: Database.Database, today: Month): RollupCube {
+    return this.refreshedInPlace(sqlite, today) ?? RollupCube.load(sqlite, today, undefined, this.wide);
+  }
+
+  /** The same, but null where it must be read whole again (a server does that in a thread: cube-thread.ts). */
+  refreshedInPlace(sqlite: Database.Database, today: Month): RollupCube | null {
     const latest = newestBatch(sqlite);
     if (latest === this.state.seenBatch) return this;
     const span = dataSpan(sqlite, today);
@@ -100,21 +166,27 @@ export class RollupCube {
       sameIds(services, this.serviceIndex) &&
       changed.every((c) => this.areaIndex.has(c.areaId)) &&
       sameProvinces(sqlite, today, this.state.areas);
-    if (!sameShape || changed.length > MAX_CELLS_TO_REFRESH) return RollupCube.load(sqlite, today);
+    if (!sameShape || changed.length > MAX_CELLS_TO_REFRESH) return null;
     // Same ids, same order (codes do not change), but names and online dates may have.
     this.state.services = services;
     const reread = sqlite.prepare(
-      `SELECT r.service_id, r.online_count, r.total_count FROM services s CROSS JOIN rollup_service_area r
+      `SELECT r.service_id, ${CELL_VALUES.join(', ')} FROM services s CROSS JOIN rollup_service_area r
        ON r.service_id = s.id AND r.period = ? AND r.area_id = ? WHERE r.self_rows + r.sub_rows > 0`,
     );
-    for (const { areaId, period } of changed) {
-      const a = this.areaIndex.get(areaId)!;
-      const m = this.monthOffset(period);
-      for (let s = 0; s < this.state.services.length; s++) this.set(s, a, m, 0, 0, 0);
-      for (const [serviceId, online, total] of reread.raw(true).iterate(period, areaId) as IterableIterator<[number, number, number]>) {
-        const s = this.serviceIndex.get(serviceId);
-        if (s !== undefined) this.set(s, a, m, online, total, 1);
+    try {
+      for (const { areaId, period } of changed) {
+        const a = this.areaIndex.get(areaId)!;
+        const m = this.monthOffset(period);
+        for (let s = 0; s < this.state.services.length; s++) this.clear(this.indexOf(s, a, m));
+        for (const row of reread.raw(true).iterate(period, areaId) as IterableIterator<number[]>) {
+          const s = this.serviceIndex.get(row[0]!);
+          if (s !== undefined) this.write(this.indexOf(s, a, m), row, 1);
+        }
       }
+    } catch (e) {
+      // Half re-read: the whole cube is read again (with doubles, as load finds).
+      if (e instanceof TooWide) return null;
+      throw e;
     }
     this.state.seenBatch = latest;
     return this;
@@ -133,6 +205,11 @@ export class RollupCube {
     return from >= this.state.first && this.monthOffset(to) < this.state.months;
   }
 
+  /** Whether it can answer for the months from `from` to `to`: it holds them, or holds every month with data. */
+  answers(from: Month, to: Month): boolean {
+    return this.state.whole || this.covers(from, to);
+  }
+
   /** Where `month` sits on the month axis (may be outside it). */
   monthOffset(month: Month): number {
     return monthIndex(month) - monthIndex(this.state.first);
@@ -144,32 +221,91 @@ export class RollupCube {
     return { online, total, has, at: (s * this.state.areas.length + a) * months + this.monthOffset(from) };
   }
 
-  /** Monthly national sums per service id, months with a reported row only (the API's rule), and the areas that reported each month. */
-  monthlyByService(): Map<number, { months: MonthSums[]; units: UnitsByMonth }> {
-    const { services, areas, months, online, total, has } = this.state;
-    const out = new Map<number, { months: MonthSums[]; units: UnitsByMonth }>();
-    const sumOnline = new Float64Array(months);
-    const sumTotal = new Float64Array(months);
-    const any = new Uint8Array(months);
+  /**
+   * Each service's national months (the API's rule: months with a reported row only), the areas
+   * that reported each month, and the same for each measure. Identical sets of areas are one
+   * shared Set: a Set per service and month is most of the memory otherwise.
+   */
+  monthlyByService(): Map<number, ServiceMonths> {
+    const { services, areas, months, online, total, has, measures, measured } = this.state;
+    const out = new Map<number, ServiceMonths>();
     const periods = Array.from({ length: months }, (_, m) => addMonths(this.state.first, m));
+    const interned = new Map<string, Set<number>>();
+    const areasOf = (ids: number[]) => {
+      const key = ids.join(',');
+      let set = interned.get(key);
+      if (!set) interned.set(key, (set = new Set(ids)));
+      return set;
+    };
     for (let s = 0; s < services.length; s++) {
-      sumOnline.fill(0);
-      sumTotal.fill(0);
-      any.fill(0);
-      const units: UnitsByMonth = new Map();
-      for (let a = 0; a < areas.length; a++) {
-        const at = (s * areas.length + a) * months;
-        for (let m = 0; m < months; m++) {
-          if (has[at + m] !== 1) continue;
-          sumOnline[m] = sumOnline[m]! + online[at + m]!;
-          sumTotal[m] = sumTotal[m]! + total[at + m]!;
-          any[m] = 1;
-          addUnit(units, periods[m]!, areas[a]!.id);
+      const entry: ServiceMonths = { months: [], units: new Map(), measures: {} };
+      for (let m = 0; m < months; m++) {
+        let sumOnline = 0;
+        let sumTotal = 0;
+        const reporting: number[] = [];
+        for (let a = 0; a < areas.length; a++) {
+          const i = (s * areas.length + a) * months + m;
+          if (has[i] !== 1) continue;
+          sumOnline += online[i]!;
+          sumTotal += total[i]!;
+          reporting.push(areas[a]!.id);
+        }
+        if (reporting.length === 0) continue;
+        entry.months.push({ period: periods[m]!, online: sumOnline, total: sumTotal });
+        entry.units.set(periods[m]!, areasOf(reporting));
+        for (const { id, bit, numerator, denominator } of MEASURE_CELLS) {
+          let n = 0;
+          let d = 0;
+          const by: number[] = [];
+          for (let a = 0; a < areas.length; a++) {
+            const i = (s * areas.length + a) * months + m;
+            if ((measured[i]! & bit) === 0) continue;
+            n += measures[i * SUMS + numerator]!;
+            d += measures[i * SUMS + denominator]!;
+            by.push(areas[a]!.id);
+          }
+          if (by.length === 0) continue;
+          const series = (entry.measures[id] ??= { months: [] as MonthSums[], units: new Map() });
+          series.months.push({ period: periods[m]!, online: n, total: d });
+          series.units.set(periods[m]!, areasOf(by));
         }
       }
-      const list: MonthSums[] = [];
-      for (let m = 0; m < months; m++) if (any[m] === 1) list.push({ period: periods[m]!, online: sumOnline[m]!, total: sumTotal[m]! });
-      if (list.length > 0) out.set(services[s]!.id, { months: list, units });
+      if (entry.months.length > 0) out.set(services[s]!.id, entry);
+    }
+    return out;
+  }
+
+  /**
+   * Each service's sums over the months from `from` to `to`, in one area (its index) or, with
+   * null, all of them: the services with a reported row only, as the indicators read them.
+   */
+  serviceSums(area: number | null, from: Month, to: Month): Map<number, ServiceSums> {
+    const { services, areas, months, online, total, has, measures } = this.state;
+    const lo = Math.max(0, this.monthOffset(from));
+    const hi = Math.min(months - 1, this.monthOffset(to));
+    const [firstArea, endArea] = area === null ? [0, areas.length] : [area, area + 1];
+    const out = new Map<number, ServiceSums>();
+    // Plain locals: summing into an object's fields by name was ten times slower at bench scale.
+    const sum = new Float64Array(SUMS);
+    for (let s = 0; s < services.length; s++) {
+      let any = false;
+      let sumOnline = 0;
+      let sumTotal = 0;
+      sum.fill(0);
+      for (let a = firstArea; a < endArea; a++) {
+        const at = (s * areas.length + a) * months;
+        for (let i = at + lo; i <= at + hi; i++) {
+          if (has[i] !== 1) continue;
+          any = true;
+          sumOnline += online[i]!;
+          sumTotal += total[i]!;
+          for (let k = 0; k < SUMS; k++) sum[k] = sum[k]! + measures[i * SUMS + k]!;
+        }
+      }
+      if (!any) continue;
+      const sums = { serviceId: services[s]!.id, online: sumOnline, total: sumTotal } as ServiceSums;
+      DOSSIER_SUMS.forEach((key, k) => (sums[key] = sum[k]!));
+      out.set(sums.serviceId, sums);
     }
     return out;
   }
@@ -198,11 +334,32 @@ export class RollupCube {
     return out;
   }
 
-  private set(s: number, a: number, m: number, online: number, total: number, has: number): void {
-    const i = (s * this.state.areas.length + a) * this.state.months + m;
-    this.state.online[i] = online;
-    this.state.total[i] = total;
-    this.state.has[i] = has;
+  private indexOf(s: number, a: number, m: number): number {
+    return (s * this.state.areas.length + a) * this.state.months + m;
+  }
+
+  /** Cell `i` from a row of CELL_VALUES starting at `j` (numbers, or the text of fill's split). */
+  private write(i: number, v: ArrayLike<number | string>, j: number): void {
+    const { state } = this;
+    const count = (x: number | string) => {
+      const n = Number(x);
+      if (n > UINT32_MAX && !this.wide) throw new TooWide();
+      return n;
+    };
+    state.online[i] = count(v[j]!);
+    state.total[i] = count(v[j + 1]!);
+    for (let k = 0; k < SUMS; k++) state.measures[i * SUMS + k] = count(v[j + 2 + k]!);
+    state.measured[i] = Number(v[j + 2 + SUMS]);
+    state.has[i] = 1;
+  }
+
+  private clear(i: number): void {
+    const { state } = this;
+    state.online[i] = 0;
+    state.total[i] = 0;
+    state.measures.fill(0, i * SUMS, (i + 1) * SUMS);
+    state.measured[i] = 0;
+    state.has[i] = 0;
   }
 
   /**
@@ -212,7 +369,7 @@ export class RollupCube {
   private fill(sqlite: Database.Database, from: Month, to: Month): void {
     const packed = sqlite
       .prepare(
-        `SELECT r.service_id, group_concat(r.area_id || ',' || r.period || ',' || r.online_count || ',' || r.total_count)
+        `SELECT r.service_id, group_concat(r.area_id || ',' || r.period || ',' || ${CELL_VALUES.join(" || ',' || ")})
          FROM services s CROSS JOIN rollup_service_area r ON r.service_id = s.id AND r.period BETWEEN ? AND ?
          WHERE r.self_rows + r.sub_rows > 0 GROUP BY r.service_id`,
       )
@@ -228,9 +385,9 @@ export class RollupCube {
       const s = this.serviceIndex.get(serviceId);
       if (s === undefined) continue;
       const parts = text.split(',');
-      for (let j = 0; j + 3 < parts.length; j += 4) {
+      for (let j = 0; j + CELL_WIDTH + 2 <= parts.length; j += CELL_WIDTH + 2) {
         const a = this.areaIndex.get(Number(parts[j]));
-        if (a !== undefined) this.set(s, a, offset(parts[j + 1]!), Number(parts[j + 2]), Number(parts[j + 3]), 1);
+        if (a !== undefined) this.write(this.indexOf(s, a, offset(parts[j + 1]!)), parts, j + 2);
       }
     }
   }

@@ -7,6 +7,7 @@ import type { Db } from '../db/open.ts';
 import { type Config, configFromEnv } from './config.ts';
 import auth from './plugins/auth.ts';
 import compression from './plugins/compression.ts';
+import cube from './plugins/cube.ts';
 import dbPlugin from './plugins/db.ts';
 import demoFlag from './plugins/demo-flag.ts';
 import errors from './plugins/errors.ts';
@@ -98,6 +99,7 @@ export async function buildApp({ db, config, onBatchStored = () => {}, pulls, in
   // Before the routes: it compresses the answers of routes registered after it.
   await fastify.register(compression);
   await fastify.register(dbPlugin, { db });
+  await fastify.register(cube);
   await fastify.register(demoFlag);
   await fastify.register(auth, { adminToken: config.adminToken });
   await fastify.register(rateLimit, { perMinute: config.writeRateLimit, perMinuteIp: limits.writeRateLimitIp });

@@ -21,6 +21,10 @@ export const MEASURE_SUMS = ['endToEnd', 'endToEndBase', 'endToEndRows', 'paidOn
 /** The same, as the rollups' columns, in the same order. */
 export const MEASURE_SUM_COLUMNS = ['end_to_end_count', 'end_to_end_base', 'end_to_end_rows', 'paid_online_count', 'paid_online_base', 'paid_online_rows'] as const;
 
+/** What the indicators divide: the measures' sums without their row counts (a service's sums, the cube's cells). */
+export type DossierSums = Omit<MeasureSums, 'endToEndRows' | 'paidOnlineRows'>;
+export const DOSSIER_SUMS = ['endToEnd', 'endToEndBase', 'paidOnline', 'paidOnlineBase'] as const satisfies ReadonlyArray<keyof DossierSums>;
+
 export interface Measure {
   id: MeasureId;
   /** The same in a service's sums (service-sums.ts). */

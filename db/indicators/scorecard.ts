@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
+import type { RollupCube } from '../cube.ts';
 import { rateOf } from '../adoption.ts';
 import type { Locality, LocalityRegistry } from '../localities/registry.ts';
 import type { Month } from '../months.ts';
 import { listServices } from '../services.ts';
 import { type Lang, type Texts, dec, num, pct } from '../watch/explain.ts';
 import { GROUP_MAX_SCORE, INDICATORS, type Indicator, pointsFor } from './catalogue.ts';
-import { serviceMonthSums, totalsByService } from './service-sums.ts';
+import { serviceTotals } from './service-sums.ts';
 
 export interface ScorecardPart {
   indicator: string;
@@ -54,12 +55,15 @@ export interface ScorecardQuery {
   today: Month;
 }
 
-/** The online-services group of the 766 index for a locality (or a ministry's services) and a year, from the data reported here. */
-export function scorecard(sqlite: Database.Database, registry: LocalityRegistry, q: ScorecardQuery): Scorecard {
+/**
+ * The online-services group of the 766 index for a locality (or a ministry's services) and a year,
+ * from the data reported here. An up-to-date cube makes the country's and provinces' cards quick.
+ */
+export function scorecard(sqlite: Database.Database, registry: LocalityRegistry, q: ScorecardQuery, cube?: RollupCube | null): Scorecard {
   const from: Month = `${q.year}-01`;
   const to: Month = `${q.year}-12` < q.today ? `${q.year}-12` : q.today;
   const services = listServices(sqlite).filter((s) => q.agency === null || s.agency === q.agency);
-  const sums = totalsByService(serviceMonthSums(sqlite, registry, { locality: q.locality, from, to, serviceIds: q.agency === null ? null : services.map((s) => s.id) }));
+  const sums = serviceTotals(sqlite, registry, { locality: q.locality, from, to, serviceIds: q.agency === null ? null : services.map((s) => s.id) }, cube);
   // Nothing reported in the year: no card, not even the catalogue's share of services offered online.
   const parts = INDICATORS.map((indicator) => partOf(indicator, sums.size === 0 ? { numerator: 0, denominator: 0 } : indicator.ratio({ services, sums, month: to })));
   const score = Math.round(parts.reduce((n, p) => n + p.points, 0) * 100) / 100;

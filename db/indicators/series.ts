@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
+import type { RollupCube } from '../cube.ts';
 import { type AdoptionQuery, type Bucket, adoptionSeries, rateOf } from '../adoption.ts';
 import type { LocalityRegistry } from '../localities/registry.ts';
-import { monthRange } from '../months.ts';
+import type { Month } from '../months.ts';
 import { listServices } from '../services.ts';
 import type { Indicator } from './catalogue.ts';
 import { MEASURES } from './measures.ts';
-import { type ServiceMonthSums, serviceMonthSums, totalsByService } from './service-sums.ts';
+import { type ServiceSums, serviceTotals } from './service-sums.ts';
 
 /** A bucket of an indicator: Σ numerator ÷ Σ denominator, with who reported (the contract's "Indicators"). */
 export type IndicatorBucket = Omit<Bucket, 'online_count' | 'total_count'> & { numerator: number; denominator: number };
@@ -13,9 +14,10 @@ export type IndicatorBucket = Omit<Bucket, 'online_count' | 'total_count'> & { n
 /**
  * An indicator's series. A dossier indicator divides its measure's sums (the rollups, over the
  * rows that reported it, coverage included); a service indicator counts services in each bucket,
- * over the months and units the online counts cover.
+ * over the months and units the online counts cover (from the cube, when one is given: it must be
+ * up to date).
  */
-export function indicatorSeries(sqlite: Database.Database, registry: LocalityRegistry, indicator: Indicator, q: AdoptionQuery): IndicatorBucket[] {
+export function indicatorSeries(sqlite: Database.Database, registry: LocalityRegistry, indicator: Indicator, q: AdoptionQuery, cube?: RollupCube | null): IndicatorBucket[] {
   if (indicator.measure) {
     return adoptionSeries(sqlite, registry, { ...q, measure: MEASURES[indicator.measure] }).map(({ online_count, total_count, ...b }) => ({
       ...b,
@@ -26,23 +28,13 @@ export function indicatorSeries(sqlite: Database.Database, registry: LocalityReg
   const buckets = adoptionSeries(sqlite, registry, { ...q, measure: MEASURES.online });
   if (buckets.length === 0) return [];
   const services = listServices(sqlite).filter((s) => q.serviceId === null || s.id === q.serviceId);
-  const rows = !indicator.readsSums
-    ? []
-    : serviceMonthSums(sqlite, registry, {
-        locality: q.locality,
-        from: buckets[0]!.first_month,
-        to: buckets[buckets.length - 1]!.last_month,
-        serviceIds: q.serviceId === null ? null : [q.serviceId],
-      });
-  const byMonth = new Map<string, ServiceMonthSums[]>();
-  for (const r of rows) {
-    const list = byMonth.get(r.period);
-    if (list) list.push(r);
-    else byMonth.set(r.period, [r]);
-  }
+  const serviceIds = q.serviceId === null ? null : [q.serviceId];
+  const bucketSums = (from: Month, to: Month): Map<number, ServiceSums> => {
+    if (!indicator.readsSums) return new Map();
+    return serviceTotals(sqlite, registry, { locality: q.locality, from, to, serviceIds }, cube);
+  };
   return buckets.map(({ online_count: _o, total_count: _t, ...b }) => {
-    const inBucket = monthRange(b.first_month, b.last_month).flatMap((m) => byMonth.get(m) ?? []);
-    const { numerator, denominator } = indicator.ratio({ services, sums: totalsByService(inBucket), month: b.last_month });
+    const { numerator, denominator } = indicator.ratio({ services, sums: bucketSums(b.first_month, b.last_month), month: b.last_month });
     return { ...b, numerator, denominator, rate: rateOf(numerator, denominator) };
   });
 }

@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
+import type { RollupCube } from '../cube.ts';
 import type { Locality, LocalityRegistry } from '../localities/registry.ts';
 import type { Month } from '../months.ts';
-import { MEASURE_SUMS, MEASURE_SUM_COLUMNS, type MeasureSums } from './measures.ts';
+import { DOSSIER_SUMS, type DossierSums, MEASURE_SUMS, MEASURE_SUM_COLUMNS } from './measures.ts';
 
 /** One service's sums in a locality and month: the counts every row has and each measure over the rows that reported it. */
-export interface ServiceSums extends MeasureSums {
+export interface ServiceSums extends DossierSums {
   serviceId: number;
   online: number;
   total: number;
@@ -14,10 +15,10 @@ export interface ServiceMonthSums extends ServiceSums {
   period: Month;
 }
 
-const ROLLUP_SUMS = ['sum(online_count) AS online', 'sum(total_count) AS total', ...MEASURE_SUM_COLUMNS.map((c, i) => `sum(${c}) AS ${MEASURE_SUMS[i]}`)].join(', ');
+const ROLLUP_SUMS = ['sum(online_count) AS online', 'sum(total_count) AS total', ...DOSSIER_SUMS.map((k) => `sum(${MEASURE_SUM_COLUMNS[MEASURE_SUMS.indexOf(k)]}) AS ${k}`)].join(', ');
 const ROW_SUMS = `sum(online_count) AS online, sum(total_count) AS total,
-  coalesce(sum(end_to_end_count), 0) AS endToEnd, coalesce(sum(CASE WHEN end_to_end_count IS NOT NULL THEN total_count END), 0) AS endToEndBase, count(end_to_end_count) AS endToEndRows,
-  coalesce(sum(paid_online_count), 0) AS paidOnline, coalesce(sum(CASE WHEN paid_online_count IS NOT NULL THEN fee_count END), 0) AS paidOnlineBase, count(paid_online_count) AS paidOnlineRows`;
+  coalesce(sum(end_to_end_count), 0) AS endToEnd, coalesce(sum(CASE WHEN end_to_end_count IS NOT NULL THEN total_count END), 0) AS endToEndBase,
+  coalesce(sum(paid_online_count), 0) AS paidOnline, coalesce(sum(CASE WHEN paid_online_count IS NOT NULL THEN fee_count END), 0) AS paidOnlineBase`;
 
 /**
  * Each service's sums per month in a locality (today's boundaries), for the indicators that count
@@ -58,10 +59,35 @@ export function totalsByService(rows: Iterable<ServiceSums>): Map<number, Servic
   const out = new Map<number, ServiceSums>();
   for (const r of rows) {
     let t = out.get(r.serviceId);
-    if (!t) out.set(r.serviceId, (t = { serviceId: r.serviceId, online: 0, total: 0, endToEnd: 0, endToEndBase: 0, endToEndRows: 0, paidOnline: 0, paidOnlineBase: 0, paidOnlineRows: 0 }));
+    if (!t) out.set(r.serviceId, (t = { serviceId: r.serviceId, online: 0, total: 0, endToEnd: 0, endToEndBase: 0, paidOnline: 0, paidOnlineBase: 0 }));
     t.online += r.online;
     t.total += r.total;
-    for (const k of MEASURE_SUMS) t[k] += r[k];
+    for (const k of DOSSIER_SUMS) t[k] += r[k];
   }
   return out;
+}
+
+/**
+ * Each service's sums over some months in a locality, for the scorecard and the indicators that
+ * count services. A cube answers for the country and the current provinces from memory;
+ * otherwise the rollups or the rows are read. The cube must be up to date with the database.
+ */
+export function serviceTotals(
+  sqlite: Database.Database,
+  registry: LocalityRegistry,
+  q: { locality: Locality; from: Month; to: Month; serviceIds?: number[] | null },
+  cube?: RollupCube | null,
+): Map<number, ServiceSums> {
+  const area = cube && q.locality.level === 'country' ? null : cube?.areaIndex.get(q.locality.id);
+  if (cube && area !== undefined && cube.answers(q.from, q.to)) {
+    const all = cube.serviceSums(area, q.from, q.to);
+    if (!q.serviceIds) return all;
+    const out = new Map<number, ServiceSums>();
+    for (const id of q.serviceIds) {
+      const sums = all.get(id);
+      if (sums) out.set(id, sums);
+    }
+    return out;
+  }
+  return totalsByService(serviceMonthSums(sqlite, registry, q));
 }

@@ -16,7 +16,6 @@ import { previousData, spreadsheetTables, writeDataPackage, writeOpenData, write
 import { type SpreadsheetPlan, staleSpreadsheetFiles, writeSpreadsheets, writeStaleSpreadsheets } from './spreadsheets.ts';
 import { PageThread } from './page-thread.ts';
 import { type ScorecardCache, emptyScorecardCache, readScorecards } from './scorecards.ts';
-import { type MeasureCache, emptyMeasureCache } from './measures.ts';
 import { writeRawData } from './raw-data.ts';
 import { writeDataReleases } from './data-releases.ts';
 import { type Embed, SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, serviceEmbeds, writeDataPages, writeEmbeds, writePages } from './pages.ts';
@@ -84,8 +83,6 @@ export interface WarmState {
   communes: CommuneCache;
   /** The scorecards, each kept until a batch changes what it reads. */
   scorecards: ScorecardCache;
-  /** The services' measure sums, re-read only for the months a batch changed. */
-  measures: MeasureCache;
   pages: PageThread;
   /**
    * Builds no longer served, for the builder to delete when it is idle: deleting tens of thousands
@@ -96,19 +93,19 @@ export interface WarmState {
 
 /** State for a builder that will build more than once, or wants the second core for one build. */
 export function warmState(): WarmState {
-  return { cube: null, communes: emptyCommuneCache(), scorecards: emptyScorecardCache(), measures: emptyMeasureCache(), pages: new PageThread({ thread: true }), retired: new Set() };
+  return { cube: null, communes: emptyCommuneCache(), scorecards: emptyScorecardCache(), pages: new PageThread({ thread: true }), retired: new Set() };
 }
 
 /**
- * Reads now what a warm builder keeps (the rollups, the services' measures, the communes' sums and
+ * Reads now what a warm builder keeps (the rollups and their measures, the communes' sums and
  * every scorecard), so that the first build after a start is as quick as the next: the 34
  * provinces' scorecards alone read rollup_service_area 34 times (0.8 s on the demo).
  */
 export function warmUp(sqlite: Database.Database, warm: WarmState, now = new Date()): void {
   sqlite.transaction(() => {
-    const { inputs, cube } = readSiteInputs(sqlite, now, null, null, warm.measures);
+    const { inputs, cube } = readSiteInputs(sqlite, now, null, null);
     warm.cube = cube;
-    readScorecards(sqlite, inputs, warm.scorecards);
+    readScorecards(sqlite, inputs, warm.scorecards, cube);
     readCommunes(sqlite, now, inputs.meta, buildWindows(inputs.meta, now), inputs.services, warm.communes, warm.scorecards);
   })();
 }
@@ -116,7 +113,7 @@ export function warmUp(sqlite: Database.Database, warm: WarmState, now = new Dat
 export async function buildSite(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): Promise<BuildResult> {
   const now = options.now ?? new Date();
   const started = performance.now();
-  const warm = options.warm ?? { cube: null, communes: emptyCommuneCache(), scorecards: emptyScorecardCache(), measures: emptyMeasureCache(), pages: new PageThread({ thread: false }), retired: new Set<string>() };
+  const warm = options.warm ?? { cube: null, communes: emptyCommuneCache(), scorecards: emptyScorecardCache(), pages: new PageThread({ thread: false }), retired: new Set<string>() };
   const retire = options.warm ? retireInto(options.warm) : removeNow;
   let images: ChartImage[] = [];
   const { staging, written } = await publishNewBuild(siteDir, now, async (staging) => {
@@ -125,14 +122,14 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
     const imageOptions = { reuseFrom: live, linkStale: options.quick };
     // One read transaction: every figure of the build is of the same state, even while batches land.
     const read = sqlite.transaction(() => {
-      const { inputs, cube } = readSiteInputs(sqlite, now, options.siteUrl ?? null, warm.cube, warm.measures);
+      const { inputs, cube } = readSiteInputs(sqlite, now, options.siteUrl ?? null, warm.cube);
       warm.cube = cube;
       // The services' part needs no watch list: the second thread starts on it now.
       warm.pages.start(staging, inputs, cube, { images: imageOptions, linkEmbedsFrom: options.quick ? live : null });
       // The raw rows too: a reader can recompute every figure of the build from them.
       const raw = writeRawData(sqlite, join(staging, 'data'), inputs.meta, previous);
       const communes = readCommunes(sqlite, now, inputs.meta, buildWindows(inputs.meta, now), inputs.services, warm.communes, warm.scorecards);
-      const scorecards = readScorecards(sqlite, inputs, warm.scorecards);
+      const scorecards = readScorecards(sqlite, inputs, warm.scorecards, cube);
       return { inputs, cube, raw, communes, scorecards, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
     });
     try {

@@ -30,7 +30,7 @@ import type {
   Window12,
 } from '../../web/model.ts';
 import type { CommuneInputs } from './communes.ts';
-import { CHART_MEASURES, type MeasureCache, type MeasureInputs, type MeasureMonths, nationalMeasureMonths, readMeasures, seriesMeasures } from './measures.ts';
+import { CHART_MEASURES, type MeasureInputs, type MeasureMonths, nationalMeasureMonths, readMeasures, seriesMeasures, serviceMeasures } from './measures.ts';
 import { type IndicatorMonth, nationalIndicatorSeries } from './national-indicators.ts';
 import { type SiteScorecards, indicatorsInfo } from './scorecards.ts';
 import { communeFlags, localityWatches } from './watch-model.ts';
@@ -157,7 +157,7 @@ export interface SiteInputs {
  * Reads what the figures are derived from; a warm cube is brought up to date rather than read
  * again. Run it in the read transaction that also computes the watch list (one snapshot).
  */
-export function readSiteInputs(sqlite: Database.Database, now: Date, siteUrl: string | null, warmCube: RollupCube | null, measureCache?: MeasureCache): { inputs: SiteInputs; cube: RollupCube } {
+export function readSiteInputs(sqlite: Database.Database, now: Date, siteUrl: string | null, warmCube: RollupCube | null): { inputs: SiteInputs; cube: RollupCube } {
   const today = currentMonth(now);
   const cube = warmCube ? warmCube.refreshed(sqlite, today) : RollupCube.load(sqlite, today);
   const registry = localityRegistry(sqlite);
@@ -177,7 +177,7 @@ export function readSiteInputs(sqlite: Database.Database, now: Date, siteUrl: st
     last_batch_id: lastStoredBatch(sqlite),
     site_url: siteUrl,
   };
-  return { inputs: { now, meta, provinces, byArea, unitsByArea, unitSpans, services: listServices(sqlite), measures: readMeasures(sqlite, registry, measureCache) }, cube };
+  return { inputs: { now, meta, provinces, byArea, unitsByArea, unitSpans, services: listServices(sqlite), measures: readMeasures(sqlite, registry) }, cube };
 }
 
 /** Which localities reported each month, grouped by their area (a few rows per locality and month). */
@@ -280,7 +280,7 @@ export function deriveFigures(inputs: SiteInputs, cube: RollupCube): SiteFigures
   const nationalMeasured = nationalMeasureMonths(inputs.measures.byArea);
   const serviceSeries = services.map((s) => {
     const found = byService.get(s.id);
-    const m = inputs.measures.byService.get(s.id);
+    const m = found && serviceMeasures(found);
     return series(found?.months ?? [], serviceCoverage(found?.units), 'provinces', measured(m?.months, (key) => m?.units[key], areasAlwaysExist));
   });
   const provinceSeries = provinces.map((p) =>
@@ -320,7 +320,7 @@ export function deriveFigures(inputs: SiteInputs, cube: RollupCube): SiteFigures
       services: byRateAscending(localityCells.get(p.id) ?? []),
     })),
     nationalMonthly: home.national.monthly,
-    nationalIndicators: nationalIndicatorSeries({ services, online: byService, measures: inputs.measures.byService, national: nationalSeries }),
+    nationalIndicators: nationalIndicatorSeries({ services, sumsOf: (month) => cube.serviceSums(null, month, month), national: nationalSeries }),
     provinceMonthly: provinces.map((p, i) => ({ province: provinceSummaries[i]!, monthly: provinceSeries[i]!.monthly, measures: provinceSeries[i]!.measures })),
     serviceMonthly: services.map((s, i) => ({ service: serviceSummaries[i]!, monthly: serviceSeries[i]!.monthly, measures: serviceSeries[i]!.measures })),
   };

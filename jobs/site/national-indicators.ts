@@ -2,18 +2,16 @@
  * Every indicator of the catalogue nationwide, month by month, for the open data: the dossier
  * indicators are the series the charts draw; the indicators that count services apply the
  * catalogue's own rule (Indicator.ratio) to each service's national sums of the month, from the
- * rollups the build already holds. test/jobs/site/indicators.test.ts holds every month to the API's
+ * cube the build already holds. test/jobs/site/indicators.test.ts holds every month to the API's
  * engine (db/indicators/series.ts).
  */
 import { rateOf } from '../../db/adoption.ts';
 import { INDICATORS } from '../../db/indicators/catalogue.ts';
-import { MEASURE_SUMS } from '../../db/indicators/measures.ts';
 import type { ServiceSums } from '../../db/indicators/service-sums.ts';
 import type { Month } from '../../db/months.ts';
 import type { Service } from '../../db/services.ts';
-import type { MonthSums } from '../../db/stats.ts';
 import { MEASURE_KEYS, type Coverage, type Series } from '../../web/model.ts';
-import { CHART_MEASURES, type ServiceMeasureMonth } from './measures.ts';
+import { CHART_MEASURES } from './measures.ts';
 
 /** One indicator in one month, nationwide. */
 export interface IndicatorMonth {
@@ -28,17 +26,14 @@ export interface IndicatorMonth {
 
 export interface NationalIndicatorInputs {
   services: Service[];
-  /** Each service's national online and total counts by month (the cube's monthlyByService). */
-  online: Map<number, { months: MonthSums[] }>;
-  /** Each service's national measure sums by month (measures.ts). */
-  measures: Map<number, { sums: ServiceMeasureMonth[] }>;
+  /** Each service's national sums in a month (the cube's serviceSums). */
+  sumsOf: (month: Month) => Map<number, ServiceSums>;
   /** The national series, with its measures. */
   national: Series;
 }
 
 /** Rows by month, then in the catalogue's order. */
 export function nationalIndicatorSeries(input: NationalIndicatorInputs): IndicatorMonth[] {
-  const byMonth = serviceSumsByMonth(input);
   const byIndicator = INDICATORS.map((indicator): Map<string, IndicatorMonth> => {
     const rows = new Map<string, IndicatorMonth>();
     const key = MEASURE_KEYS.find((k) => CHART_MEASURES[k].measure.id === indicator.measure);
@@ -49,7 +44,7 @@ export function nationalIndicatorSeries(input: NationalIndicatorInputs): Indicat
     } else {
       // As the API: the months of the online series, with its coverage.
       for (const p of input.national.monthly) {
-        const { numerator, denominator } = indicator.ratio({ services: input.services, sums: byMonth.get(p.period) ?? new Map(), month: p.period });
+        const { numerator, denominator } = indicator.ratio({ services: input.services, sums: input.sumsOf(p.period), month: p.period });
         rows.set(p.period, { period: p.period, indicator: indicator.id, numerator, denominator, rate: rateOf(numerator, denominator), coverage: p.coverage, complete: p.complete });
       }
     }
@@ -57,23 +52,4 @@ export function nationalIndicatorSeries(input: NationalIndicatorInputs): Indicat
   });
   const periods = [...new Set(byIndicator.flatMap((rows) => [...rows.keys()]))].sort();
   return periods.flatMap((period) => byIndicator.flatMap((rows) => rows.get(period) ?? []));
-}
-
-/** Each month's sums per service, as serviceMonthSums reads them for the country. */
-function serviceSumsByMonth(input: NationalIndicatorInputs): Map<Month, Map<number, ServiceSums>> {
-  const out = new Map<Month, Map<number, ServiceSums>>();
-  for (const [serviceId, { months }] of input.online) {
-    for (const m of months) {
-      let month = out.get(m.period);
-      if (!month) out.set(m.period, (month = new Map()));
-      month.set(serviceId, { serviceId, online: m.online, total: m.total, endToEnd: 0, endToEndBase: 0, endToEndRows: 0, paidOnline: 0, paidOnlineBase: 0, paidOnlineRows: 0 });
-    }
-  }
-  for (const [serviceId, { sums }] of input.measures) {
-    for (const m of sums) {
-      const s = out.get(m.period)?.get(serviceId);
-      if (s) for (const k of MEASURE_SUMS) s[k] = m[k];
-    }
-  }
-  return out;
 }

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type { RollupCube } from '../../db/cube.ts';
 import { GROUP_MAX_SCORE, INDICATORS, SCORING } from '../../db/indicators/catalogue.ts';
 import { MEASURES } from '../../db/indicators/measures.ts';
 import { SCORECARD_NOTE, scorecard } from '../../db/indicators/scorecard.ts';
@@ -61,10 +62,11 @@ export function localityScorecard(
   registry: LocalityRegistry,
   cache: ScorecardCache,
   q: { locality: Locality; year: string; agency: string | null; today: Month; changedIn: number; services: string },
+  cube?: RollupCube,
 ): ScorecardData {
   const id = q.agency === null ? `locality:${q.locality.code}` : `agency:${q.agency}`;
   const key = [q.year, scoredTo(q.year, q.today), q.changedIn, q.services, q.locality.name].join('|');
-  return cached(cache, id, key, () => scorecard(sqlite, registry, { locality: q.locality, year: q.year, agency: q.agency, today: q.today }));
+  return cached(cache, id, key, () => scorecard(sqlite, registry, { locality: q.locality, year: q.year, agency: q.agency, today: q.today }, cube));
 }
 
 /** The newest batch that changed each area's rows in each year, and the whole country's. */
@@ -85,9 +87,9 @@ export const catalogueKey = servicesKey;
 /**
  * The country's, each province's and each ministry's scorecard: the country and the ministries for
  * the year of the latest data, each province for the year of its own latest month. Run it in the
- * build's read transaction.
+ * build's read transaction, with the build's cube (up to date).
  */
-export function readScorecards(sqlite: Database.Database, inputs: SiteInputs, cache: ScorecardCache): SiteScorecards {
+export function readScorecards(sqlite: Database.Database, inputs: SiteInputs, cache: ScorecardCache, cube: RollupCube): SiteScorecards {
   const registry = localityRegistry(sqlite);
   const today = currentMonth(inputs.now);
   const services = servicesKey(inputs.services);
@@ -97,7 +99,7 @@ export function readScorecards(sqlite: Database.Database, inputs: SiteInputs, ca
     const months = inputs.byArea.get(p.id) ?? [];
     const year = scoredYear(months[months.length - 1]?.period);
     if (!year) continue;
-    provinces.set(p.code, localityScorecard(sqlite, registry, cache, { locality: p, year, agency: null, today, changedIn: changes.area.get(`${p.id}:${year}`) ?? 0, services }));
+    provinces.set(p.code, localityScorecard(sqlite, registry, cache, { locality: p, year, agency: null, today, changedIn: changes.area.get(`${p.id}:${year}`) ?? 0, services }, cube));
   }
   const year = scoredYear(inputs.meta.data_as_of);
   if (!year) return { country: null, provinces, agencies: [] };
@@ -110,9 +112,9 @@ export function readScorecards(sqlite: Database.Database, inputs: SiteInputs, ca
       let slug = base;
       for (let n = 2; slugs.has(slug); n++) slug = `${base}-${n}`;
       slugs.add(slug);
-      return { agency, slug, card: localityScorecard(sqlite, registry, cache, { ...national, agency }) };
+      return { agency, slug, card: localityScorecard(sqlite, registry, cache, { ...national, agency }, cube) };
     });
-  return { country: localityScorecard(sqlite, registry, cache, { ...national, agency: null }), provinces, agencies };
+  return { country: localityScorecard(sqlite, registry, cache, { ...national, agency: null }, cube), provinces, agencies };
 }
 
 /** The catalogue of indicators as plain data, for the methodology page: what each divides, from which columns, how it scores. */

@@ -132,7 +132,11 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const batchProblem = asOfBatch === undefined ? null : asOfBatchProblem(fastify.db, asOfBatch);
       if (batchProblem) return sendTranslatedError(request, reply, 404, 'not_found', batchProblem);
       const query = { serviceId, locality: unit, from, to, granularity, asOfBatch };
-      const series = indicator ? indicatorSeries(fastify.db.sqlite, fastify.localities, indicator, query) : adoptionSeries(fastify.db.sqlite, fastify.localities, query);
+      const series = !indicator
+        ? adoptionSeries(fastify.db.sqlite, fastify.localities, query)
+        : indicator.measure
+          ? indicatorSeries(fastify.db.sqlite, fastify.localities, indicator, query)
+          : await fastify.withRollups((cube) => indicatorSeries(fastify.db.sqlite, fastify.localities, indicator, query, cube));
       // A frozen answer can be cached for good.
       if (asOfBatch !== undefined) reply.header('cache-control', 'public, max-age=31536000, immutable');
       const history = fastify.localities.historyLimit(unit);

@@ -112,7 +112,7 @@ const indicatorRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           en: `no service has the agency "${name}"; see the agency field of /api/v1/services`,
         });
       }
-      const card = scorecard(fastify.db.sqlite, fastify.localities, { locality: unit, year, agency: name ?? null, today });
+      const card = await fastify.withRollups((cube) => scorecard(fastify.db.sqlite, fastify.localities, { locality: unit, year, agency: name ?? null, today }, cube));
       const vi = answerLanguage(request.headers['accept-language']) === 'vi';
       return { ...card, note: vi ? card.note_vi : card.note_en, explanation: vi ? card.explanation_vi : card.explanation_en };
     },

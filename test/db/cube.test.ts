@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RollupCube } from '../../db/cube.ts';
 import { UNRESTRICTED, ingestBody } from '../../db/ingest/ingest.ts';
+import { localityRegistry } from '../../db/localities/registry.ts';
 import { type Month, monthRange } from '../../db/months.ts';
 import { addServices, csv, testDb } from '../helper.ts';
 
@@ -18,11 +19,14 @@ describe('RollupCube', () => {
   /** Every cell as "service/area/month=online/total", for comparing two cubes. */
   const cells = (cube: RollupCube) => {
     const out: string[] = [];
-    const { months, online, total, has } = cube.state;
+    const { months, online, total, has, measures, measured } = cube.state;
     cube.services.forEach((s, si) =>
       cube.areas.forEach((a, ai) => {
         const at = cube.cell(si, ai).at;
-        for (let m = 0; m < months; m++) if (has[at + m]) out.push(`${s.code}/${a.code}/${m}=${online[at + m]}/${total[at + m]}`);
+        for (let m = 0; m < months; m++) {
+          const i = at + m;
+          if (has[i]) out.push(`${s.code}/${a.code}/${m}=${online[i]}/${total[i]} ${measures.slice(i * 4, i * 4 + 4).join('/')} ${measured[i]}`);
+        }
       }),
     );
     return out;
@@ -94,6 +98,65 @@ describe('RollupCube', () => {
     const large = earlier.refreshed(db.sqlite, TODAY);
     expect(large).not.toBe(earlier);
     expect(cells(large)).toEqual(cells(fresh()));
+  });
+
+  it('holds the optional measures: each over the rows that reported it, by service and area, and followed after a batch', () => {
+    const header = 'period,service_code,locality_code,online_count,total_count,end_to_end_count,fee_count,paid_online_count';
+    const sendMeasures = (rows: Array<Array<string | number>>) => {
+      const outcome = ingestBody(db.sqlite, Buffer.from(csv(rows, header)), 'csv', { source: 'cli', publisherId: null, scope: UNRESTRICTED }, { now: NOW });
+      expect(outcome.status, JSON.stringify(outcome.body).slice(0, 300)).toBe(201);
+    };
+    // 2026-10 already has S1 in 01 (10/40) and S2 in 79 (3/5), without measures.
+    sendMeasures([
+      ['2026-10', 'S1', '01', 10, 40, 5, 20, 8],
+      ['2026-10', 'S1', '79', 3, 5, '', '', ''],
+      ['2026-10', 'S2', '01', 2, 4, 1, '', ''],
+    ]);
+    const cube = fresh();
+    const id = (code: string) => cube.services.find((s) => s.code === code)!.id;
+    const national = cube.serviceSums(null, '2026-10', '2026-10');
+    expect(national.get(id('S1'))).toEqual({ serviceId: id('S1'), online: 13, total: 45, endToEnd: 5, endToEndBase: 40, paidOnline: 8, paidOnlineBase: 20 });
+    // S2 in 79 sent no measures: its 3/5 count in the online share only.
+    expect(national.get(id('S2'))).toEqual({ serviceId: id('S2'), online: 5, total: 9, endToEnd: 1, endToEndBase: 4, paidOnline: 0, paidOnlineBase: 0 });
+    const hcm = cube.areas.findIndex((a) => a.code === '79');
+    expect(cube.serviceSums(hcm, '2025-01', '2026-10').get(id('S1'))).toEqual({ serviceId: id('S1'), online: 3, total: 5, endToEnd: 0, endToEndBase: 0, paidOnline: 0, paidOnlineBase: 0 });
+    expect(cube.serviceSums(hcm, '2025-01', '2026-10').has(id('S3'))).toBe(false);
+
+    const s1 = cube.monthlyByService().get(id('S1'))!;
+    expect(s1.measures.end_to_end!.months).toEqual([{ period: '2026-10', online: 5, total: 40 }]);
+    expect(s1.measures.paid_online!.months).toEqual([{ period: '2026-10', online: 8, total: 20 }]);
+    expect([...s1.measures.end_to_end!.units.get('2026-10')!].map((a) => cube.areas.find((x) => x.id === a)!.code)).toEqual(['01']);
+    // The online months keep every area that reported: 79 too.
+    expect(s1.units.get('2026-10')!.size).toBe(2);
+    expect(cube.monthlyByService().get(id('S2'))!.measures.paid_online).toBeUndefined();
+
+    // A revision that drops end-to-end and adds payment: the refreshed cube is the one a fresh read gives.
+    sendMeasures([['2026-10', 'S1', '01', 10, 40, '', 30, 9]]);
+    const refreshed = cube.refreshed(db.sqlite, TODAY);
+    expect(refreshed).toBe(cube);
+    expect(cells(refreshed)).toEqual(cells(fresh()));
+    expect(refreshed.serviceSums(null, '2026-10', '2026-10').get(id('S1'))).toMatchObject({ endToEnd: 0, endToEndBase: 0, paidOnline: 9, paidOnlineBase: 30 });
+    expect(refreshed.monthlyByService().get(id('S1'))!.measures.end_to_end).toBeUndefined();
+  });
+
+  it('holds doubles when a sum does not fit in 32 bits, read whole or followed', () => {
+    expect(fresh().wide).toBe(false);
+    const registry = localityRegistry(db.sqlite);
+    const communes = registry
+      .at(TODAY)
+      .filter((u) => u.level === 'commune' && registry.get(u.parentId!).code === '48')
+      .slice(0, 5);
+    const cube = fresh();
+    // Five communes of a billion dossiers each: 5,000,000,000 in one cell.
+    send(communes.map((c): Row => ['2026-10', 'S2', c.code, 1_000_000_000, 1_000_000_000]));
+    const followed = cube.refreshed(db.sqlite, TODAY);
+    expect(followed).not.toBe(cube);
+    for (const read of [followed, fresh()]) {
+      expect(read.wide).toBe(true);
+      const s2 = read.services.findIndex((s) => s.code === 'S2');
+      expect(read.serviceSums(null, '2026-10', '2026-10').get(read.services[s2]!.id)!.total).toBe(5_000_000_005);
+    }
+    expect(cells(followed)).toEqual(cells(fresh()));
   });
 
   it('shares its arrays with a cube made from its state (as a worker thread gets it)', () => {

@@ -295,12 +295,12 @@ describe('a warm builder and the scorecards', () => {
     dir.remove();
   });
 
-  it('keeps each scorecard and each service\'s measures until a batch changes what they read, and then writes what a cold build writes', async () => {
+  it('keeps each scorecard, and the cube each service\'s measures, until a batch changes what they read, and then writes what a cold build writes', async () => {
     const site = join(dir.path, 'warm');
     // A builder that starts reads everything it keeps before its first build.
     warmUp(db.sqlite, warm, NOW);
     expect([...warm.scorecards.cards.keys()].sort()).toEqual(['agency:<img src=x onerror=alert(3)>', 'agency:Bộ Công an', 'agency:Bộ Tư pháp', 'locality:01', 'locality:08', `locality:${COMMUNE}`, 'locality:79', 'locality:VN'].sort());
-    expect([...warm.measures.byService.keys()].length).toBe(2);
+    expect([...warm.cube!.monthlyByService().values()].filter((s) => s.measures.end_to_end).length).toBe(2);
     await build(db.sqlite, site, { warm });
     const before = parseCsv(readFileSync(join(site, 'data', 'scorecards.csv'), 'utf8')).rows;
     // Hà Nội's May is revised: its card, the country's and its ministry's change; Tuyên Quang's does not.

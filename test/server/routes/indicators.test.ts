@@ -145,6 +145,12 @@ describe('indicators, adoption?indicator= and the scorecard', () => {
     expect(e2e.body.series).toEqual([expect.objectContaining({ numerator: 75, denominator: 200, rate: 0.375 })]);
     const paid = await get('/api/v1/adoption?indicator=online_payment_rate&locality=01&granularity=year');
     expect(paid.body.series).toEqual([expect.objectContaining({ numerator: 30, denominator: 90 })]);
+    // The service counts follow too (the server's cube re-reads what the batches changed): B is gone from January.
+    const used = await get('/api/v1/adoption?indicator=services_with_online_dossiers&locality=01');
+    expect(used.body.series.map((b: { period: string; numerator: number; denominator: number }) => [b.period, b.numerator, b.denominator])).toEqual([
+      ['2025-01', 1, 1],
+      ['2025-02', 1, 1],
+    ]);
     // As it stood before the revision: the first batch's numbers.
     const before = await get('/api/v1/adoption?indicator=end_to_end_rate&locality=01&granularity=year&as_of_batch=1');
     expect(before.body.series).toEqual([expect.objectContaining({ numerator: 45, denominator: 200 })]);

@@ -1,0 +1,57 @@
+import fp from 'fastify-plugin';
+import { RollupCube } from '../../db/cube.ts';
+import { loadCubeInThread } from '../../db/cube-thread.ts';
+import { currentMonth } from '../../db/months.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Runs `read` in one read transaction with the rollups in memory, brought up to date in that
+     * same snapshot: for the answers that read every service (the indicators that count services,
+     * the scorecard).
+     */
+    withRollups: <T>(read: (cube: RollupCube) => T) => Promise<T>;
+  }
+}
+
+const RELOAD = Symbol('reload');
+
+/**
+ * Holds one cube, read whole in a worker thread (at start, and when a batch changed too much to
+ * follow: 4 s at bench scale, which would hold every other request) and otherwise followed after
+ * each batch by re-reading the area-months it changed.
+ */
+export default fp(
+  async (fastify) => {
+    const { sqlite, file } = fastify.db;
+    let cube: RollupCube | null = null;
+    let loading: Promise<RollupCube> | null = null;
+    const read = async (): Promise<RollupCube> => {
+      // An in-memory database cannot be opened by a second thread.
+      if (file === ':memory:') return RollupCube.load(sqlite, currentMonth());
+      try {
+        return await loadCubeInThread(file, currentMonth());
+      } catch (e) {
+        fastify.log.error(e, 'reading the rollups in a thread failed: reading them here');
+        return RollupCube.load(sqlite, currentMonth());
+      }
+    };
+    const load = () => (loading ??= read().finally(() => (loading = null)).then((c) => (cube = c)));
+
+    fastify.decorate('withRollups', async <T>(fn: (cube: RollupCube) => T): Promise<T> => {
+      // A batch may land while the thread reads: the cube it gives is followed like any other.
+      for (let tries = 0; tries < 3; tries++) {
+        const held = cube ?? (await load());
+        const answer = sqlite.transaction(() => {
+          const current = held.refreshedInPlace(sqlite, currentMonth());
+          return current ? fn(current) : RELOAD;
+        })();
+        if (answer !== RELOAD) return answer as T;
+        if (cube === held) cube = null;
+      }
+      throw new Error('the rollups changed shape on every read');
+    });
+    if (file !== ':memory:') fastify.addHook('onReady', async () => void load().catch(() => {}));
+  },
+  { name: 'rollups', dependencies: ['db'] },
+);
