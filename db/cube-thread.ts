@@ -27,6 +27,8 @@ export function loadCubeInThread(file: string, today: Month): Promise<RollupCube
       else reject(new Error(`cube thread: ${reply.failed}`));
     });
     worker.once('error', reject);
+    // A server that closes does not wait for a read nobody will use.
+    worker.unref();
   });
 }
 

@@ -114,7 +114,14 @@ export async function buildApp({ db, config, onBatchStored = () => {}, pulls, in
   const runner = ingest ?? ingestWorker(db.file, db.sqlite);
   // After in-flight requests (and so their batches) are done.
   if (!ingest) fastify.addHook('onClose', () => runner.close());
-  await fastify.register(ingestRoutes, { maxBodyBytes: config.maxBodyBytes, onBatchStored, runner });
+  await fastify.register(ingestRoutes, {
+    maxBodyBytes: config.maxBodyBytes,
+    onBatchStored: () => {
+      fastify.rollupsChanged();
+      onBatchStored();
+    },
+    runner,
+  });
   await fastify.register(adminRoutes, { maxBodyBytes: config.maxBodyBytes });
   await fastify.register(publisherRoutes);
   await fastify.register(tokenRoutes);

@@ -6,7 +6,7 @@ import type { ServiceSums } from './service-sums.ts';
 /** What an indicator is computed from: the services in scope and each one's sums over the months asked. */
 export interface IndicatorInput {
   services: Service[];
-  sums: Map<number, ServiceSums>;
+  sums: ReadonlyMap<number, ServiceSums>;
   /** The last month asked: a service counts as offered online once its online_since has passed. */
   month: Month;
 }

@@ -2,11 +2,10 @@ import type Database from 'better-sqlite3';
 import type { RollupCube } from '../cube.ts';
 import { type AdoptionQuery, type Bucket, adoptionSeries, rateOf } from '../adoption.ts';
 import type { LocalityRegistry } from '../localities/registry.ts';
-import type { Month } from '../months.ts';
 import { listServices } from '../services.ts';
 import type { Indicator } from './catalogue.ts';
 import { MEASURES } from './measures.ts';
-import { type ServiceSums, serviceTotals } from './service-sums.ts';
+import { type ServiceSums, eachServiceTotals } from './service-sums.ts';
 
 /** A bucket of an indicator: Σ numerator ÷ Σ denominator, with who reported (the contract's "Indicators"). */
 export type IndicatorBucket = Omit<Bucket, 'online_count' | 'total_count'> & { numerator: number; denominator: number };
@@ -28,13 +27,14 @@ export function indicatorSeries(sqlite: Database.Database, registry: LocalityReg
   const buckets = adoptionSeries(sqlite, registry, { ...q, measure: MEASURES.online });
   if (buckets.length === 0) return [];
   const services = listServices(sqlite).filter((s) => q.serviceId === null || s.id === q.serviceId);
-  const serviceIds = q.serviceId === null ? null : [q.serviceId];
-  const bucketSums = (from: Month, to: Month): Map<number, ServiceSums> => {
-    if (!indicator.readsSums) return new Map();
-    return serviceTotals(sqlite, registry, { locality: q.locality, from, to, serviceIds }, cube);
-  };
-  return buckets.map(({ online_count: _o, total_count: _t, ...b }) => {
-    const { numerator, denominator } = indicator.ratio({ services, sums: bucketSums(b.first_month, b.last_month), month: b.last_month });
+  const ratioOf = (i: number, sums: ReadonlyMap<number, ServiceSums>) => indicator.ratio({ services, sums, month: buckets[i]!.last_month });
+  const ratios = buckets.map((_b, i) => (indicator.readsSums ? null : ratioOf(i, new Map())));
+  if (indicator.readsSums) {
+    const ranges = buckets.map((b) => ({ from: b.first_month, to: b.last_month }));
+    eachServiceTotals(sqlite, registry, { locality: q.locality, ranges, serviceIds: q.serviceId === null ? null : [q.serviceId] }, cube, (i, sums) => (ratios[i] = ratioOf(i, sums)));
+  }
+  return buckets.map(({ online_count: _o, total_count: _t, ...b }, i) => {
+    const { numerator, denominator } = ratios[i]!;
     return { ...b, numerator, denominator, rate: rateOf(numerator, denominator) };
   });
 }

@@ -67,27 +67,44 @@ export function totalsByService(rows: Iterable<ServiceSums>): Map<number, Servic
   return out;
 }
 
+type Ranges = ReadonlyArray<{ from: Month; to: Month }>;
+
 /**
- * Each service's sums over some months in a locality, for the scorecard and the indicators that
- * count services. A cube answers for the country and the current provinces from memory;
- * otherwise the rollups or the rows are read. The cube must be up to date with the database.
+ * Each service's sums over each range of months in a locality, range by range, for the scorecard
+ * and the indicators that count services. A cube answers for the country and the current
+ * provinces from memory (it must be up to date with the database); otherwise the rollups or the
+ * rows are read. The map a visit gets may be reused for the next range: do not keep it.
  */
+export function eachServiceTotals(
+  sqlite: Database.Database,
+  registry: LocalityRegistry,
+  q: { locality: Locality; ranges: Ranges; serviceIds?: number[] | null },
+  cube: RollupCube | null | undefined,
+  visit: (range: number, sums: ReadonlyMap<number, ServiceSums>) => void,
+): void {
+  if (q.ranges.length === 0) return;
+  const ids = q.serviceIds;
+  const area = cube && q.locality.level === 'country' ? null : cube?.areaIndex.get(q.locality.id);
+  const from = q.ranges.reduce((m, r) => (r.from < m ? r.from : m), q.ranges[0]!.from);
+  const to = q.ranges.reduce((m, r) => (r.to > m ? r.to : m), q.ranges[0]!.to);
+  if (cube && area !== undefined && cube.answers(from, to)) {
+    cube.eachServiceSums(area, q.ranges, (r, sums) => visit(r, ids ? new Map(ids.flatMap((id) => (sums.has(id) ? [[id, sums.get(id)!] as const] : []))) : sums));
+    return;
+  }
+  const rows = serviceMonthSums(sqlite, registry, { locality: q.locality, from, to, serviceIds: ids });
+  q.ranges.forEach((r, i) => visit(i, totalsByService(rows.filter((row) => row.period >= r.from && row.period <= r.to))));
+}
+
+/** Each service's sums over one range of months in a locality (eachServiceTotals), kept. */
 export function serviceTotals(
   sqlite: Database.Database,
   registry: LocalityRegistry,
   q: { locality: Locality; from: Month; to: Month; serviceIds?: number[] | null },
   cube?: RollupCube | null,
 ): Map<number, ServiceSums> {
-  const area = cube && q.locality.level === 'country' ? null : cube?.areaIndex.get(q.locality.id);
-  if (cube && area !== undefined && cube.answers(q.from, q.to)) {
-    const all = cube.serviceSums(area, q.from, q.to);
-    if (!q.serviceIds) return all;
-    const out = new Map<number, ServiceSums>();
-    for (const id of q.serviceIds) {
-      const sums = all.get(id);
-      if (sums) out.set(id, sums);
-    }
-    return out;
-  }
-  return totalsByService(serviceMonthSums(sqlite, registry, q));
+  let out = new Map<number, ServiceSums>();
+  eachServiceTotals(sqlite, registry, { locality: q.locality, ranges: [q], serviceIds: q.serviceIds }, cube, (_r, sums) => {
+    out = new Map([...sums].map(([id, x]) => [id, { ...x }]));
+  });
+  return out;
 }

@@ -320,7 +320,7 @@ export function deriveFigures(inputs: SiteInputs, cube: RollupCube): SiteFigures
       services: byRateAscending(localityCells.get(p.id) ?? []),
     })),
     nationalMonthly: home.national.monthly,
-    nationalIndicators: nationalIndicatorSeries({ services, sumsOf: (month) => cube.serviceSums(null, month, month), national: nationalSeries }),
+    nationalIndicators: nationalIndicatorSeries({ services, sumsOf: (months) => cube.serviceSums(null, months.map((m) => ({ from: m, to: m }))), national: nationalSeries }),
     provinceMonthly: provinces.map((p, i) => ({ province: provinceSummaries[i]!, monthly: provinceSeries[i]!.monthly, measures: provinceSeries[i]!.measures })),
     serviceMonthly: services.map((s, i) => ({ service: serviceSummaries[i]!, monthly: serviceSeries[i]!.monthly, measures: serviceSeries[i]!.measures })),
   };

@@ -26,14 +26,16 @@ export interface IndicatorMonth {
 
 export interface NationalIndicatorInputs {
   services: Service[];
-  /** Each service's national sums in a month (the cube's serviceSums). */
-  sumsOf: (month: Month) => Map<number, ServiceSums>;
+  /** Each service's national sums in each of these months (the cube's serviceSums). */
+  sumsOf: (months: Month[]) => Array<Map<number, ServiceSums>>;
   /** The national series, with its measures. */
   national: Series;
 }
 
 /** Rows by month, then in the catalogue's order. */
 export function nationalIndicatorSeries(input: NationalIndicatorInputs): IndicatorMonth[] {
+  const monthly = input.national.monthly;
+  const sums = INDICATORS.some((i) => i.counts === 'services') ? input.sumsOf(monthly.map((p) => p.period)) : [];
   const byIndicator = INDICATORS.map((indicator): Map<string, IndicatorMonth> => {
     const rows = new Map<string, IndicatorMonth>();
     const key = MEASURE_KEYS.find((k) => CHART_MEASURES[k].measure.id === indicator.measure);
@@ -43,10 +45,10 @@ export function nationalIndicatorSeries(input: NationalIndicatorInputs): Indicat
       for (const p of input.national.measures?.[key]?.monthly ?? []) rows.set(p.period, { period: p.period, indicator: indicator.id, numerator: p.numerator, denominator: p.denominator, rate: p.rate, coverage: p.coverage, complete: p.complete });
     } else {
       // As the API: the months of the online series, with its coverage.
-      for (const p of input.national.monthly) {
-        const { numerator, denominator } = indicator.ratio({ services: input.services, sums: input.sumsOf(p.period), month: p.period });
+      monthly.forEach((p, i) => {
+        const { numerator, denominator } = indicator.ratio({ services: input.services, sums: sums[i]!, month: p.period });
         rows.set(p.period, { period: p.period, indicator: indicator.id, numerator, denominator, rate: rateOf(numerator, denominator), coverage: p.coverage, complete: p.complete });
-      }
+      });
     }
     return rows;
   });

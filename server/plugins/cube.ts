@@ -11,10 +11,14 @@ declare module 'fastify' {
      * the scorecard).
      */
     withRollups: <T>(read: (cube: RollupCube) => T) => Promise<T>;
+    /** A batch was stored: the cube is brought up to date once batches stop coming, before anyone asks. */
+    rollupsChanged: () => void;
   }
 }
 
 const RELOAD = Symbol('reload');
+/** Quiet after the last batch before the cube follows: a file sent in parts is followed once. */
+const FOLLOW_AFTER_MS = 2000;
 
 /**
  * Holds one cube, read whole in a worker thread (at start, and when a batch changed too much to
@@ -50,6 +54,17 @@ export default fp(
         if (cube === held) cube = null;
       }
       throw new Error('the rollups changed shape on every read');
+    });
+    let follow: NodeJS.Timeout | null = null;
+    fastify.decorate('rollupsChanged', () => {
+      if (follow) clearTimeout(follow);
+      follow = setTimeout(() => {
+        follow = null;
+        fastify.withRollups(() => undefined).catch((e: unknown) => fastify.log.error(e, 'following the rollups failed'));
+      }, FOLLOW_AFTER_MS).unref();
+    });
+    fastify.addHook('onClose', async () => {
+      if (follow) clearTimeout(follow);
     });
     if (file !== ':memory:') fastify.addHook('onReady', async () => void load().catch(() => {}));
   },

@@ -114,13 +114,13 @@ describe('RollupCube', () => {
     ]);
     const cube = fresh();
     const id = (code: string) => cube.services.find((s) => s.code === code)!.id;
-    const national = cube.serviceSums(null, '2026-10', '2026-10');
+    const national = cube.serviceSums(null, [{ from: '2026-10', to: '2026-10' }])[0]!;
     expect(national.get(id('S1'))).toEqual({ serviceId: id('S1'), online: 13, total: 45, endToEnd: 5, endToEndBase: 40, paidOnline: 8, paidOnlineBase: 20 });
     // S2 in 79 sent no measures: its 3/5 count in the online share only.
     expect(national.get(id('S2'))).toEqual({ serviceId: id('S2'), online: 5, total: 9, endToEnd: 1, endToEndBase: 4, paidOnline: 0, paidOnlineBase: 0 });
     const hcm = cube.areas.findIndex((a) => a.code === '79');
-    expect(cube.serviceSums(hcm, '2025-01', '2026-10').get(id('S1'))).toEqual({ serviceId: id('S1'), online: 3, total: 5, endToEnd: 0, endToEndBase: 0, paidOnline: 0, paidOnlineBase: 0 });
-    expect(cube.serviceSums(hcm, '2025-01', '2026-10').has(id('S3'))).toBe(false);
+    expect(cube.serviceSums(hcm, [{ from: '2025-01', to: '2026-10' }])[0]!.get(id('S1'))).toEqual({ serviceId: id('S1'), online: 3, total: 5, endToEnd: 0, endToEndBase: 0, paidOnline: 0, paidOnlineBase: 0 });
+    expect(cube.serviceSums(hcm, [{ from: '2025-01', to: '2026-10' }])[0]!.has(id('S3'))).toBe(false);
 
     const s1 = cube.monthlyByService().get(id('S1'))!;
     expect(s1.measures.end_to_end!.months).toEqual([{ period: '2026-10', online: 5, total: 40 }]);
@@ -135,7 +135,7 @@ describe('RollupCube', () => {
     const refreshed = cube.refreshed(db.sqlite, TODAY);
     expect(refreshed).toBe(cube);
     expect(cells(refreshed)).toEqual(cells(fresh()));
-    expect(refreshed.serviceSums(null, '2026-10', '2026-10').get(id('S1'))).toMatchObject({ endToEnd: 0, endToEndBase: 0, paidOnline: 9, paidOnlineBase: 30 });
+    expect(refreshed.serviceSums(null, [{ from: '2026-10', to: '2026-10' }])[0]!.get(id('S1'))).toMatchObject({ endToEnd: 0, endToEndBase: 0, paidOnline: 9, paidOnlineBase: 30 });
     expect(refreshed.monthlyByService().get(id('S1'))!.measures.end_to_end).toBeUndefined();
   });
 
@@ -154,7 +154,7 @@ describe('RollupCube', () => {
     for (const read of [followed, fresh()]) {
       expect(read.wide).toBe(true);
       const s2 = read.services.findIndex((s) => s.code === 'S2');
-      expect(read.serviceSums(null, '2026-10', '2026-10').get(read.services[s2]!.id)!.total).toBe(5_000_000_005);
+      expect(read.serviceSums(null, [{ from: '2026-10', to: '2026-10' }])[0]!.get(read.services[s2]!.id)!.total).toBe(5_000_000_005);
     }
     expect(cells(followed)).toEqual(cells(fresh()));
   });
