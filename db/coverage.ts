@@ -25,6 +25,32 @@ export interface CoverageSource {
   today: Month;
 }
 
+type Covered = { coverage: Coverage; complete: boolean };
+
+/**
+ * Coverage already worked out, per UnitsByMonth that never changes (see `unchanging`), per
+ * `exists` rule and per bucket: hundreds of services reported by the same areas share one
+ * UnitsByMonth (the cube's monthlyByService), and their coverage is worked out once.
+ */
+const known = new WeakMap<UnitsByMonth, WeakMap<CoverageSource['exists'], Map<string, Covered>>>();
+
+/** Marks a UnitsByMonth that will not be changed again, so that its coverage can be kept. */
+export function unchanging(units: UnitsByMonth): UnitsByMonth {
+  if (!known.has(units)) known.set(units, new WeakMap());
+  return units;
+}
+
+/** The kept coverage of a source's units and rule, if they never change; null otherwise. */
+function keptFor(source: CoverageSource): Map<string, Covered> | null {
+  const byRule = known.get(source.units);
+  if (!byRule) return null;
+  let kept = byRule.get(source.exists);
+  if (!kept) byRule.set(source.exists, (kept = new Map()));
+  return kept;
+}
+
+const copy = (c: Covered): Covered => ({ coverage: { ...c.coverage }, complete: c.complete });
+
 /** Adds each (unit, month) pair to a UnitsByMonth. */
 export function addUnit(units: UnitsByMonth, period: Month, unitId: number): void {
   const set = units.get(period);
@@ -45,7 +71,17 @@ function calendarSpan(first: Month, granularity: Granularity): { start: Month; e
  * is complete: every expected unit reported, all its months have ended, and a quarter or year
  * spans its whole quarter or year.
  */
-export function coverageOf(first: Month, last: Month, granularity: Granularity, source: CoverageSource): { coverage: Coverage; complete: boolean } {
+export function coverageOf(first: Month, last: Month, granularity: Granularity, source: CoverageSource): Covered {
+  const kept = keptFor(source);
+  const key = `${first}|${last}|${granularity}|${source.today}`;
+  const hit = kept?.get(key);
+  if (hit) return copy(hit);
+  const found = countCoverage(first, last, granularity, source);
+  kept?.set(key, found);
+  return copy(found);
+}
+
+function countCoverage(first: Month, last: Month, granularity: Granularity, source: CoverageSource): Covered {
   const months = monthRange(first, last);
   const candidates = new Set<number>();
   for (const m of monthRange(addMonths(first, -LOOKBACK_MONTHS), last)) for (const u of source.units.get(m) ?? []) candidates.add(u);
@@ -67,9 +103,15 @@ export function coverageOf(first: Month, last: Month, granularity: Granularity, 
  * last reported: the site asks for ~2,000 monthly series, and unioning 13 months of units for
  * every month of each cost a second a build. test/db/coverage.test.ts holds it to coverageOf.
  */
-export function monthlyCoverage(months: Month[], source: CoverageSource): Map<Month, { coverage: Coverage; complete: boolean }> {
-  const out = new Map<Month, { coverage: Coverage; complete: boolean }>();
+export function monthlyCoverage(months: Month[], source: CoverageSource): Map<Month, Covered> {
+  const out = new Map<Month, Covered>();
   if (months.length === 0) return out;
+  const kept = keptFor(source);
+  const keyOf = (m: Month) => `${m}|${source.today}`;
+  if (kept && months.every((m) => kept.has(keyOf(m)))) {
+    for (const m of months) out.set(m, copy(kept.get(keyOf(m))!));
+    return out;
+  }
   const sorted = [...months].sort();
   const lastSeen = new Map<number, Month>();
   let next = 0;
@@ -86,7 +128,9 @@ export function monthlyCoverage(months: Month[], source: CoverageSource): Map<Mo
       expected++;
       if (seen === m) reporting++;
     }
-    out.set(m, { coverage: { reporting, expected }, complete: expected > 0 && reporting === expected && m < source.today });
+    const found = { coverage: { reporting, expected }, complete: expected > 0 && reporting === expected && m < source.today };
+    kept?.set(keyOf(m), copy(found));
+    out.set(m, found);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { UnitsByMonth } from './coverage.ts';
+import { type UnitsByMonth, unchanging } from './coverage.ts';
 import { DOSSIER_SUMS, MEASURES, MEASURE_SUMS, MEASURE_SUM_COLUMNS } from './indicators/measures.ts';
 import type { ServiceSums } from './indicators/service-sums.ts';
 import { type Locality, localityRegistry } from './localities/registry.ts';
@@ -240,11 +240,21 @@ export class RollupCube {
     const out = new Map<number, ServiceMonths>();
     const periods = Array.from({ length: months }, (_, m) => addMonths(this.state.first, m));
     const interned = new Map<string, Set<number>>();
+    const setIds = new Map<Set<number>, number>();
     const areasOf = (ids: number[]) => {
       const key = ids.join(',');
       let set = interned.get(key);
-      if (!set) interned.set(key, (set = new Set(ids)));
+      if (!set) interned.set(key, (set = new Set(ids))), setIds.set(set, setIds.size);
       return set;
+    };
+    // Services reported by the same areas each month share one UnitsByMonth too, which never
+    // changes: their coverage is worked out once (coverage.ts).
+    const internedUnits = new Map<string, UnitsByMonth>();
+    const shared = (units: UnitsByMonth) => {
+      const key = [...units].map(([m, set]) => `${m}:${setIds.get(set)}`).join(',');
+      let found = internedUnits.get(key);
+      if (!found) internedUnits.set(key, (found = unchanging(units)));
+      return found;
     };
     for (let s = 0; s < services.length; s++) {
       const entry: ServiceMonths = { months: [], units: new Map(), measures: {} };
@@ -279,7 +289,10 @@ export class RollupCube {
           series.units.set(periods[m]!, areasOf(by));
         }
       }
-      if (entry.months.length > 0) out.set(services[s]!.id, entry);
+      if (entry.months.length === 0) continue;
+      entry.units = shared(entry.units);
+      for (const id of CUBE_MEASURES) if (entry.measures[id]) entry.measures[id]!.units = shared(entry.measures[id]!.units);
+      out.set(services[s]!.id, entry);
     }
     return out;
   }

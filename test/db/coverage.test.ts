@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adoptionSeries, type Granularity } from '../../db/adoption.ts';
-import { type UnitsByMonth, addUnit, coverageOf, monthlyCoverage } from '../../db/coverage.ts';
+import { type UnitsByMonth, addUnit, coverageOf, monthlyCoverage, unchanging } from '../../db/coverage.ts';
 import { UNRESTRICTED, ingestBody } from '../../db/ingest/ingest.ts';
 import { localityRegistry } from '../../db/localities/registry.ts';
 import { monthRange } from '../../db/months.ts';
@@ -125,5 +125,30 @@ describe('monthlyCoverage', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('coverage kept for units that never change', () => {
+  it('gives what a fresh count gives, month by month and by bucket, and copies that a caller may change', () => {
+    const units: UnitsByMonth = new Map();
+    for (const m of monthRange('2024-01', '2025-06')) for (const u of [1, 2, 3]) if (!(u === 3 && m >= '2025-03')) addUnit(units, m, u);
+    const exists = (u: number, m: string) => u !== 2 || m < '2025-05';
+    const fresh = { units, exists, today: '2025-06' };
+    const expectedMonthly = monthlyCoverage(monthRange('2024-06', '2025-06'), fresh);
+    const expectedYear = coverageOf('2025-01', '2025-06', 'year', fresh);
+    const frozen = { units: unchanging(new Map([...units].map(([m, set]) => [m, new Set(set)]))), exists, today: '2025-06' };
+    for (let round = 0; round < 2; round++) {
+      const monthly = monthlyCoverage(monthRange('2024-06', '2025-06'), frozen);
+      expect([...monthly]).toEqual([...expectedMonthly]);
+      // A change to an answer is not kept for the next caller.
+      monthly.get('2025-04')!.coverage.expected = 99;
+      const year = coverageOf('2025-01', '2025-06', 'year', frozen);
+      expect(year).toEqual(expectedYear);
+      year.coverage.reporting = 99;
+    }
+    expect(expectedMonthly.get('2025-04')).toEqual({ coverage: { reporting: 2, expected: 3 }, complete: false });
+    // Another rule for who existed is another answer.
+    expect(monthlyCoverage(['2025-05'], { ...frozen, exists: () => true }).get('2025-05')!.coverage).toEqual({ reporting: 2, expected: 3 });
+    expect(monthlyCoverage(['2025-05'], frozen).get('2025-05')!.coverage).toEqual({ reporting: 1, expected: 2 });
   });
 });
