@@ -38,8 +38,10 @@ export interface CubeState {
   has: Uint8Array;
   /** Per cell, the optional measures' sums (DOSSIER_SUMS, in that order), each over the rows that reported it. */
   measures: Counts;
-  /** Per cell, the MEASURED bits of the measures some row reported. */
+  /** Per cell, the MEASURED bits of the measures some row reported, and the EVERY_ROW bits of those every row reported. */
   measured: Uint8Array;
+  /** Per cell, its rows (a province's own, its communes'): 16 bits, doubles in a wide cube. */
+  rows: Uint16Array | Float64Array;
   /** The newest batch the counts include. */
   seenBatch: number;
   /** Read over every month with data: any month outside it has none. */
@@ -48,6 +50,8 @@ export interface CubeState {
 
 /** The optional measures a cell carries, and their bit in `measured`. */
 export const MEASURED = { end_to_end: 1, paid_online: 2 } as const;
+/** A measure that every row of a cell reported (the watch list reads only such months: db/watch/measure-sums.ts). */
+export const EVERY_ROW = { end_to_end: 4, paid_online: 8 } as const;
 export type CubeMeasure = keyof typeof MEASURED;
 const CUBE_MEASURES = Object.keys(MEASURED) as CubeMeasure[];
 const SUMS = DOSSIER_SUMS.length;
@@ -61,12 +65,13 @@ const MEASURE_CELLS = CUBE_MEASURES.map((id) => ({
   denominator: DOSSIER_SUMS.indexOf(MEASURES[id].sums.denominator as (typeof DOSSIER_SUMS)[number]),
 }));
 
-/** A cell as SQL gives it, after its key: online, total, the DOSSIER_SUMS, then the MEASURED bits. */
+/** A cell as SQL gives it, after its key: online, total, the DOSSIER_SUMS, the MEASURED and EVERY_ROW bits, its rows. */
 const CELL_VALUES = [
   'r.online_count',
   'r.total_count',
   ...DOSSIER_SUMS.map((k) => `r.${MEASURE_SUM_COLUMNS[MEASURE_SUMS.indexOf(k)]}`),
-  `(${CUBE_MEASURES.map((id) => `${MEASURED[id]} * (r.${MEASURES[id].areaRows} > 0)`).join(' + ')})`,
+  `(${CUBE_MEASURES.map((id) => `${MEASURED[id]} * (r.${MEASURES[id].areaRows} > 0) + ${EVERY_ROW[id]} * (r.${MEASURES[id].areaRows} > 0 AND r.${MEASURES[id].areaRows} = r.self_rows + r.sub_rows)`).join(' + ')})`,
+  'r.self_rows + r.sub_rows',
 ];
 const CELL_WIDTH = CELL_VALUES.length;
 
@@ -134,6 +139,7 @@ export class RollupCube {
       has: new Uint8Array(new SharedArrayBuffer(size)),
       measures: counts(size * SUMS),
       measured: new Uint8Array(new SharedArrayBuffer(size)),
+      rows: wide ? new Float64Array(new SharedArrayBuffer(size * 8)) : new Uint16Array(new SharedArrayBuffer(size * 2)),
       seenBatch: newestBatch(sqlite),
       whole: range === undefined,
     });
@@ -146,7 +152,7 @@ export class RollupCube {
     return cube;
   }
 
-  /** Whether its counts are doubles (some sum did not fit in 32 bits). */
+  /** Whether its counts are doubles (some sum did not fit in 32 bits, or some cell's rows in 16). */
   get wide(): boolean {
     return this.state.online instanceof Float64Array;
   }
@@ -437,6 +443,9 @@ export class RollupCube {
     state.total[i] = count(v[j + 1]!);
     for (let k = 0; k < SUMS; k++) state.measures[i * SUMS + k] = count(v[j + 2 + k]!);
     state.measured[i] = Number(v[j + 2 + SUMS]);
+    const rows = Number(v[j + 3 + SUMS]);
+    if (rows > 0xffff && !this.wide) throw new TooWide();
+    state.rows[i] = rows;
     state.has[i] = 1;
   }
 
@@ -446,6 +455,7 @@ export class RollupCube {
     state.total[i] = 0;
     state.measures.fill(0, i * SUMS, (i + 1) * SUMS);
     state.measured[i] = 0;
+    state.rows[i] = 0;
     state.has[i] = 0;
   }
 
@@ -456,7 +466,7 @@ export class RollupCube {
   private fill(sqlite: Database.Database, from: Month, to: Month): void {
     const packed = sqlite
       .prepare(
-        `SELECT r.service_id, group_concat(r.area_id || ',' || r.period || ',' || ${CELL_VALUES.join(" || ',' || ")})
+        `SELECT r.service_id, group_concat(r.area_id || ',' || r.period || ',' || ${CELL_VALUES.map((v) => `(${v})`).join(" || ',' || ")})
          FROM services s CROSS JOIN rollup_service_area r ON r.service_id = s.id AND r.period BETWEEN ? AND ?
          WHERE r.self_rows + r.sub_rows > 0 GROUP BY r.service_id`,
       )

@@ -180,8 +180,8 @@ function context(sqlite: Database.Database, now: Date, threshold: number, dueDay
   const countryArea = provinces.length;
   const totals = windowTotals(cube, first);
   const window = { from: addMonths(to, -11), to };
-  // The optional measures of each service × province (online_for_show, payment_lag): one grouped read of the rollups.
-  const measures = provinceMeasures(sqlite, window, { serviceIndex, areaIndex, areas: cube.areas.length });
+  // The optional measures of each service × province (online_for_show, payment_lag).
+  const measures = provinceMeasures(cube, window);
 
   const cells: Scope[] = [];
   for (let s = 0; s < services.length; s++) {

@@ -19,13 +19,13 @@ describe('RollupCube', () => {
   /** Every cell as "service/area/month=online/total", for comparing two cubes. */
   const cells = (cube: RollupCube) => {
     const out: string[] = [];
-    const { months, online, total, has, measures, measured } = cube.state;
+    const { months, online, total, has, measures, measured, rows } = cube.state;
     cube.services.forEach((s, si) =>
       cube.areas.forEach((a, ai) => {
         const at = cube.cell(si, ai).at;
         for (let m = 0; m < months; m++) {
           const i = at + m;
-          if (has[i]) out.push(`${s.code}/${a.code}/${m}=${online[i]}/${total[i]} ${measures.slice(i * 4, i * 4 + 4).join('/')} ${measured[i]}`);
+          if (has[i]) out.push(`${s.code}/${a.code}/${m}=${online[i]}/${total[i]} ${measures.slice(i * 4, i * 4 + 4).join('/')} ${measured[i]} ${rows[i]}`);
         }
       }),
     );
