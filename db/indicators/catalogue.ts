@@ -36,6 +36,8 @@ export interface Indicator {
   measure?: MeasureId;
   /** False when `ratio` reads the catalogue alone: no service sums are read for it. */
   readsSums: boolean;
+  /** What it reads, for the methodology page: the rows' columns and the catalogue's fields. */
+  reads: { columns: string[]; catalogue: string[] };
   ratio: (input: IndicatorInput) => { numerator: number; denominator: number };
 }
 
@@ -58,6 +60,9 @@ function dossiers(measure: MeasureId): Indicator['ratio'] {
     return { numerator: n, denominator: d };
   };
 }
+
+/** A dossier indicator reads its measure's columns. */
+const dossierColumns = (measure: MeasureId) => ({ columns: [MEASURES[measure].rows.numerator, MEASURES[measure].rows.denominator], catalogue: [] });
 
 /** A service is offered online in a month when its level is not `none` and its online_since has come. */
 export const offeredOnline = (s: Service, month: Month) => s.online_level !== 'none' && (s.online_since === null || s.online_since <= month);
@@ -91,6 +96,7 @@ export const INDICATORS: readonly Indicator[] = [
     max_points: 4,
     counts: 'services',
     readsSums: false,
+    reads: { columns: [], catalogue: ['online_level'] },
     ratio: services(() => true, (s) => s.online_level !== 'none'),
   },
   {
@@ -106,6 +112,7 @@ export const INDICATORS: readonly Indicator[] = [
     max_points: 4,
     counts: 'services',
     readsSums: true,
+    reads: { columns: ['online_count', 'total_count'], catalogue: ['online_level', 'online_since'] },
     ratio: services((s, sums, month) => offeredOnline(s, month) && sums !== undefined && sums.total > 0, (_s, sums) => (sums?.online ?? 0) > 0),
   },
   {
@@ -121,6 +128,7 @@ export const INDICATORS: readonly Indicator[] = [
     max_points: 6,
     counts: 'dossiers',
     readsSums: true,
+    reads: dossierColumns('online'),
     measure: 'online',
     ratio: dossiers('online'),
   },
@@ -137,6 +145,7 @@ export const INDICATORS: readonly Indicator[] = [
     max_points: 2,
     counts: 'services',
     readsSums: true,
+    reads: { columns: ['paid_online_count', 'fee_count'], catalogue: [] },
     ratio: services((_s, sums) => sums !== undefined && sums.paidOnlineBase > 0, (_s, sums) => (sums?.paidOnline ?? 0) > 0),
   },
   {
@@ -152,6 +161,7 @@ export const INDICATORS: readonly Indicator[] = [
     max_points: 3,
     counts: 'dossiers',
     readsSums: true,
+    reads: dossierColumns('paid_online'),
     measure: 'paid_online',
     ratio: dossiers('paid_online'),
   },
@@ -168,6 +178,7 @@ export const INDICATORS: readonly Indicator[] = [
     max_points: 3,
     counts: 'dossiers',
     readsSums: true,
+    reads: dossierColumns('end_to_end'),
     measure: 'end_to_end',
     ratio: dossiers('end_to_end'),
   },
@@ -187,5 +198,5 @@ export function pointsFor(indicator: Pick<Indicator, 'full_score_at' | 'max_poin
 
 /** The catalogue as the API publishes it (no functions). */
 export function publicIndicators() {
-  return INDICATORS.map(({ ratio: _ratio, readsSums: _readsSums, ...rest }) => ({ ...rest, scoring: SCORING.en, scoring_vi: SCORING.vi }));
+  return INDICATORS.map(({ ratio: _ratio, readsSums: _readsSums, reads: _reads, ...rest }) => ({ ...rest, scoring: SCORING.en, scoring_vi: SCORING.vi }));
 }

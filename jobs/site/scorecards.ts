@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { RollupCube } from '../../db/cube.ts';
 import { GROUP_MAX_SCORE, INDICATORS, SCORING } from '../../db/indicators/catalogue.ts';
-import { MEASURES } from '../../db/indicators/measures.ts';
 import { SCORECARD_NOTE, scorecard } from '../../db/indicators/scorecard.ts';
 import { type Locality, type LocalityRegistry, localityRegistry } from '../../db/localities/registry.ts';
 import { type Month, currentMonth } from '../../db/months.ts';
@@ -132,7 +131,7 @@ export function indicatorsInfo(): IndicatorsInfo {
       full_score_at: i.full_score_at,
       max_points: i.max_points,
       counts: i.counts,
-      ...sourcesOf(i),
+      ...i.reads,
     })),
     max_score: GROUP_MAX_SCORE,
     scoring_vi: SCORING.vi,
@@ -140,18 +139,4 @@ export function indicatorsInfo(): IndicatorsInfo {
     note_vi: SCORECARD_NOTE.vi,
     note_en: SCORECARD_NOTE.en,
   };
-}
-
-/**
- * What an indicator reads: a dossier indicator its measure's columns (db/indicators/measures.ts);
- * one that counts services, the catalogue's fields and the counts its test looks at.
- */
-function sourcesOf(i: (typeof INDICATORS)[number]): { columns: string[]; catalogue: string[] } {
-  if (i.measure) return { columns: [MEASURES[i.measure].rows.numerator, MEASURES[i.measure].rows.denominator], catalogue: [] };
-  const sources: Record<string, { columns: string[]; catalogue: string[] }> = {
-    online_service_share: { columns: [], catalogue: ['online_level'] },
-    services_with_online_dossiers: { columns: ['online_count', 'total_count'], catalogue: ['online_level', 'online_since'] },
-    payment_integration: { columns: ['paid_online_count', 'fee_count'], catalogue: [] },
-  };
-  return sources[i.id] ?? { columns: [], catalogue: ['online_level'] };
 }
