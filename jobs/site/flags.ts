@@ -1,4 +1,5 @@
 import type { Flag, OnlineServiceShare, WatchResult } from '../../db/watch/signals.ts';
+import { SIGNALS } from '../../db/watch/types.ts';
 import type { SiteWatch } from '../../web/templates/pages/watch-data.ts';
 import { type Field, UNITS, field as f } from './fields.ts';
 import type { Cell, Table } from './table-files.ts';
@@ -8,7 +9,7 @@ type Watch = Pick<WatchResult, 'flags' | 'online_service_share' | 'window' | 're
 
 
 export const FLAG_FIELDS: Field[] = [
-  f('signal', 'string', 'low_usage, unused_online, paper_backlog, peer_gap, stalled, sudden_drop, late_data or target'),
+  f('signal', 'string', `one of ${SIGNALS.join(', ')}`),
   f('service_code', 'string', 'service code; empty = all services together (or a publisher)'),
   f('locality_code', 'string', 'current province or commune code, VN for the country; empty for a publisher'),
   f('severity', 'number', 'for ranking within a signal: 0 mild, 1 worst'),

@@ -15,6 +15,8 @@ import { PALETTE } from '../../web/js/trend.ts';
 import { formatRate } from '../../web/i18n.ts';
 import { strings } from '../../web/strings.ts';
 import { type ServedSite, TODAY, datasetRows, engine, servedSite } from '../jobs/site/fixture.ts';
+import { indicatorById } from '../../db/indicators/catalogue.ts';
+import { indicatorSeries } from '../../db/indicators/series.ts';
 import { CHROMIUM, HAS_CHROMIUM, canvasPixels, expectChartDrawn, expectNoAxeViolations, launchBrowser, recordProblems } from './browser.ts';
 
 const vi = strings('vi');
@@ -313,6 +315,25 @@ describe.skipIf(!HAS_CHROMIUM)(`embeds in Chromium (skipped when ${CHROMIUM} is 
         expect(months).toEqual(expected);
         expect(months).toHaveLength(34);
         expect(months[0]).toBe('2024-01');
+      });
+    });
+
+    it('indicator= on the generic embed draws that indicator of the catalogue, named in the title', async () => {
+      await withPage(`${site.base}/embed/adoption/?locality=01~79&indicator=services_with_online_dossiers&time=2024..latest&tab=chart&lang=vi&theme=auto`, {}, async (page) => {
+        const frame = page.mainFrame();
+        await embedReady(frame);
+        const title = (await frame.locator('h1').textContent())!.trim();
+        expect(title).toMatch(/ — Tỷ lệ dịch vụ công trực tuyến có phát sinh hồ sơ$/);
+        const registry = localityRegistry(site.t.db.sqlite);
+        const indicator = indicatorById('services_with_online_dossiers')!;
+        const expected = ['01', '79'].map((code) =>
+          indicatorSeries(site.t.db.sqlite, registry, indicator, { serviceId: null, locality: registry.current(code, TODAY)!, granularity: 'month', from: '2024-01' }),
+        );
+        const chart = await chartState(frame);
+        expect(chart.labels).toEqual(expected[0]!.map((b) => b.period));
+        expect(chart.datasets.map((d) => d.data)).toEqual(expected.map((e) => e.map((b) => b.rate)));
+        // The share of services, not the online rate: the two differ.
+        expect(chart.datasets[0]!.data).not.toEqual(engine(site.t.db.sqlite, '01', 'month', undefined, '2024-01').map((b) => b.rate));
       });
     });
 

@@ -79,7 +79,10 @@ function cell(tag: 'th' | 'td', text: string, scope?: string): HTMLElement {
   return c;
 }
 
-/** The generic page: one line per locality (`~`-separated), for one service or all, from the API. */
+/**
+ * The generic page: one line per locality (`~`-separated), for one service or all, from the API;
+ * the online rate, or any indicator of the catalogue (`indicator=end_to_end_rate`).
+ */
 async function drawFromApi(colours: Theme): Promise<void> {
   const t = JSON.parse(main.querySelector('script.embed-strings')!.textContent!) as EmbedStrings;
   const api = new URL(main.dataset.api!, location.href);
@@ -87,9 +90,11 @@ async function drawFromApi(colours: Theme): Promise<void> {
   const localities = (params.get('locality') ?? 'VN').split('~').filter(Boolean).slice(0, 8);
   const { from, to } = timeRange(params.get('time'));
   const asOf = params.get('as_of_batch');
+  const indicator = params.get('indicator');
   const query = (locality: string) => {
     const q = new URLSearchParams({ locality, granularity: 'month' });
     if (service) q.set('service', service);
+    if (indicator) q.set('indicator', indicator);
     if (from !== '0000-00') q.set('from', from);
     if (to !== '9999-99') q.set('to', to);
     if (asOf) q.set('as_of_batch', asOf);
@@ -108,8 +113,14 @@ async function drawFromApi(colours: Theme): Promise<void> {
     const s = await (await fetch(new URL(`services/${encodeURIComponent(service)}`, api))).json();
     serviceName = (lang === 'en' && s.name_en) || s.name_vi || service;
   }
+  let measured = t.rate;
+  if (indicator) {
+    const { indicators } = (await (await fetch(new URL('indicators', api))).json()) as { indicators: Array<{ id: string; name_vi: string; name_en: string }> };
+    const found = indicators.find((i) => i.id === indicator);
+    if (found) measured = lang === 'en' ? found.name_en : found.name_vi;
+  }
   const names = answers.map((a) => a.locality_name as string);
-  title.textContent = `${serviceName} — ${names.join(', ')}`;
+  title.textContent = `${serviceName} — ${names.join(', ')}${indicator ? ` — ${measured}` : ''}`;
   document.title = title.textContent;
   if (asOf) main.querySelector('.as-of')!.textContent = t.asOf.replace('{batch}', asOf);
 
@@ -123,7 +134,7 @@ async function drawFromApi(colours: Theme): Promise<void> {
   main.querySelector('.summary')!.textContent = names.map((n, i) => `${n}: ${last[i] == null ? '—' : percent.format(last[i]!)}`).join(' · ');
 
   const table = document.createElement('table');
-  table.append(Object.assign(document.createElement('caption'), { textContent: `${title.textContent} — ${t.rate}` }));
+  table.append(Object.assign(document.createElement('caption'), { textContent: indicator ? title.textContent : `${title.textContent} — ${measured}` }));
   const head = document.createElement('tr');
   head.append(cell('th', t.month, 'col'), ...names.map((n) => cell('th', n, 'col')));
   const body = document.createElement('tbody');
