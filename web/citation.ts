@@ -1,13 +1,7 @@
-import type { Lang } from './i18n.ts';
+import { type Lang, accessedOn } from './i18n.ts';
 
 /** The name the data are cited under. */
 const PUBLISHER = 'Thước đo';
-
-/** "2026-12-03T…" → "03/12/2026" (vi) or "3 December 2026" (en), in the reporting time zone. */
-function accessedOn(iso: string, lang: Lang): string {
-  const format = new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { day: lang === 'vi' ? '2-digit' : 'numeric', month: lang === 'vi' ? '2-digit' : 'long', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' });
-  return format.format(new Date(iso));
-}
 
 /**
  * How to cite a published file, as readers of this field do (author, year, title, date accessed,

@@ -15,6 +15,12 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
   if (!f) formatters.set(key, (f = make()));
   return f;
 }
+/** "2026-12-03T…" → "03/12/2026" (vi) or "3 December 2026" (en), in the reporting time zone: a citation's date accessed. */
+export function accessedOn(iso: string, lang: Lang): string {
+  const options: Intl.DateTimeFormatOptions = lang === 'vi' ? { day: '2-digit', month: '2-digit', year: 'numeric' } : { day: 'numeric', month: 'long', year: 'numeric' };
+  return cached(`accessed:${lang}`, () => new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { ...options, timeZone: 'Asia/Ho_Chi_Minh' })).format(new Date(iso));
+}
+
 const percentFormat = (lang: Lang, digits: number) =>
   cached(`pct:${lang}:${digits}`, () => new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }));
 
