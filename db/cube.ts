@@ -400,6 +400,11 @@ export class RollupCube {
     });
   }
 
+  /** Works out now what the country's questions read (after a load or a batch), so that no question pays for it. */
+  prepare(): void {
+    this.nationalSums();
+  }
+
   /** The national sums per service and month, summed over the areas where missing or stale. */
   private nationalSums(): { sums: Float64Array; has: Uint8Array } {
     const { services, areas, months, online, total, has, measures } = this.state;

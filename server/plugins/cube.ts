@@ -40,7 +40,13 @@ export default fp(
         return RollupCube.load(sqlite, currentMonth());
       }
     };
-    const load = () => (loading ??= read().finally(() => (loading = null)).then((c) => (cube = c)));
+    const load = () =>
+      (loading ??= read()
+        .finally(() => (loading = null))
+        .then((c) => {
+          c.prepare();
+          return (cube = c);
+        }));
 
     fastify.decorate('withRollups', async <T>(fn: (cube: RollupCube) => T): Promise<T> => {
       // A batch may land while the thread reads: the cube it gives is followed like any other.
@@ -60,7 +66,7 @@ export default fp(
       if (follow) clearTimeout(follow);
       follow = setTimeout(() => {
         follow = null;
-        fastify.withRollups(() => undefined).catch((e: unknown) => fastify.log.error(e, 'following the rollups failed'));
+        fastify.withRollups((cube) => cube.prepare()).catch((e: unknown) => fastify.log.error(e, 'following the rollups failed'));
       }, FOLLOW_AFTER_MS).unref();
     });
     fastify.addHook('onClose', async () => {

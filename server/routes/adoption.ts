@@ -134,9 +134,9 @@ const adoptionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const query = { serviceId, locality: unit, from, to, granularity, asOfBatch };
       const series = !indicator
         ? adoptionSeries(fastify.db.sqlite, fastify.localities, query)
-        : indicator.measure
-          ? indicatorSeries(fastify.db.sqlite, fastify.localities, indicator, query)
-          : await fastify.withRollups((cube) => indicatorSeries(fastify.db.sqlite, fastify.localities, indicator, query, cube));
+        : indicator.readsSums && !indicator.measure
+          ? await fastify.withRollups((cube) => indicatorSeries(fastify.db.sqlite, fastify.localities, indicator, query, cube))
+          : indicatorSeries(fastify.db.sqlite, fastify.localities, indicator, query);
       // A frozen answer can be cached for good.
       if (asOfBatch !== undefined) reply.header('cache-control', 'public, max-age=31536000, immutable');
       const history = fastify.localities.historyLimit(unit);
