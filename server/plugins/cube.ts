@@ -17,8 +17,10 @@ declare module 'fastify' {
 }
 
 const RELOAD = Symbol('reload');
-/** Quiet after the last batch before the cube follows: a file sent in parts is followed once. */
-const FOLLOW_AFTER_MS = 2000;
+/** Quiet after the last batch before the cube follows: a history sent in parts is followed once. */
+const FOLLOW_AFTER_MS = 5000;
+/** Whole reads in a thread before a question reads the rollups here instead (batches kept outrunning the thread). */
+const THREAD_TRIES = 2;
 
 /**
  * Holds one cube, read whole in a worker thread (at start, and when a batch changed too much to
@@ -48,25 +50,36 @@ export default fp(
           return (cube = c);
         }));
 
+    /** The held cube brought up to date in this transaction, or (with `here`) read whole here; null: read it in the thread. */
+    const current = (held: RollupCube, here: boolean): RollupCube | null => {
+      const now = held.refreshedInPlace(sqlite, currentMonth()) ?? (here ? RollupCube.load(sqlite, currentMonth()) : null);
+      if (now) cube = now;
+      else if (cube === held) cube = null;
+      return now;
+    };
+
     fastify.decorate('withRollups', async <T>(fn: (cube: RollupCube) => T): Promise<T> => {
-      // A batch may land while the thread reads: the cube it gives is followed like any other.
-      for (let tries = 0; tries < 3; tries++) {
+      // A batch may land while the thread reads: the cube it gives is followed like any other; if
+      // large batches keep outrunning the thread, the question reads the rollups itself.
+      for (let tries = 0; ; tries++) {
         const held = cube ?? (await load());
         const answer = sqlite.transaction(() => {
-          const current = held.refreshedInPlace(sqlite, currentMonth());
-          return current ? fn(current) : RELOAD;
+          const now = current(held, tries >= THREAD_TRIES);
+          return now ? fn(now) : RELOAD;
         })();
         if (answer !== RELOAD) return answer as T;
-        if (cube === held) cube = null;
       }
-      throw new Error('the rollups changed shape on every read');
     });
     let follow: NodeJS.Timeout | null = null;
     fastify.decorate('rollupsChanged', () => {
       if (follow) clearTimeout(follow);
       follow = setTimeout(() => {
         follow = null;
-        fastify.withRollups((cube) => cube.prepare()).catch((e: unknown) => fastify.log.error(e, 'following the rollups failed'));
+        // Once: followed here, or read again in the thread (a question follows what lands meanwhile).
+        const held = cube;
+        const followed = held ? sqlite.transaction(() => current(held, false))() : null;
+        if (followed) followed.prepare();
+        else void load().catch((e: unknown) => fastify.log.error(e, 'reading the rollups failed'));
       }, FOLLOW_AFTER_MS).unref();
     });
     fastify.addHook('onClose', async () => {

@@ -211,3 +211,36 @@ describe('the optional measures in a body', () => {
     ]);
   });
 });
+
+describe("the server's cube of the rollups", () => {
+  let t: TestApp;
+  let headers: Record<string, string>;
+  beforeAll(async () => {
+    t = await testApp();
+    upsertServices(t.db.sqlite, [service('A', { online_since: '2019-01' }), service('B', { online_since: '2019-01' })]);
+    ({ headers } = await t.publisher(['01']));
+  });
+  afterAll(() => t.close());
+
+  const used = async () =>
+    (await t.app.inject({ method: 'GET', url: '/api/v1/adoption?indicator=services_with_online_dossiers&locality=01&granularity=year' })).json().series.map(
+      (b: { period: string; numerator: number; denominator: number }) => [b.period, b.numerator, b.denominator],
+    );
+
+  it('answers after a batch too large to follow cell by cell (read whole again), and after a small one', async () => {
+    const send = async (rows: string[]) => {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/observations', headers: { ...headers, 'content-type': 'text/csv' }, payload: `${HEADER}\n${rows.join('\n')}\n` });
+      expect(res.statusCode, res.body).toBe(201);
+    };
+    await send(['2019-01,A,01,1,2,,,']);
+    expect(await used()).toEqual([['2019', 1, 1]]);
+    // 70 months of one province: more area-months than a cube re-reads one by one.
+    const months = Array.from({ length: 70 }, (_, i) => `${2019 + Math.floor((i + 1) / 12)}-${String(((i + 1) % 12) + 1).padStart(2, '0')}`);
+    await send(months.map((m) => `${m},B,01,0,5,,,`));
+    const years = await used();
+    expect(years[0]).toEqual(['2019', 1, 2]);
+    expect(years.find((y: [string]) => y[0] === '2020')).toEqual(['2020', 0, 1]);
+    await send(['2020-03,B,01,4,5,,,']);
+    expect((await used()).find((y: [string]) => y[0] === '2020')).toEqual(['2020', 1, 1]);
+  });
+});
