@@ -71,18 +71,27 @@ export default fp(
       }
     });
     let follow: NodeJS.Timeout | null = null;
+    // A batch may still be stored while the server shuts down: nothing is followed after that.
+    let closed = false;
     fastify.decorate('rollupsChanged', () => {
       if (follow) clearTimeout(follow);
+      if (closed) return;
       follow = setTimeout(() => {
         follow = null;
-        // Once: followed here, or read again in the thread (a question follows what lands meanwhile).
-        const held = cube;
-        const followed = held ? sqlite.transaction(() => current(held, false))() : null;
-        if (followed) followed.prepare();
-        else void load().catch((e: unknown) => fastify.log.error(e, 'reading the rollups failed'));
+        if (closed) return;
+        try {
+          // Once: followed here, or read again in the thread (a question follows what lands meanwhile).
+          const held = cube;
+          const followed = held ? sqlite.transaction(() => current(held, false))() : null;
+          if (followed) followed.prepare();
+          else void load().catch((e: unknown) => fastify.log.error(e, 'reading the rollups failed'));
+        } catch (e) {
+          fastify.log.error(e, 'following the rollups failed');
+        }
       }, FOLLOW_AFTER_MS).unref();
     });
     fastify.addHook('onClose', async () => {
+      closed = true;
       if (follow) clearTimeout(follow);
     });
     if (file !== ':memory:') fastify.addHook('onReady', async () => void load().catch(() => {}));
