@@ -10,10 +10,10 @@ import { type App, type AppOptions, buildApp } from '../server/app.ts';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const HEADER = 'period,service_code,locality_code,online_count,total_count';
 
-/** A fresh folder under the system temp dir; remove() deletes it. */
+/** A fresh folder under the system temp dir; remove() deletes it, retrying while a child process that outlived its test (a server's site builder) still closes files in it. */
 export function tempDir(prefix = 'thuocdo-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  return { path, remove: () => rmSync(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
 }
 
 /** A real SQLite file in a temp folder, migrated and seeded with the localities. */
