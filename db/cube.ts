@@ -58,13 +58,13 @@ const SUMS = DOSSIER_SUMS.length;
 // serviceSums and nationalSums spell the order out, for speed: it must be this one.
 if (DOSSIER_SUMS.join() !== 'endToEnd,endToEndBase,paidOnline,paidOnlineBase') throw new Error('cube.ts: DOSSIER_SUMS changed order');
 /** Each measure's bit and where its numerator and denominator sit among a cell's sums. */
-interface MeasureCell {
+export interface MeasureCell {
   id: CubeMeasure;
   bit: number;
   numerator: number;
   denominator: number;
 }
-const MEASURE_CELLS: MeasureCell[] = CUBE_MEASURES.map((id) => ({
+export const MEASURE_CELLS: MeasureCell[] = CUBE_MEASURES.map((id) => ({
   id,
   bit: MEASURED[id],
   numerator: DOSSIER_SUMS.indexOf(MEASURES[id].sums.numerator as (typeof DOSSIER_SUMS)[number]),

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { EVERY_ROW, type RollupCube } from '../cube.ts';
-import { DOSSIER_SUMS, MEASURES } from '../indicators/measures.ts';
+import { type CubeMeasure, EVERY_ROW, MEASURE_CELLS, type RollupCube } from '../cube.ts';
+import { DOSSIER_SUMS } from '../indicators/measures.ts';
 import type { Month } from '../months.ts';
 import type { MeasureFigures, ReportedSums } from './rules.ts';
 
@@ -27,11 +27,11 @@ export function provinceMeasures(cube: RollupCube, window: { from: Month; to: Mo
   const out: Array<MeasureFigures | null> = new Array(services.length * areas.length).fill(null);
   const lo = Math.max(0, cube.monthOffset(window.from));
   const hi = Math.min(months - 1, cube.monthOffset(window.to));
-  const at = (measure: 'end_to_end' | 'paid_online') => ({
-    every: EVERY_ROW[measure],
-    numerator: DOSSIER_SUMS.indexOf(MEASURES[measure].sums.numerator as (typeof DOSSIER_SUMS)[number]),
-    denominator: DOSSIER_SUMS.indexOf(MEASURES[measure].sums.denominator as (typeof DOSSIER_SUMS)[number]),
-  });
+  // Where each measure sits in a cell: the cube's own table of it.
+  const at = (measure: CubeMeasure) => {
+    const { numerator, denominator } = MEASURE_CELLS.find((c) => c.id === measure)!;
+    return { every: EVERY_ROW[measure], numerator, denominator };
+  };
   const read = [
     { ...at('end_to_end'), into: 'endToEnd' as const },
     { ...at('paid_online'), into: 'payment' as const },
