@@ -21,6 +21,7 @@ import { writeDataReleases } from './data-releases.ts';
 import { type Embed, SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, serviceEmbeds, writeDataPages, writeEmbeds, writePages } from './pages.ts';
 import { linkBuild, liveBuild, publish, removeBuilds, stagingDir } from './publish.ts';
 import { writeWatchFeed } from './watch-feed.ts';
+import { setHeapGrowth } from './heap.ts';
 import { buildWatchData } from './watch-model.ts';
 
 export interface BuildResult {
@@ -113,6 +114,7 @@ export function warmUp(sqlite: Database.Database, warm: WarmState, now = new Dat
 export async function buildSite(sqlite: Database.Database, siteDir: string, options: BuildOptions = {}): Promise<BuildResult> {
   const now = options.now ?? new Date();
   const started = performance.now();
+  setHeapGrowth(options.quick ? 'quick' : 'full');
   const warm = options.warm ?? { cube: null, communes: emptyCommuneCache(), scorecards: emptyScorecardCache(), pages: new PageThread({ thread: false }), retired: new Set<string>() };
   const retire = options.warm ? retireInto(options.warm) : removeNow;
   let images: ChartImage[] = [];
