@@ -13,5 +13,8 @@ export const SIBLINGS = { br: '.br', gzip: '.gz' } as const;
 export type ContentCoding = keyof typeof SIBLINGS;
 
 export function compressible(path: string, bytes: number): boolean {
-  return bytes >= COMPRESSED_MIN_BYTES && COMPRESSED_TYPES.test(path);
+  return bytes >= COMPRESSED_MIN_BYTES && compressibleType(path);
 }
+
+/** Of a type sent compressed, whatever its size (known without reading the file). */
+export const compressibleType = (path: string): boolean => COMPRESSED_TYPES.test(path);

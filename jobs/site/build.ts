@@ -21,6 +21,7 @@ import { writeDataReleases } from './data-releases.ts';
 import { type Embed, SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, serviceEmbeds, writeDataPages, writeEmbeds, writePages } from './pages.ts';
 import { linkBuild, liveBuild, publish, removeBuilds, stagingDir } from './publish.ts';
 import { writeWatchFeed } from './watch-feed.ts';
+import { deferSiblings, takeDeferredSiblings, writeSiblingsOf } from './sink.ts';
 import { setHeapGrowth } from './heap.ts';
 import { buildWatchData } from './watch-model.ts';
 
@@ -48,6 +49,8 @@ export interface PendingRedraw {
   embeds: Embed[];
   /** The spreadsheets whose tables changed, linked from the build before. */
   spreadsheets: Pick<SpreadsheetPlan, 'stale' | 'manifest'>;
+  /** Files (relative to the build) published without their compressed siblings (sink.ts deferSiblings). */
+  siblings: string[];
   meta: SiteMeta;
   now: Date;
   /** What becomes of the builds its publishing retires. */
@@ -127,13 +130,14 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
       const { inputs, cube } = readSiteInputs(sqlite, now, options.siteUrl ?? null, warm.cube);
       warm.cube = cube;
       // The services' part needs no watch list: the second thread starts on it now.
-      warm.pages.start(staging, inputs, cube, { images: imageOptions, linkEmbedsFrom: options.quick ? live : null });
+      warm.pages.start(staging, inputs, cube, { images: imageOptions, linkEmbedsFrom: options.quick ? live : null, siblingsLater: options.quick === true });
       // The raw rows too: a reader can recompute every figure of the build from them.
       const raw = writeRawData(sqlite, join(staging, 'data'), inputs.meta, previous);
       const communes = readCommunes(sqlite, now, inputs.meta, buildWindows(inputs.meta, now), inputs.services, warm.communes, warm.scorecards);
       const scorecards = readScorecards(sqlite, inputs, warm.scorecards, cube);
       return { inputs, cube, raw, communes, scorecards, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
     });
+    if (options.quick) deferSiblings(staging);
     try {
       const { inputs, cube, raw, communes, scorecards, version, watch } = read();
       const model = siteModel(deriveFigures(inputs, cube), watch, communes, scorecards);
@@ -161,8 +165,10 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
       // Snapshots link the zip: after it.
       const snapshots = writeDataReleases(staging, live, model.nationalMonthly, pkg, model.meta, !linked);
       const dataPages = writeDataPages(staging, model, pkg, snapshots);
-      return { model, version, first, raw, sheets, embedsLinked: services.embedsLinked, pages: pages + dataPages + services.pages };
+      const siblings = [...takeDeferredSiblings(staging), ...services.siblingsLater];
+      return { model, version, first, raw, sheets, siblings, embedsLinked: services.embedsLinked, pages: pages + dataPages + services.pages };
     } catch (err) {
+      takeDeferredSiblings(staging);
       // Never leave the thread writing into a folder that is about to be removed.
       warm.pages.abandon();
       throw err;
@@ -179,13 +185,14 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
     raw: { written: written.raw.written, linked: written.raw.linked, ms: written.raw.ms },
     spreadsheets: { written: written.sheets.written, linked: written.sheets.linked, ms: written.sheets.ms },
     redraw:
-      written.first.stale > 0 || written.embedsLinked || written.sheets.stale.length > 0
+      written.first.stale > 0 || written.embedsLinked || written.sheets.stale.length > 0 || written.siblings.length > 0
         ? {
             siteDir,
             published: staging,
             images,
             embeds: written.embedsLinked ? serviceEmbeds(written.model) : [],
             spreadsheets: { stale: written.sheets.stale, manifest: written.sheets.manifest },
+            siblings: written.siblings,
             meta: written.model.meta,
             now,
             retire,
@@ -197,7 +204,8 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
 /**
  * The second step of a quick build: the same build again, every file linked, with the images
  * whose numbers changed drawn anew, the services' embeds and the changed spreadsheets written; until it is published they
- * show the numbers before the batch (the pages, data and API already show the new ones). The
+ * show the numbers before the batch (the pages, data and API already show the new ones). It also
+ * writes the compressed siblings the quick build left out (the server compresses meanwhile). The
  * images are drawn on worker threads and the embeds written in slices, leaving this thread free:
  * when `interrupted()` says a newer build is waiting (whose numbers would make all this stale
  * again), or another build went live meanwhile, the work is dropped and it returns null.
@@ -223,6 +231,12 @@ export async function redrawStaleImages(job: PendingRedraw, interrupted: () => b
     if (interrupted() || liveBuild(job.siteDir) !== realpathSync(job.published)) return drop();
     writeImageManifest(staging, plan.hashes);
     linkBuild(job.published, staging, ['images', ...(job.embeds.length > 0 ? SERVICE_EMBED_FOLDERS : []), ...staleSpreadsheetFiles(job.spreadsheets)]);
+    for (let i = 0; i < job.siblings.length; i += SIBLING_SLICE) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (interrupted()) return drop();
+      writeSiblingsOf(staging, job.siblings.slice(i, i + SIBLING_SLICE));
+    }
+    if (interrupted() || liveBuild(job.siteDir) !== realpathSync(job.published)) return drop();
     job.retire(publish(job.siteDir, staging));
     return plan.toDraw.length;
   } catch (err) {
@@ -235,6 +249,8 @@ export async function redrawStaleImages(job: PendingRedraw, interrupted: () => b
 const INTERRUPT_CHECK_MS = 20;
 /** Embeds written between two looks (~0.1 s). */
 const EMBED_SLICE = 200;
+/** Files whose siblings are written between two looks (~0.1 s of compression at bench scale). */
+const SIBLING_SLICE = 100;
 
 /**
  * Writes a build into a new folder and swaps it in. If anything fails before the swap, the

@@ -9,7 +9,7 @@ import { type SiteFigures, type SiteInputs, deriveFigures } from './model.ts';
 import { writeServiceData } from './open-data.ts';
 import { SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, servicePageFolders, writeServicePages } from './pages.ts';
 import { linkBuild } from './publish.ts';
-import { makeFoldersAhead } from './sink.ts';
+import { deferSiblings, makeFoldersAhead, takeDeferredSiblings } from './sink.ts';
 
 /** What the services' part wrote: pages, the open-data files for the datapackage.json, chart images for the manifest. */
 export interface ServicePart {
@@ -18,12 +18,16 @@ export interface ServicePart {
   images: DrawnImages;
   /** The embeds were linked from the live build, to be written after publishing (a quick build). */
   embedsLinked: boolean;
+  /** Files (relative to the build) whose compressed siblings this thread left for later (sink.ts). */
+  siblingsLater: string[];
 }
 
 export interface ServicePartOptions {
   images: Omit<ImageOptions, 'threads'>;
   /** A quick build links the services' embeds from this build, when it has them. */
   linkEmbedsFrom: string | null;
+  /** A quick build leaves the compressed siblings for later (sink.ts deferSiblings). */
+  siblingsLater: boolean;
 }
 
 /**
@@ -40,6 +44,7 @@ export function writeServicePart(siteDir: string, figures: SiteFigures, options:
     // observation dump, so another drawing thread would cost memory, not time.
     images: drawChartImages(siteDir, chartImages(figures).filter(isServiceChart), { ...options.images, threads: 1 }),
     embedsLinked,
+    siblingsLater: [],
   };
 }
 
@@ -85,8 +90,12 @@ if (!isMainThread && isThreadData(workerData)) {
     try {
       // The folders are made meanwhile, while this thread derives the figures.
       makeFoldersAhead(servicePageFolders(job.siteDir, job.inputs.services.map((s) => s.code)));
-      reply = { part: writeServicePart(job.siteDir, deriveFigures(job.inputs, RollupCube.fromState(job.cube)), job.options) };
+      // Without a thread, the part is written on the builder's, whose own deferral lists these files.
+      if (job.options.siblingsLater) deferSiblings(job.siteDir);
+      const part = writeServicePart(job.siteDir, deriveFigures(job.inputs, RollupCube.fromState(job.cube)), job.options);
+      reply = { part: { ...part, siblingsLater: takeDeferredSiblings(job.siteDir) } };
     } catch (err) {
+      takeDeferredSiblings(job.siteDir);
       reply = { error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
     }
     port.postMessage(reply);

@@ -1,8 +1,8 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir as mkdirAsync } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { SIBLINGS, compressible } from '../../lib/compressed-files.ts';
+import { SIBLINGS, compressible, compressibleType } from '../../lib/compressed-files.ts';
 
 /** Writes a file synchronously in large chunks, so millions of lines never sit in memory. */
 export class FileSink {
@@ -32,7 +32,7 @@ export class FileSink {
     this.flush();
     closeSync(this.fd);
     // Read back from the page cache: a raw part is a few MB at most, and only at build time.
-    if (compressible(this.path, this.bytes)) writeCompressed(this.path, readFileSync(this.path));
+    if (compressible(this.path, this.bytes)) siblingsOf(this.path, () => readFileSync(this.path));
     return this.bytes;
   }
 }
@@ -83,8 +83,47 @@ export function makeFoldersAhead(folders: string[]): void {
 export function writeFile(path: string, data: string | Uint8Array, options: { compressed?: boolean } = {}): number {
   inFolder(path, () => writeFileSync(path, data));
   const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-  if (options.compressed !== false && compressible(path, bytes)) writeCompressed(path, data);
+  if (options.compressed !== false && compressible(path, bytes)) siblingsOf(path, () => data);
   return bytes;
+}
+
+/**
+ * Build folders whose files get their compressed siblings later, each with the files (relative
+ * to it) still waiting for them. A quick build goes live without them: compressing the ~200 MB a
+ * one-province batch rewrites cost ~2.7 s of CPU at bench scale (2026-12-08), most of it on the
+ * page thread, the build's critical path. The server compresses a file that has no sibling as it
+ * sends it, and the step after the build (redrawStaleImages) writes them.
+ */
+const deferred = new Map<string, Set<string>>();
+
+/** From now on, the files written or linked into `build` without siblings are listed, not compressed. */
+export function deferSiblings(build: string): void {
+  if (!deferred.has(build)) deferred.set(build, new Set());
+}
+
+/** Stops deferring for `build` and returns the files (relative to it) whose siblings are still to write. */
+export function takeDeferredSiblings(build: string): string[] {
+  const files = deferred.get(build);
+  deferred.delete(build);
+  return files ? [...files] : [];
+}
+
+function siblingsOf(path: string, data: () => string | Uint8Array): void {
+  for (const [build, files] of deferred) {
+    if (path.startsWith(build + sep)) {
+      files.add(relative(build, path));
+      return;
+    }
+  }
+  writeCompressed(path, data());
+}
+
+/** Writes the siblings of files already in `build` (a file there may be a hard link: its siblings are new files). */
+export function writeSiblingsOf(build: string, files: string[]): void {
+  for (const file of files) {
+    const path = join(build, file);
+    writeCompressed(path, readFileSync(path));
+  }
 }
 
 /**
@@ -116,16 +155,23 @@ export function writeCompressed(path: string, data: string | Uint8Array, compres
   writeFileSync(path + SIBLINGS.gzip, compressed.gzip);
 }
 
-/** Hard-links a file of another build, with its compressed siblings where it has them: nothing is compressed again. */
-export function linkWithSiblings(from: string, to: string): void {
+/**
+ * Hard-links a file of another build, with its compressed siblings: nothing is compressed again.
+ * A file that has none (linked from a quick build whose siblings were not written yet) gets them
+ * here, or listed for later like a file written; unless told not to, as writeFile.
+ */
+export function linkWithSiblings(from: string, to: string, options: { compressed?: boolean } = {}): void {
   inFolder(to, () => linkSync(from, to));
+  let linked = 0;
   for (const ext of Object.values(SIBLINGS)) {
     try {
       linkSync(from + ext, to + ext);
+      linked++;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
   }
+  if (linked === 0 && options.compressed !== false && compressibleType(to) && compressible(to, statSync(to).size)) siblingsOf(to, () => readFileSync(to));
 }
 
 /** Codes become folder and file names: only plain ones, never "." or "..". */

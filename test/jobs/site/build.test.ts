@@ -1,11 +1,13 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { basename, join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Bucket } from '../../../db/adoption.ts';
 import { rateOf } from '../../../db/adoption.ts';
 import { csvLine } from '../../../jobs/site/csv.ts';
+import { compressible } from '../../../lib/compressed-files.ts';
 import { publishNewBuild, redrawStaleImages, warmState } from '../../../jobs/site/build.ts';
 import { XLSX_TYPE } from '../../../jobs/site/table-files.ts';
 import { FEED_STATE } from '../../../jobs/site/watch-feed.ts';
@@ -429,6 +431,42 @@ describe('quick build', () => {
     const dataPage = readPage(fx.site, '/data/');
     expect(dataPage).toContain('Mọi tệp dưới đây tính đến lô 2.');
     expect(dataPage).toContain('tính đến lô 1, tạo lúc');
+  });
+
+  it('goes live without the compressed siblings of what it wrote; its second step writes them, also for files linked from a build that had none', async () => {
+    await build(fx.db.sqlite, fx.site);
+    const has = (path: string, ext: string) => existsSync(join(fx.site, path + ext));
+    ingest(fx.db.sqlite, [['2026-10', 'KS-01', '01', 901, 902]]);
+    const first = await build(fx.db.sqlite, fx.site, { quick: true });
+    const written = first.redraw!.siblings;
+    for (const path of ['services/KS-01/index.html', 'en/services/KS-01/index.html', 'data/observations/2026/01.csv', 'index.html']) {
+      expect(written, path).toContain(path);
+      expect([has(path, '.br'), has(path, '.gz')], path).toEqual([false, false]);
+    }
+    // The part the batch left alone is linked with its siblings, so it is not listed.
+    expect(has('data/observations/2026/79.csv', '.br')).toBe(true);
+    expect(written).not.toContain('data/observations/2026/79.csv');
+
+    // No second step (a newer batch came first): the next quick build links the part of 01 from
+    // a build without its siblings, and lists it too.
+    ingest(fx.db.sqlite, [['2026-10', 'KS-01', '79', 5, 903]]);
+    const second = await build(fx.db.sqlite, fx.site, { quick: true });
+    expect(second.redraw!.siblings).toContain('data/observations/2026/01.csv');
+    expect(second.redraw!.siblings).toContain('data/observations/2026/79.csv');
+    expect(await redrawStaleImages(second.redraw!)).not.toBeNull();
+
+    // Now every file that is sent compressed has both siblings, each the file's bytes.
+    // The CSVs' metadata files and the spreadsheets' manifest go without (table-files.ts).
+    const files = walk(fx.site).filter((f) => !/\.(br|gz)$|\.metadata\.json$|^data\/spreadsheets\.json$/.test(f));
+    const sent = files.filter((f) => compressible(f, statSync(join(fx.site, f)).size));
+    expect(sent.length).toBeGreaterThan(1000);
+    for (const path of sent) expect([has(path, '.br'), has(path, '.gz')], path).toEqual([true, true]);
+    for (const path of [...second.redraw!.siblings, 'data/observations/2026/79.csv']) {
+      const bytes = readFileSync(join(fx.site, path));
+      expect(brotliDecompressSync(readFileSync(join(fx.site, path + '.br'))).equals(bytes), path).toBe(true);
+      expect(gunzipSync(readFileSync(join(fx.site, path + '.gz'))).equals(bytes), path).toBe(true);
+    }
+    expect(parseCsv(gunzipSync(readFileSync(join(fx.site, 'data/observations/2026/79.csv.gz'))).toString()).rows.find((r) => r[0] === '2026-10' && r[1] === 'KS-01')?.slice(4, 6)).toEqual(['5', '903']);
   });
 
   it('after a batch, the raw parts add up to every published series, month by month, in the same build', async () => {
