@@ -6,7 +6,7 @@ import { dataVersion, writeMeta } from '../../db/meta.ts';
 import type { ChartImage } from '../../web/charts.ts';
 import type { SiteMeta } from '../../web/model.ts';
 import { writeAssets } from './assets.ts';
-import { drawChartImages, drawInBackground, planChartImages, writeImageManifest } from './images.ts';
+import { drawChartImages, drawInBackground, drawNewImages, hasImages, planChartImages, readManifest, writeImageManifest } from './images.ts';
 import { type CommuneCache, emptyCommuneCache, readCommunes } from './communes.ts';
 import { communeChartImages, writeCommunePages } from './commune-pages.ts';
 import { writeSearchIndex } from './search-index.ts';
@@ -124,13 +124,15 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
   const { staging, written } = await publishNewBuild(siteDir, now, async (staging) => {
     const live = liveBuild(siteDir);
     const previous = previousData(live);
-    const imageOptions = { reuseFrom: live, linkStale: options.quick };
+    const imageOptions = { reuseFrom: live };
+    // A quick build links the live build's images whole; the step after redraws the changed ones.
+    const linkImagesFrom = options.quick && live !== null && hasImages(live) ? live : null;
     // One read transaction: every figure of the build is of the same state, even while batches land.
     const read = sqlite.transaction(() => {
       const { inputs, cube } = readSiteInputs(sqlite, now, options.siteUrl ?? null, warm.cube);
       warm.cube = cube;
       // The services' part needs no watch list: the second thread starts on it now.
-      warm.pages.start(staging, inputs, cube, { images: imageOptions, linkEmbedsFrom: options.quick ? live : null, siblingsLater: options.quick === true });
+      warm.pages.start(staging, inputs, cube, { images: imageOptions, linkImagesFrom, linkEmbedsFrom: options.quick ? live : null, siblingsLater: options.quick === true });
       // The raw rows too: a reader can recompute every figure of the build from them.
       const raw = writeRawData(sqlite, join(staging, 'data'), inputs.meta, previous);
       const communes = readCommunes(sqlite, now, inputs.meta, buildWindows(inputs.meta, now), inputs.services, warm.communes, warm.scorecards);
@@ -151,11 +153,15 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
       // Compares this build's flags with the live build's: raised and cleared since.
       writeWatchFeed(staging, model.watch, live);
       // A few dozen here, and the other ~2,000 on the page thread: both on their own thread, as
-      // more drawing threads would cost memory, not time (see writeServicePart).
-      const ours = drawChartImages(staging, images.filter((image) => !isServiceChart(image)), { ...imageOptions, threads: 1 });
+      // more drawing threads would cost memory, not time (see writeServicePart). When the page
+      // thread links every image, only the charts new since the live build are drawn, after it.
+      const ourCharts = images.filter((image) => !isServiceChart(image));
+      const drawn = linkImagesFrom ? null : drawChartImages(staging, ourCharts, { ...imageOptions, threads: 1 });
       const services = warm.pages.finish(model);
-      writeImageManifest(staging, { ...ours.hashes, ...services.images.hashes });
-      const first = { rendered: ours.rendered + services.images.rendered, stale: ours.stale + services.images.stale };
+      const kept = linkImagesFrom ? readManifest(linkImagesFrom) : {};
+      const ours = drawn ?? drawNewImages(staging, ourCharts, kept);
+      writeImageManifest(staging, { ...kept, ...ours.hashes, ...services.images.hashes });
+      const first = { rendered: ours.rendered + services.images.rendered, linked: linkImagesFrom !== null };
       // The one step that waits (exceljs writes asynchronously): every figure was read above.
       const sheets = await writeSpreadsheets(join(staging, 'data'), spreadsheetTables(model), [...resources, ...services.resources], model.meta, previous?.dir ?? null, options.quick === true);
       // Last, as they describe every file: the datapackage.json, the zip, the snapshots and the data page.
@@ -185,7 +191,7 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
     raw: { written: written.raw.written, linked: written.raw.linked, ms: written.raw.ms },
     spreadsheets: { written: written.sheets.written, linked: written.sheets.linked, ms: written.sheets.ms },
     redraw:
-      written.first.stale > 0 || written.embedsLinked || written.sheets.stale.length > 0 || written.siblings.length > 0
+      written.first.linked || written.embedsLinked || written.sheets.stale.length > 0 || written.siblings.length > 0
         ? {
             siteDir,
             published: staging,

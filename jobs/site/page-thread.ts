@@ -4,7 +4,7 @@ import { MessageChannel, type MessagePort, Worker, isMainThread, receiveMessageO
 import { type CubeState, RollupCube } from '../../db/cube.ts';
 import { typescriptWorkerSource } from '../../db/typescript-worker.ts';
 import type { DataResource } from '../../web/model.ts';
-import { type DrawnImages, type ImageOptions, drawChartImages } from './images.ts';
+import { type DrawnImages, type ImageOptions, drawChartImages, drawNewImages, linkLiveImages } from './images.ts';
 import { type SiteFigures, type SiteInputs, deriveFigures } from './model.ts';
 import { writeServiceData } from './open-data.ts';
 import { SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, servicePageFolders, writeServicePages } from './pages.ts';
@@ -24,6 +24,8 @@ export interface ServicePart {
 
 export interface ServicePartOptions {
   images: Omit<ImageOptions, 'threads'>;
+  /** A quick build links every image of this build (the builder's too) instead of planning each (images.ts linkLiveImages). */
+  linkImagesFrom: string | null;
   /** A quick build links the services' embeds from this build, when it has them. */
   linkEmbedsFrom: string | null;
   /** A quick build leaves the compressed siblings for later (sink.ts deferSiblings). */
@@ -42,10 +44,16 @@ export function writeServicePart(siteDir: string, figures: SiteFigures, options:
     pages: writeServicePages(siteDir, figures, { embeds: !embedsLinked }),
     // On this thread alone: in a full build the builder's thread is busy for longer with the
     // observation dump, so another drawing thread would cost memory, not time.
-    images: drawChartImages(siteDir, chartImages(figures).filter(isServiceChart), { ...options.images, threads: 1 }),
+    images: serviceImages(siteDir, figures, options),
     embedsLinked,
     siblingsLater: [],
   };
+}
+
+function serviceImages(siteDir: string, figures: SiteFigures, options: ServicePartOptions): DrawnImages {
+  const images = chartImages(figures).filter(isServiceChart);
+  if (options.linkImagesFrom !== null) return drawNewImages(siteDir, images, linkLiveImages(options.linkImagesFrom, siteDir));
+  return drawChartImages(siteDir, images, { ...options.images, threads: 1 });
 }
 
 /** Links the services' embeds from another build; false (linking nothing) if it has none. */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { DEMO_LABEL, renderChartImages } from '../../../jobs/site/images.ts';
+import { DEMO_LABEL, drawNewImages, linkLiveImages, readManifest, renderChartImages, writeImageManifest } from '../../../jobs/site/images.ts';
 import { type ChartImage, type ChartRef, IMAGE_HEIGHT, IMAGE_WIDTH, chartImagePaths } from '../../../web/charts.ts';
 import type { Point, Series } from '../../../web/model.ts';
 import { tempDir } from '../../helper.ts';
@@ -153,20 +153,28 @@ describe('renderChartImages', () => {
     expect(statSync(file(third, kept)).ino).toBe(statSync(file(first, kept)).ino);
   });
 
-  test('linkStale keeps the previous version of a changed image, and the next pass draws it', () => {
+  test('a quick build links the live images whole (a changed one stays as it was) and draws only new charts; the next pass draws the changed one', () => {
     const first = dir();
     renderChartImages(first, HANDFUL, { reuseFrom: null });
     const changed = HANDFUL.map((img, i) => (i === 1 ? { ...img, series: series(24, 0.05) } : img));
+    const added = image({ kind: 'service', code: 'NEW-01' }, 'vi');
     const stalePath = chartImagePaths(changed[1]!.ref, changed[1]!.lang).png;
 
     const quick = dir();
-    expect(renderChartImages(quick, changed, { reuseFrom: first, linkStale: true })).toMatchObject({ rendered: 0, reused: 3, stale: 1 });
+    const kept = linkLiveImages(first, quick);
+    const drawn = drawNewImages(quick, [...changed, added], kept);
+    expect(drawn).toMatchObject({ rendered: 1, reused: 0 });
+    expect(Object.keys(drawn.hashes).sort()).toEqual(Object.values(chartImagePaths(added.ref, 'vi')).sort());
+    writeImageManifest(quick, { ...kept, ...drawn.hashes });
     expect(statSync(file(quick, stalePath)).ino).toBe(statSync(file(first, stalePath)).ino);
-    // The manifest still says the old input, so the image counts as out of date.
-    expect(readFileSync(file(quick, '/images/manifest.json'), 'utf8')).toBe(readFileSync(file(first, '/images/manifest.json'), 'utf8'));
+    // The manifest is the build's own file: writing it never touches the live build's.
+    expect(statSync(file(quick, '/images/manifest.json')).ino).not.toBe(statSync(file(first, '/images/manifest.json')).ino);
+    expect(readManifest(first)).toEqual(kept);
+    // The manifest still says the old input, so the changed image counts as out of date.
+    expect(readManifest(quick)[stalePath]).toBe(kept[stalePath]);
 
     const redraw = dir();
-    expect(renderChartImages(redraw, changed, { reuseFrom: quick })).toMatchObject({ rendered: 1, reused: 3, stale: 0 });
+    expect(renderChartImages(redraw, [...changed, added], { reuseFrom: quick })).toMatchObject({ rendered: 1, reused: 4 });
     expect(readFileSync(file(redraw, stalePath)).equals(readFileSync(file(first, stalePath)))).toBe(false);
   });
 
