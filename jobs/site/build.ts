@@ -6,7 +6,7 @@ import { dataVersion, writeMeta } from '../../db/meta.ts';
 import type { ChartImage } from '../../web/charts.ts';
 import type { SiteMeta } from '../../web/model.ts';
 import { writeAssets } from './assets.ts';
-import { drawChartImages, drawInBackground, drawNewImages, hasImages, planChartImages, readManifest, writeImageManifest } from './images.ts';
+import { drawChartImages, drawInBackground, drawNewImages, hasImages, planChartImagesInSlices, readManifest, writeImageManifest } from './images.ts';
 import { type CommuneCache, emptyCommuneCache, readCommunes } from './communes.ts';
 import { communeChartImages, writeCommunePages } from './commune-pages.ts';
 import { writeSearchIndex } from './search-index.ts';
@@ -219,11 +219,12 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
  */
 export async function redrawStaleImages(job: PendingRedraw, interrupted: () => boolean = () => false): Promise<number | null> {
   const staging = stagingDir(job.siteDir, job.now);
-  // Dropped work is deleted in the background: a waiting build must not wait for it.
-  const drop = () => (void removeBuilds([staging]), null);
+  // Dropped work is deleted like a retired build: a waiting build must not compete with it.
+  const drop = () => (job.retire([staging]), null);
   try {
     // Images first and the rest of the build linked last: an interrupted redraw leaves few files.
-    const plan = planChartImages(staging, job.images, { reuseFrom: job.published });
+    const plan = await planChartImagesInSlices(staging, job.images, job.published, interrupted);
+    if (!plan) return drop();
     const drawing = drawInBackground(staging, plan.toDraw);
     const watch = setInterval(() => interrupted() && drawing.stop(), INTERRUPT_CHECK_MS);
     const finished = await drawing.done.finally(() => clearInterval(watch));
