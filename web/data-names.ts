@@ -2,3 +2,5 @@
 
 /** NAME.metadata.json beside NAME.csv. */
 export const sidecarPath = (csvPath: string) => csvPath.replace(/\.csv$/, '.metadata.json');
+
+export const isSidecar = (path: string) => path.endsWith('.metadata.json');

@@ -21,6 +21,7 @@ import { writeDataReleases } from './data-releases.ts';
 import { type Embed, SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, serviceEmbeds, writeDataPages, writeEmbeds, writePages } from './pages.ts';
 import { linkBuild, liveBuild, publish, removeBuilds, stagingDir } from './publish.ts';
 import { writeWatchFeed } from './watch-feed.ts';
+import { provinceMetas } from './province-times.ts';
 import { deferSiblings, takeDeferredSiblings, writeSiblingsOf } from './sink.ts';
 import { setHeapGrowth } from './heap.ts';
 import { buildWatchData } from './watch-model.ts';
@@ -137,19 +138,20 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
       const raw = writeRawData(sqlite, join(staging, 'data'), inputs.meta, previous);
       const communes = readCommunes(sqlite, now, inputs.meta, buildWindows(inputs.meta, now), inputs.services, warm.communes, warm.scorecards);
       const scorecards = readScorecards(sqlite, inputs, warm.scorecards, cube);
-      return { inputs, cube, raw, communes, scorecards, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
+      const metas = provinceMetas(sqlite, inputs.meta, inputs.provinces, inputs.byArea);
+      return { inputs, cube, raw, communes, scorecards, metas, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
     });
     if (options.quick) deferSiblings(staging);
     try {
-      const { inputs, cube, raw, communes, scorecards, version, watch } = read();
-      const model = siteModel(deriveFigures(inputs, cube), watch, communes, scorecards);
+      const { inputs, cube, raw, communes, scorecards, metas, version, watch } = read();
+      const model = siteModel(deriveFigures(inputs, cube), watch, communes, scorecards, metas);
       images = [...chartImages(model), ...communeChartImages(model)];
       writeAssets(staging);
       // A full build writes every commune anew (a template may have changed); a quick one links the unchanged.
       const communePages = writeCommunePages(staging, model, options.quick ? live : null);
       writeSearchIndex(staging, model, live);
       const { resources, archive } = writeOpenData(staging, model, { raw: raw.resources, zipFrom: options.quick ? previous : null, communeCharts: communePages.csv });
-      const pages = writePages(staging, model) + communePages.pages;
+      const pages = writePages(staging, model, options.quick ? live : null) + communePages.pages;
       // Compares this build's flags with the live build's: raised and cleared since.
       writeWatchFeed(staging, model.watch, live);
       // A few dozen here, and the other ~2,000 on the page thread: both on their own thread, as

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChartImage } from '../../web/charts.ts';
 import { LANGS, type Lang, formatMonth, localePath } from '../../web/i18n.ts';
@@ -11,7 +9,8 @@ import { type EmbedChart, embedPage, embedPath } from '../../web/templates/pages
 import { layout } from '../../web/templates/layout.ts';
 import { writeCommuneChart } from './open-data.ts';
 import type { SiteModel } from './model.ts';
-import { linkWithSiblings, safeJoin, writeFile } from './sink.ts';
+import { KeyedFiles } from './keyed-files.ts';
+import { safeJoin, writeFile } from './sink.ts';
 
 /** Where a build says what each commune's files were made from, for the next build to compare. */
 const MANIFEST = 'localities/communes.json';
@@ -23,18 +22,6 @@ function filesOf(data: CommuneData): string[] {
   const files = page(communePath(code));
   if (data.series.monthly.length > 0) files.push(...page(embedPath({ kind: 'locality', code })), `data/localities/${code}.csv`, `data/localities/${code}.json`, `data/localities/${code}.metadata.json`);
   return files;
-}
-
-/** What a commune's files are made of: the same key, the same bytes (its meta carries its own times). */
-const keyOf = (data: CommuneData) => createHash('sha256').update(JSON.stringify(data)).digest('base64url').slice(0, 22);
-
-function readManifest(live: string | null): Record<string, string> {
-  if (!live) return {};
-  try {
-    return JSON.parse(readFileSync(join(live, MANIFEST), 'utf8')) as Record<string, string>;
-  } catch {
-    return {};
-  }
 }
 
 export interface CommunePagesResult {
@@ -52,24 +39,15 @@ export interface CommunePagesResult {
  * rewrites one commune, not 3,321. The old communes' pointer pages are written too.
  */
 export function writeCommunePages(siteDir: string, model: SiteModel, live: string | null): CommunePagesResult {
-  const before = readManifest(live);
-  const manifest: Record<string, string> = {};
-  const result: CommunePagesResult = { written: 0, linked: 0, pages: 0, csv: [] };
+  const keyed = new KeyedFiles(siteDir, live, MANIFEST);
+  const result = { pages: 0, csv: [] as string[] };
   for (const list of model.communes.byProvince.values()) {
     for (const data of list) {
       const code = data.commune.code;
-      const key = keyOf(data);
-      manifest[code] = key;
       const files = filesOf(data);
       result.pages += files.filter((f) => f.endsWith('.html')).length;
       if (data.series.monthly.length > 0) result.csv.push(`localities/${code}.csv`);
-      if (live && before[code] === key && files.every((f) => existsSync(join(live, f)))) {
-        for (const f of files) linkWithSiblings(join(live, f), join(siteDir, f));
-        result.linked++;
-        continue;
-      }
-      writeCommune(siteDir, data);
-      result.written++;
+      keyed.put(code, data, files, () => writeCommune(siteDir, data));
     }
   }
   for (const lang of LANGS) {
@@ -78,8 +56,8 @@ export function writeCommunePages(siteDir: string, model: SiteModel, live: strin
       result.pages++;
     }
   }
-  writeFile(join(siteDir, MANIFEST), JSON.stringify(manifest));
-  return result;
+  keyed.close();
+  return { ...result, written: keyed.written, linked: keyed.linked };
 }
 
 const pagePath = (siteDir: string, path: string) => join(safeJoin(siteDir, ...path.split('/').filter(Boolean)), 'index.html');

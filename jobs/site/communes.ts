@@ -141,6 +141,14 @@ export interface CommuneInputs {
 }
 
 /**
+ * A locality's own times: the newest batch that changed it and when it arrived, its last month.
+ * A locality no batch touched keeps the same page, byte for byte (keyed-files.ts).
+ */
+export function ownMeta(meta: SiteMeta, unit: Pick<Locality, 'validFrom'>, changed: number, receivedAt: string | undefined, dataAsOf: Month | null): SiteMeta {
+  return { ...meta, built_at: changed > 0 ? (receivedAt ?? meta.built_at) : `${unit.validFrom}T00:00:00.000Z`, data_as_of: dataAsOf, last_batch_id: changed };
+}
+
+/**
  * Every commune's figures for the site: its trend (continuous through its old communes where
  * the sources are whole), its services over the 12-month window, its own "updated" time (the
  * newest batch that changed it), so that an unchanged commune's page is the same bytes as before.
@@ -178,8 +186,7 @@ export function readCommunes(sqlite: Database.Database, now: Date, meta: SiteMet
     const province = registry.get(commune.parentId!);
     const year = scoredYear(monthly[monthly.length - 1]?.period);
     const data: CommuneData = {
-      // Its own times: a commune no batch touched keeps the same page, byte for byte.
-      meta: { ...meta, built_at: changed > 0 ? ((receivedAt.get(changed) as string | undefined) ?? meta.built_at) : `${commune.validFrom}T00:00:00.000Z`, data_as_of: monthly[monthly.length - 1]?.period ?? null, last_batch_id: changed },
+      meta: ownMeta(meta, commune, changed, receivedAt.get(changed) as string | undefined, monthly[monthly.length - 1]?.period ?? null),
       commune: {
         ...summaryOf(commune, monthly, w),
         province: { code: province.code, name: province.name },

@@ -75,7 +75,7 @@ export interface SiteModel extends SiteFigures {
 }
 
 /** The figures with the watch list, the communes and the scorecards, and each province's part of them. */
-export function siteModel(figures: SiteFigures, watch: WatchData, communes: CommuneInputs, scorecards: SiteScorecards): SiteModel {
+export function siteModel(figures: SiteFigures, watch: WatchData, communes: CommuneInputs, scorecards: SiteScorecards, provinceMetas: Map<string, SiteMeta>): SiteModel {
   const ofLocality = localityWatches(watch);
   const communesOf = (code: string) => communes.byProvince.get(code) ?? [];
   for (const list of communes.byProvince.values()) for (const c of list) c.flags = communeFlags(watch, c.commune.code);
@@ -90,6 +90,8 @@ export function siteModel(figures: SiteFigures, watch: WatchData, communes: Comm
     },
     locality: figures.locality.map((l) => ({
       ...l,
+      // Its own times (province-times.ts): an unchanged province's page stays the same bytes.
+      meta: provinceMetas.get(l.province.code) ?? l.meta,
       watch: ofLocality(l.province.code),
       communes: communesOf(l.province.code).map((c) => c.commune),
       scorecard: scorecards.provinces.get(l.province.code) ?? null,

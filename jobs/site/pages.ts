@@ -9,7 +9,7 @@ import { type Page, layout } from '../../web/templates/layout.ts';
 import { dataPage } from '../../web/templates/pages/data.ts';
 import { type EmbedChart, GENERIC_EMBED_PATH, embedPage, embedPath, genericEmbedPage } from '../../web/templates/pages/embed.ts';
 import { homePage } from '../../web/templates/pages/home.ts';
-import { localitiesPage, localityPage } from '../../web/templates/pages/localities.ts';
+import { localitiesPage, localityPage, localityPath } from '../../web/templates/pages/localities.ts';
 import { methodologyPage } from '../../web/templates/pages/methodology.ts';
 import { agenciesPage } from '../../web/templates/pages/agencies.ts';
 import { publishPage } from '../../web/templates/pages/publish.ts';
@@ -19,6 +19,7 @@ import type { SiteFigures, SiteModel } from './model.ts';
 import { safeJoin, writeFile } from './sink.ts';
 import { communeCharts } from './commune-pages.ts';
 import { writeWatchPages } from './watch-pages.ts';
+import { KeyedFiles } from './keyed-files.ts';
 
 /** The charts of the site, each with the page it belongs to. */
 export function siteCharts(model: SiteFigures, lang: Lang): EmbedChart[] {
@@ -139,14 +140,23 @@ export function writeDataPages(siteDir: string, model: SiteModel, pkg: DataPacka
   return writer.count;
 }
 
-/** Every other page in both languages and the other charts' embeds, as index.html files; returns how many. */
-export function writePages(siteDir: string, model: SiteModel): number {
+/**
+ * Every other page in both languages and the other charts' embeds, as index.html files; returns
+ * how many. The provinces' pages are keyed by their figures: given the live build, the unchanged
+ * ones are linked from it.
+ */
+export function writePages(siteDir: string, model: SiteModel, live: string | null): number {
   const writer = pageWriter(siteDir);
+  const provinces = new KeyedFiles(siteDir, live, 'localities/provinces.json');
+  for (const locality of model.locality) {
+    const files = LANGS.map((lang) => `${localePath(lang, localityPath(locality.province.code)).slice(1)}index.html`);
+    provinces.put(locality.province.code, locality, files, () => LANGS.forEach((lang) => writer.page(localityPage(locality, lang))));
+  }
+  provinces.close();
   for (const lang of LANGS) {
     writer.page(homePage(model.home, lang));
     writer.page(servicesPage(model.services, lang));
     writer.page(localitiesPage(model.localities, lang));
-    for (const locality of model.locality) writer.page(localityPage(locality, lang));
     writer.page(methodologyPage(model.meta, lang, model.indicators));
     writer.page(agenciesPage(model.agencies, lang));
     writer.page(publishPage(model.meta, lang));
@@ -156,5 +166,5 @@ export function writePages(siteDir: string, model: SiteModel): number {
   writeFile(join(siteDir, 'embed', 'charts.json'), JSON.stringify(chartManifest(model)));
   // Served from any depth, so its links are root-relative rather than page-relative.
   writeFile(join(siteDir, '404.html'), layout(notFoundPage(model.meta, 'vi')).replaceAll('href="./', 'href="/').replaceAll('src="./', 'src="/'));
-  return writer.count + writeWatchPages(siteDir, model) + 1;
+  return writer.count + provinces.linked * LANGS.length + writeWatchPages(siteDir, model) + 1;
 }

@@ -13,7 +13,7 @@ import { XLSX_TYPE } from '../../../jobs/site/table-files.ts';
 import { FEED_STATE } from '../../../jobs/site/watch-feed.ts';
 import { buildsDir, publish } from '../../../jobs/site/publish.ts';
 import { BUILD_NICENESS, type BuildKind, debouncedRebuilder, warmBuilder } from '../../../jobs/site/rebuilder.ts';
-import { type Lang, formatCount, formatRate, localePath } from '../../../web/i18n.ts';
+import { type Lang, formatCount, formatDateTime, formatRate, localePath } from '../../../web/i18n.ts';
 import type { DataPackage, TableMetadata } from '../../../web/model.ts';
 import { ZIP_NAME } from '../../../web/templates/pages/data.ts';
 import { tempDir, testApp } from '../../helper.ts';
@@ -467,6 +467,22 @@ describe('quick build', () => {
       expect(gunzipSync(readFileSync(join(fx.site, path + '.gz'))).equals(bytes), path).toBe(true);
     }
     expect(parseCsv(gunzipSync(readFileSync(join(fx.site, 'data/observations/2026/79.csv.gz'))).toString()).rows.find((r) => r[0] === '2026-10' && r[1] === 'KS-01')?.slice(4, 6)).toEqual(['5', '903']);
+  });
+
+  it('rewrites the pages of the provinces a batch changed and links the others, each page with its own last batch', async () => {
+    await build(fx.db.sqlite, fx.site);
+    const before = realpathSync(fx.site);
+    ingest(fx.db.sqlite, [['2026-10', 'KS-01', '79', 7, 905]]);
+    await build(fx.db.sqlite, fx.site, { quick: true });
+    const ino = (root: string, path: string) => statSync(join(root, path)).ino;
+    for (const path of ['localities/79/index.html', 'en/localities/79/index.html']) expect(ino(fx.site, path), path).not.toBe(ino(before, path));
+    const linked = ['01', '08'].filter((code) => ino(fx.site, `localities/${code}/index.html`) === ino(before, `localities/${code}/index.html`));
+    expect(linked.length).toBeGreaterThan(0);
+    for (const code of linked) expect(ino(fx.site, `en/localities/${code}/index.html`)).toBe(ino(before, `en/localities/${code}/index.html`));
+    // A province's page says when its own figures last changed: the batch that brought them.
+    const received = fx.db.sqlite.prepare('SELECT received_at FROM batches ORDER BY id DESC LIMIT 1').pluck().get() as string;
+    expect(readPage(fx.site, '/en/localities/79/')).toContain(formatDateTime(received, 'en'));
+    expect(readPage(fx.site, '/en/')).toContain(formatDateTime(BUILT_AT, 'en'));
   });
 
   it('after a batch, the raw parts add up to every published series, month by month, in the same build', async () => {

@@ -6,9 +6,11 @@ import { Html, escapeHtml, html } from '../html.ts';
 import { type Page, href, linksFrom } from '../layout.ts';
 import { communeTable, serviceSections } from '../tables.ts';
 import { chartLinks } from './embed.ts';
+import { localityPath } from './localities.ts';
 import { scorecardSection } from '../scorecard.ts';
 
-export const communePath = (code: string) => `/localities/${code}/`;
+/** A commune's page: where a province's is (localities.ts). */
+export const communePath = (code: string) => localityPath(code);
 export const oldCommunesPath = (provinceCode: string) => `/localities/before-2025-07/${provinceCode}/`;
 
 /** Việt Nam › province › commune. */

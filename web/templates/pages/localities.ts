@@ -19,6 +19,9 @@ function binOf(rate: number | null): number {
   return i === -1 ? MAP_BINS.length : i;
 }
 
+/** A province's page (a commune's is at the same place: communes.ts communePath). */
+export const localityPath = (code: string) => `/localities/${code}/`;
+
 export function localitiesPage(data: LocalitiesData, lang: Lang): Page {
   const t = strings(lang);
   const here = localePath(lang, '/localities/');
@@ -47,7 +50,7 @@ ${data.old_provinces ? html`<section id="before-2025-07"><h2>${t.localities.oldL
 export function localityPage(data: LocalityData, lang: Lang): Page {
   const t = strings(lang);
   const p = data.province;
-  const path = `/localities/${p.code}/`;
+  const path = localityPath(p.code);
   const here = localePath(lang, path);
   const merged = p.merged_from.map((m) => `${m.code} ${m.name}`).join(', ');
   const body = html`
