@@ -4,6 +4,7 @@ import { openDb } from '../../db/open.ts';
 import { type PendingRedraw, buildSite, redrawStaleImages, warmState, warmUp } from './build.ts';
 import { liveBuild, oldBuilds, removeInPieces } from './publish.ts';
 import { BUILD_NICENESS, type BuildKind } from './rebuilder.ts';
+import { siteIsStale } from './schedule.ts';
 
 /**
  * The warm builder: a child process the server starts once and sends build requests to,
@@ -43,6 +44,12 @@ async function work(): Promise<void> {
     for (;;) {
       const message = waiting.shift();
       if (message) {
+        // A batch that landed while the build before was reading is in that build already: a
+        // quick build of the same data would only delay the next batch's.
+        if (message.kind === 'quick' && !siteIsStale(db.sqlite, siteDir)) {
+          process.send!({ id: message.id, ok: true });
+          continue;
+        }
         try {
           const { redraw, ...result } = await buildSite(db.sqlite, siteDir, { quick: message.kind === 'quick', siteUrl: process.env.PUBLIC_URL || null, warm });
           pending = redraw;

@@ -578,6 +578,13 @@ describe('warmBuilder', () => {
       expect(existsSync(join(fx.site, 'index.html'))).toBe(true);
       expect(getPriority(builder.pid()!)).toBe(BUILD_NICENESS);
       expect(getPriority()).toBeLessThan(BUILD_NICENESS);
+      // A quick build asked for data the live build has already (a batch it read) builds nothing.
+      const live = realpathSync(fx.site);
+      await builder.build('quick');
+      expect(realpathSync(fx.site)).toBe(live);
+      ingest(fx.db.sqlite, [['2026-10', 'KS-01', '01', 3, 906]]);
+      await builder.build('quick');
+      expect(realpathSync(fx.site)).not.toBe(live);
     } finally {
       builder.stop();
       fx.close();
