@@ -19,7 +19,7 @@ import { type ScorecardCache, emptyScorecardCache, readScorecards } from './scor
 import { writeRawData } from './raw-data.ts';
 import { writeDataReleases } from './data-releases.ts';
 import { type Embed, SERVICE_EMBED_FOLDERS, chartImages, isServiceChart, serviceEmbeds, writeDataPages, writeEmbeds, writePages } from './pages.ts';
-import { linkBuild, liveBuild, publish, removeBuilds, stagingDir } from './publish.ts';
+import { linkBuild, liveBuild, publish, removeBuilds, servesSite, stagingDir } from './publish.ts';
 import { writeWatchFeed } from './watch-feed.ts';
 import { provinceMetas } from './province-times.ts';
 import { deferSiblings, takeDeferredSiblings, writeSiblingsOf } from './sink.ts';
@@ -128,12 +128,14 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
     const imageOptions = { reuseFrom: live };
     // A quick build links the live build's images whole; the step after redraws the changed ones.
     const linkImagesFrom = options.quick && live !== null && hasImages(live) ? live : null;
+    // The compressed siblings too, when a site is up: a first build writes them now.
+    const siblingsLater = options.quick === true && live !== null && servesSite(live);
     // One read transaction: every figure of the build is of the same state, even while batches land.
     const read = sqlite.transaction(() => {
       const { inputs, cube } = readSiteInputs(sqlite, now, options.siteUrl ?? null, warm.cube);
       warm.cube = cube;
       // The services' part needs no watch list: the second thread starts on it now.
-      warm.pages.start(staging, inputs, cube, { images: imageOptions, linkImagesFrom, linkEmbedsFrom: options.quick ? live : null, siblingsLater: options.quick === true });
+      warm.pages.start(staging, inputs, cube, { images: imageOptions, linkImagesFrom, linkEmbedsFrom: options.quick ? live : null, siblingsLater });
       // The raw rows too: a reader can recompute every figure of the build from them.
       const raw = writeRawData(sqlite, join(staging, 'data'), inputs.meta, previous);
       const communes = readCommunes(sqlite, now, inputs.meta, buildWindows(inputs.meta, now), inputs.services, warm.communes, warm.scorecards);
@@ -141,7 +143,7 @@ export async function buildSite(sqlite: Database.Database, siteDir: string, opti
       const metas = provinceMetas(sqlite, inputs.meta, inputs.provinces, inputs.byArea);
       return { inputs, cube, raw, communes, scorecards, metas, version: dataVersion(sqlite), watch: buildWatchData(sqlite, now, inputs.meta, cube) };
     });
-    if (options.quick) deferSiblings(staging);
+    if (siblingsLater) deferSiblings(staging);
     try {
       const { inputs, cube, raw, communes, scorecards, metas, version, watch } = read();
       const model = siteModel(deriveFigures(inputs, cube), watch, communes, scorecards, metas);

@@ -64,6 +64,9 @@ export function liveBuildBeside(build: string): string | null {
   return builds.endsWith('.builds') ? liveBuild(builds.slice(0, -'.builds'.length)) : null;
 }
 
+/** A site is served from this folder (a build with its home page, not an empty folder). */
+export const servesSite = (dir: string): boolean => existsSync(join(dir, 'index.html'));
+
 /** The folder the live site points at, if there is one. */
 export function liveBuild(siteDir: string): string | null {
   try {
