@@ -9,7 +9,7 @@ import { type EmbedChart, embedPage, embedPath } from '../../web/templates/pages
 import { layout } from '../../web/templates/layout.ts';
 import { writeCommuneChart } from './open-data.ts';
 import type { SiteModel } from './model.ts';
-import { KeyedFiles } from './keyed-files.ts';
+import { KeyedFiles, pageFiles } from './keyed-files.ts';
 import { safeJoin, writeFile } from './sink.ts';
 
 /** Where a build says what each commune's files were made from, for the next build to compare. */
@@ -18,9 +18,8 @@ const MANIFEST = 'localities/communes.json';
 /** The files of one commune, relative to the build: its pages, its chart's embeds and data. */
 function filesOf(data: CommuneData): string[] {
   const code = data.commune.code;
-  const page = (path: string) => LANGS.map((lang) => `${localePath(lang, path).slice(1)}index.html`);
-  const files = page(communePath(code));
-  if (data.series.monthly.length > 0) files.push(...page(embedPath({ kind: 'locality', code })), `data/localities/${code}.csv`, `data/localities/${code}.json`, `data/localities/${code}.metadata.json`);
+  const files = pageFiles(communePath(code));
+  if (data.series.monthly.length > 0) files.push(...pageFiles(embedPath({ kind: 'locality', code })), `data/localities/${code}.csv`, `data/localities/${code}.json`, `data/localities/${code}.metadata.json`);
   return files;
 }
 

@@ -7,7 +7,6 @@ import { ZIP_NAME } from '../../web/templates/pages/data.ts';
 import { TAG_DATE, atomDocument, tagAuthority } from './atom.ts';
 import { linkBuild } from './publish.ts';
 import { linkWithSiblings, writeFile } from './sink.ts';
-import { SIDECAR } from './table-files.ts';
 
 /**
  * Data releases: a snapshot of the open data when a month first becomes complete nationally,
@@ -60,7 +59,7 @@ function freeze(dataDir: string, pkg: DataPackage, month: string): void {
   const resources = pkg.resources.filter(frozen);
   for (const r of resources) {
     linkWithSiblings(join(dataDir, r.path), join(dataDir, folder, r.path));
-    if (r.format === 'csv') linkWithSiblings(join(dataDir, sidecarPath(r.path)), join(dataDir, folder, sidecarPath(r.path)), SIDECAR);
+    if (r.format === 'csv') linkWithSiblings(join(dataDir, sidecarPath(r.path)), join(dataDir, folder, sidecarPath(r.path)));
   }
   linkWithSiblings(join(dataDir, ZIP_NAME), join(dataDir, folder, ZIP_NAME));
   const snapshot: DataPackage = {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isSidecar } from '../../web/data-names.ts';
+import { LANGS, localePath } from '../../web/i18n.ts';
 import { linkWithSiblings, writeFile } from './sink.ts';
-import { SIDECAR } from './table-files.ts';
 
 /**
  * The files of one page's worth of figures (a commune's, a province's), keyed by those figures:
@@ -33,7 +32,7 @@ export class KeyedFiles {
     this.keys[id] = key;
     const live = this.live;
     if (live && this.before[id] === key && files.every((f) => existsSync(join(live, f)))) {
-      for (const f of files) linkWithSiblings(join(live, f), join(this.siteDir, f), isSidecar(f) ? SIDECAR : {});
+      for (const f of files) linkWithSiblings(join(live, f), join(this.siteDir, f));
       this.linked++;
       return;
     }
@@ -46,6 +45,9 @@ export class KeyedFiles {
     writeFile(join(this.siteDir, this.manifest), JSON.stringify(this.keys));
   }
 }
+
+/** A page's index.html in each language, relative to the build: the files put() is given for it. */
+export const pageFiles = (path: string): string[] => LANGS.map((lang) => `${localePath(lang, path).slice(1)}index.html`);
 
 function readKeys(path: string): Record<string, string> {
   try {

@@ -19,7 +19,7 @@ import type { SiteFigures, SiteModel } from './model.ts';
 import { safeJoin, writeFile } from './sink.ts';
 import { communeCharts } from './commune-pages.ts';
 import { writeWatchPages } from './watch-pages.ts';
-import { KeyedFiles } from './keyed-files.ts';
+import { KeyedFiles, pageFiles } from './keyed-files.ts';
 
 /** The charts of the site, each with the page it belongs to. */
 export function siteCharts(model: SiteFigures, lang: Lang): EmbedChart[] {
@@ -149,8 +149,7 @@ export function writePages(siteDir: string, model: SiteModel, live: string | nul
   const writer = pageWriter(siteDir);
   const provinces = new KeyedFiles(siteDir, live, 'localities/provinces.json');
   for (const locality of model.locality) {
-    const files = LANGS.map((lang) => `${localePath(lang, localityPath(locality.province.code)).slice(1)}index.html`);
-    provinces.put(locality.province.code, locality, files, () => LANGS.forEach((lang) => writer.page(localityPage(locality, lang))));
+    provinces.put(locality.province.code, locality, pageFiles(localityPath(locality.province.code)), () => LANGS.forEach((lang) => writer.page(localityPage(locality, lang))));
   }
   provinces.close();
   for (const lang of LANGS) {

@@ -3,6 +3,7 @@ import { mkdir as mkdirAsync } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { SIBLINGS, compressible, compressibleType } from '../../lib/compressed-files.ts';
+import { isSidecar } from '../../web/data-names.ts';
 
 /** Writes a file synchronously in large chunks, so millions of lines never sit in memory. */
 export class FileSink {
@@ -158,9 +159,10 @@ export function writeCompressed(path: string, data: string | Uint8Array, compres
 /**
  * Hard-links a file of another build, with its compressed siblings: nothing is compressed again.
  * A file that has none (linked from a quick build whose siblings were not written yet) gets them
- * here, or listed for later like a file written; unless told not to, as writeFile.
+ * here, or listed for later like a file written; but a CSV's metadata file, written without them
+ * (table-files.ts writeSidecar), stays so.
  */
-export function linkWithSiblings(from: string, to: string, options: { compressed?: boolean } = {}): void {
+export function linkWithSiblings(from: string, to: string): void {
   inFolder(to, () => linkSync(from, to));
   let linked = 0;
   for (const ext of Object.values(SIBLINGS)) {
@@ -171,7 +173,7 @@ export function linkWithSiblings(from: string, to: string, options: { compressed
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
   }
-  if (linked === 0 && options.compressed !== false && compressibleType(to) && compressible(to, statSync(to).size)) siblingsOf(to, () => readFileSync(to));
+  if (linked === 0 && !isSidecar(to) && compressibleType(to) && compressible(to, statSync(to).size)) siblingsOf(to, () => readFileSync(to));
 }
 
 /** Codes become folder and file names: only plain ones, never "." or "..". */

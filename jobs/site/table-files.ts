@@ -48,11 +48,9 @@ export function tableMetadata(table: Omit<Table, 'rows'>, meta: SiteMeta, files:
   };
 }
 
-/** Sidecars go without .br/.gz siblings: a few KB each, one per chart file (thousands a build), and the server compresses what has none. */
-export const SIDECAR = { compressed: false };
-
+/** Without .br/.gz siblings: a few KB each, one per chart file (thousands a build), and the server compresses what has none. */
 export function writeSidecar(dataDir: string, metadata: TableMetadata): void {
-  writeFile(safeJoin(dataDir, ...sidecarPath(metadata.files.csv).split('/')), JSON.stringify(metadata, null, 2) + '\n', SIDECAR);
+  writeFile(safeJoin(dataDir, ...sidecarPath(metadata.files.csv).split('/')), JSON.stringify(metadata, null, 2) + '\n', { compressed: false });
 }
 
 /** A CSV written line by line, its first line the header, hashed as it goes (the datapackage's `hash`). */
@@ -129,5 +127,5 @@ export function writeTable(dataDir: string, table: Table, meta: SiteMeta): DataR
 /** Hard-links a CSV of another build with its compressed siblings and its metadata: nothing is written again. */
 export function linkCsv(from: string, to: string): void {
   linkWithSiblings(from, to);
-  if (existsSync(sidecarPath(from))) linkWithSiblings(sidecarPath(from), sidecarPath(to), SIDECAR);
+  if (existsSync(sidecarPath(from))) linkWithSiblings(sidecarPath(from), sidecarPath(to));
 }
